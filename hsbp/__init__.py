@@ -1,0 +1,88 @@
+"""hsbp: run Human Security Business Partnerships on the web and by SMS."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, render_template
+from flask_babel import format_date, format_datetime, format_decimal
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hsbp.paths import resource_dir
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides the HSBP_* environment (tests, the demo).
+
+    Migrations never run here: upgrading the schema is an explicit `hsbp db upgrade`.
+    """
+    from hsbp import db, extensions, i18n, security
+    from hsbp.config import load_settings
+
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        instance_path=os.environ.get("HSBP_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    app.config.update(load_settings(app.instance_path, config))
+    if app.config.get("TRUST_PROXY") or os.environ.get("HSBP_TRUST_PROXY"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    db.init_app(app)
+    extensions.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    import hsbp.auth.loader  # noqa: F401  (registers the user loader)
+    import hsbp.partnerships.member_views  # noqa: F401  (adds its routes to the blueprint)
+    from hsbp.auth.views import bp as auth_bp
+    from hsbp.extensions import login_manager
+    from hsbp.partnerships.views import bp as partnerships_bp
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(partnerships_bp)
+
+
+def _register_errors(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def page(code: int):
+        def handler(error):
+            return render_template("errors/error.html", code=code), code
+
+        return handler
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, page(code))
+    app.register_error_handler(CSRFError, page(400))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from hsbp.partnerships.forms import ROLE_LABELS, SECTOR_LABELS, STAGE_LABELS
+    from hsbp.partnerships.reference import country_name
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters.update(
+        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
+        number=format_decimal,
+    )
+    app.jinja_env.globals.update(
+        STAGE_LABELS=STAGE_LABELS,
+        SECTOR_LABELS=SECTOR_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        country_name=country_name,
+    )

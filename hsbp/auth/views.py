@@ -1,0 +1,141 @@
+"""Sign-in, sign-out, password reset, the account page and the language menu."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from hsbp import db
+from hsbp.auth import services
+from hsbp.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+)
+from hsbp.errors import ServiceError, apply_to_form
+from hsbp.extensions import limiter
+from hsbp.i18n import SESSION_KEY
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths, so a crafted link cannot bounce a user to another site."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return default
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    return services.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("partnerships.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(
+            db.session(), email=form.email.data, password=form.password.data
+        )
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next"), url_for("partnerships.index")))
+        form.form_errors.append(_("The e-mail address or the password is not correct."))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(db.session(), email=form.email.data)
+        flash(
+            _("If an account uses this address, a link to reset its password is on its way."),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(db.session(), token)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(db.session(), token=token, password=form.password.data)
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("auth/reset.html", form=form), status
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    profile = ProfileForm(prefix="profile", obj=current_user)
+    password = ChangePasswordForm(prefix="password")
+    if request.method == "GET":
+        profile.locale.data = current_user.locale or ""
+    elif "profile-name" in request.form and profile.validate_on_submit():
+        services.update_profile(
+            db.session(), user=current_user, name=profile.name.data, locale=profile.locale.data or None
+        )
+        flash(_("Your account is saved."), "success")
+        return redirect(url_for("auth.account"))
+    elif "password-current_password" in request.form and password.validate_on_submit():
+        try:
+            services.change_password(
+                db.session(),
+                user=current_user,
+                current=password.current_password.data,
+                new=password.password.data,
+            )
+        except ServiceError as error:
+            apply_to_form(password, error)
+        else:
+            # The session token changed: sign in again here so only other devices are signed out.
+            login_user(current_user._get_current_object())
+            flash(_("Your password is changed. Other devices are signed out."), "success")
+            return redirect(url_for("auth.account"))
+    failed = any(f.errors or f.form_errors for f in (profile, password))
+    return render_template(
+        "auth/account.html", profile=profile, password=password
+    ), 422 if failed else 200
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    back = safe_next(request.form.get("next"), url_for("partnerships.index"))
+    if form.validate_on_submit():
+        session[SESSION_KEY] = form.locale.data
+        if current_user.is_authenticated:
+            services.set_locale(db.session(), user=current_user, locale=form.locale.data)
+    return redirect(back)

@@ -1,0 +1,153 @@
+"""The `hsbp` command: run, db, user, demo and worker."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
+
+from hsbp import create_app, db, migrate
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """Run and manage hsbp."""
+
+
+@main.group("db")
+def db_group() -> None:
+    """Upgrade or downgrade the database schema."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Upgrade the schema to REVISION (default: the latest)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database upgraded to {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="-1")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION (default: one step back; `base` empties it)."""
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database downgraded to {revision}.")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the schema's current revision."""
+    from alembic import command
+
+    command.current(migrate.alembic_config(current_app.config["DATABASE_URL"]))
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+@with_appcontext
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new migration (review it by hand before committing)."""
+    from alembic import command
+
+    config = migrate.alembic_config(current_app.config["DATABASE_URL"])
+    command.revision(config, message=message, autogenerate=autogenerate)
+
+
+@main.group("user")
+def user_group() -> None:
+    """Manage user accounts."""
+
+
+@user_group.command("create")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--admin/--no-admin", default=False, help="Make the user a site administrator.")
+@click.option("--locale", default=None, help="Interface language: en, es, fr, bs, ar or sw.")
+@with_appcontext
+def user_create(email: str, name: str, password: str, admin: bool, locale: str | None) -> None:
+    """Create a user account."""
+    from hsbp.auth.services import create_user
+    from hsbp.errors import ServiceError
+
+    try:
+        user = create_user(
+            db.session(), email=email, name=name, password=password, locale=locale,
+            is_site_admin=admin,
+        )
+    except ServiceError as error:
+        db.finish(commit=False)
+        raise click.ClickException(str(error.message)) from error
+    db.finish(commit=True)
+    click.echo(f"Created {user.email}{' (site administrator)' if admin else ''}.")
+
+
+@main.command("worker", with_appcontext=False)
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+def worker(workers: int) -> None:
+    """Run background tasks (e-mail, SMS) from the queue at HSBP_QUEUE_URL."""
+    from hsbp.extensions import queue
+
+    create_app()
+    logging.basicConfig(level=logging.INFO)
+    queue.create_consumer(workers=workers, worker_type="thread").run()
+
+
+@main.command("demo", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--reset", is_flag=True, help="Empty the demo database and seed it again.")
+@click.option("--no-serve", is_flag=True, help="Prepare the database and stop (for scripts).")
+def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
+    """Migrate, seed a realistic partnership if the database is empty, and serve it."""
+    from hsbp.demo import DEMO_LOGINS, seed_if_empty
+
+    os.environ.setdefault("HSBP_ENV", "development")
+    app = create_app({"PUBLIC_URL": os.environ.get("HSBP_PUBLIC_URL", f"http://{host}:{port}")})
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    url = app.config["DATABASE_URL"]
+    if reset:
+        migrate.downgrade(url, "base")
+    migrate.upgrade(url)
+    with app.app_context():
+        seeded = seed_if_empty(db.session())
+        db.finish(commit=True)
+    click.echo("Demo partnership seeded." if seeded else "Demo database already holds data.")
+    click.echo(f"\nhsbp demo at http://{host}:{port}/ - sign in as:")
+    for role, email, password in DEMO_LOGINS:
+        click.echo(f"  {role:<26} {email:<34} password: {password}")
+    click.echo("Password-reset and invitation e-mails are written to this log.\n")
+    if no_serve:
+        return
+    consumer = _start_inprocess_worker()
+    try:
+        # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
+        run_simple(host, port, app, threaded=True)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+def _start_inprocess_worker():
+    """Run the queue's consumer in threads of this process, so the demo needs no worker."""
+    from hsbp.extensions import queue
+
+    if queue.immediate:
+        return None
+    consumer = queue.create_consumer(workers=1, worker_type="thread", periodic=True)
+    # The consumer installs its own signal handlers; keep the web server's Ctrl-C working.
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    consumer.start()
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+    return consumer

@@ -1,0 +1,107 @@
+"""Settings, read from HSBP_* environment variables, with safe defaults for development."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the app safely; the message says which variable to set."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"HSBP_{name}")
+    return value if value not in (None, "") else default
+
+
+def _kept_secret(instance_path: Path, filename: str, make) -> str:
+    """Read a development secret from the instance folder, creating it once.
+
+    Kept on disk so that sessions and encrypted fields survive a restart of the demo.
+    """
+    path = instance_path / filename
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value = make()
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+def load_settings(instance_path: str | Path, overrides: dict | None = None) -> dict:
+    """Build the Flask config from the environment, then apply `overrides` (tests, the demo).
+
+    Production (the default, so a forgotten setting never weakens a live server) refuses to
+    start without HSBP_SECRET_KEY and HSBP_FIELD_KEY.
+    """
+    overrides = dict(overrides or {})
+    instance = Path(instance_path)
+    env = overrides.pop("ENV", None) or _env("ENV", "production")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"HSBP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+
+    secret_key = overrides.get("SECRET_KEY") or _env("SECRET_KEY")
+    field_key = overrides.get("FIELD_KEY") or _env("FIELD_KEY")
+    if env == "production":
+        missing = [n for n, v in (("SECRET_KEY", secret_key), ("FIELD_KEY", field_key)) if not v]
+        if missing:
+            names = " and ".join(f"HSBP_{n}" for n in missing)
+            raise ConfigError(f"{names} must be set in production (HSBP_ENV=production).")
+    else:
+        secret_key = secret_key or _kept_secret(
+            instance, "secret_key", lambda: secrets.token_urlsafe(48)
+        )
+        field_key = field_key or _kept_secret(
+            instance, "field_key", lambda: Fernet.generate_key().decode()
+        )
+    try:
+        Fernet(field_key)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(
+            "HSBP_FIELD_KEY must be a Fernet key: 32 url-safe base64-encoded bytes "
+            '(python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())")'
+        ) from exc
+
+    public_url = _env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    https = public_url.startswith("https://")
+    settings = {
+        "HSBP_ENV": env,
+        "SECRET_KEY": secret_key,
+        "FIELD_KEY": field_key,
+        "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance / 'hsbp.sqlite3'}"),
+        "PUBLIC_URL": public_url,
+        "QUEUE_URL": _env("QUEUE_URL", f"sqlite:///{instance / 'queue.sqlite3'}"),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "MAIL_SERVER": _env("MAIL_SERVER"),
+        "MAIL_PORT": int(_env("MAIL_PORT", "587")),
+        "MAIL_USERNAME": _env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _env("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes"),
+        "MAIL_FROM": _env("MAIL_FROM", "hsbp@localhost"),
+        "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", "3600")),
+        "INVITATION_MAX_AGE": int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600))),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "TESTING": env == "testing",
+    }
+    settings.update(overrides)
+    return settings

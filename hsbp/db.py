@@ -1,0 +1,176 @@
+"""Declarative base, one session per request, and the shared column types."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from cryptography.fernet import Fernet, InvalidToken
+from flask import Flask, current_app, g
+from sqlalchemy import JSON, DateTime, MetaData, String, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names from the first migration on, so later revisions can drop them by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back time-zone aware (SQLite forgets zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class JSONValue(TypeDecorator):
+    """JSON on every database (JSONB-free, so SQLite and PostgreSQL share migrations)."""
+
+    impl = JSON
+    cache_ok = True
+
+
+class FieldCipher:
+    """Encrypts protected personal data and makes keyed look-up hashes, from HSBP_FIELD_KEY."""
+
+    def __init__(self, key: str):
+        raw = key.encode() if isinstance(key, str) else key
+        self._fernet = Fernet(raw)
+        # A separate key for hashing, derived so one secret in the environment is enough.
+        self._hash_key = hashlib.sha256(b"hsbp-lookup-hash:" + base64.urlsafe_b64decode(raw)).digest()
+
+    def encrypt(self, plain: str) -> str:
+        return self._fernet.encrypt(plain.encode()).decode()
+
+    def decrypt(self, token: str) -> str:
+        try:
+            return self._fernet.decrypt(token.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError("protected field cannot be read with this HSBP_FIELD_KEY") from exc
+
+    def lookup_hash(self, plain: str) -> str:
+        return hmac.new(self._hash_key, plain.encode(), hashlib.sha256).hexdigest()
+
+
+def field_cipher() -> FieldCipher:
+    return current_app.extensions["hsbp.cipher"]
+
+
+class EncryptedString(TypeDecorator):
+    """Text encrypted at rest with the app's field key; the plain value exists only in memory."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else field_cipher().encrypt(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else field_cipher().decrypt(value)
+
+
+class Database:
+    """The engine and session factory of one app. Tests rebind `sessions` to a savepoint."""
+
+    def __init__(self, url: str):
+        self.engine: Engine = make_engine(url)
+        self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def database(app: Flask | None = None) -> Database:
+    return (app or current_app).extensions["hsbp.db"]
+
+
+def session() -> Session:
+    """The session of the current request (or CLI command, or task), created on first use."""
+    if "db_session" not in g:
+        g.db_session = database().sessions()
+        g.db_after_commit = []
+    return g.db_session
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the current request's transaction has committed.
+
+    Used to hand messages to the task queue only when the rows they read are saved, so a
+    rolled-back request sends nothing.
+    """
+    session()
+    g.db_after_commit.append(callback)
+
+
+def finish(*, commit: bool) -> None:
+    """Commit (or roll back) the current unit of work and close its session."""
+    db_session = g.pop("db_session", None)
+    callbacks = g.pop("db_after_commit", [])
+    if db_session is None:
+        return
+    try:
+        if commit:
+            db_session.commit()
+        else:
+            db_session.rollback()
+    finally:
+        db_session.close()
+    if commit:
+        for callback in callbacks:
+            callback()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["hsbp.db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["hsbp.cipher"] = FieldCipher(app.config["FIELD_KEY"])
+
+    @app.after_request
+    def _commit(response):
+        # Form errors answer 4xx: anything a half-run service flushed is rolled back.
+        finish(commit=response.status_code < 400)
+        return response
+
+    @app.teardown_appcontext
+    def _rollback(_exc):
+        finish(commit=False)

@@ -1,0 +1,121 @@
+"""The demo's seed: a post-conflict partnership in Caquetá, Colombia, and a second one in
+Zenica, Bosnia and Herzegovina, built through the same services a person would use."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hsbp.auth.models import User
+from hsbp.auth.services import create_user
+from hsbp.partnerships import members, services
+from hsbp.partnerships.models import Membership, Partnership, Sector, Stage
+from hsbp.security import Role
+
+DEMO_PASSWORD = "hsbp-demo-2026"  # noqa: S105  (printed on purpose: the demo is local only)
+
+DEMO_LOGINS = [
+    ("site administrator", "admin@demo.hsbp.example", DEMO_PASSWORD),
+    ("facilitator", "lucia.hernandez@demo.hsbp.example", DEMO_PASSWORD),
+    ("company representative", "andres.gomez@demo.hsbp.example", DEMO_PASSWORD),
+    ("municipal official", "martha.rincon@demo.hsbp.example", DEMO_PASSWORD),
+]
+
+CAGUAN_CONTEXT = (
+    "San Vicente del Caguán salió de cinco décadas de conflicto armado con instituciones "
+    "débiles en las veredas, desconfianza hacia las empresas y una población con muchas "
+    "víctimas y personas desplazadas. La llegada de un proyecto agroforestal de caucho y cacao "
+    "abre empleo, pero también tensiones por la tierra, el agua y el uso de las vías. La "
+    "alianza reúne a la empresa, la alcaldía, la gobernación, organizaciones de mujeres y de "
+    "víctimas, juntas de acción comunal y un cabildo indígena para acordar compromisos "
+    "conjuntos de seguridad humana."
+)
+
+CAGUAN_PARTNERS = [
+    ("Agroforestal del Caguán S.A.S.", Sector.COMPANY, "Plantaciones de caucho y cacao; 420 empleos directos."),
+    ("Alcaldía de San Vicente del Caguán", Sector.LOCAL_GOVERNMENT, "Secretaría de Gobierno y Secretaría de Agricultura."),
+    ("Gobernación del Caquetá", Sector.NATIONAL_GOVERNMENT, "Oficina de Paz y Posconflicto (nivel departamental)."),
+    ("Corporación Mujeres Tejiendo Paz", Sector.CIVIL_SOCIETY, "Organización de mujeres rurales y lideresas sociales."),
+    ("Fundación Raíces del Caguán", Sector.CIVIL_SOCIETY, "Acompañamiento jurídico a víctimas y restitución de tierras."),
+    ("Junta de Acción Comunal Vereda La Esperanza", Sector.COMMUNITY_GROUP, "180 familias campesinas junto a la plantación."),
+    ("Asociación de Víctimas del Bajo Caguán", Sector.COMMUNITY_GROUP, "Personas desplazadas y retornadas."),
+    ("Cabildo Indígena Nasa Kiwe Uma", Sector.COMMUNITY_GROUP, "Comunidad nasa reasentada en la cuenca del río Pato."),
+    ("Universidad de la Amazonia", Sector.ACADEMIC, "Grupo de investigación en desarrollo territorial."),
+]
+
+ZENICA_PARTNERS = [
+    ("Čeličana Zenica d.o.o.", Sector.COMPANY, "Proizvodnja čelika; 2.100 radnika."),
+    ("Grad Zenica", Sector.LOCAL_GOVERNMENT, "Služba za privredu i zaštitu okoliša."),
+    ("Udruženje Eko forum Zenica", Sector.CIVIL_SOCIETY, "Praćenje kvaliteta zraka."),
+    ("Mjesna zajednica Tetovo", Sector.COMMUNITY_GROUP, "Naselje uz industrijsku zonu."),
+]
+
+
+def _person(session, admin, email, name, locale) -> User:
+    return create_user(
+        session, email=email, name=name, password=DEMO_PASSWORD, locale=locale, actor_id=admin.id
+    )
+
+
+def _member(session, partnership: Partnership, user: User, role: Role, partner=None) -> None:
+    session.add(
+        Membership(
+            partnership_id=partnership.id, user_id=user.id, role=role,
+            partner_id=partner.id if partner else None,
+        )
+    )
+
+
+def seed_if_empty(session: Session) -> bool:
+    """Seed the demo unless the database already has users. Returns True when it seeded."""
+    if session.scalar(select(User.id).limit(1)) is not None:
+        return False
+    admin = create_user(
+        session, email="admin@demo.hsbp.example", name="Administración hsbp",
+        password=DEMO_PASSWORD, locale="es", is_site_admin=True,
+    )
+    caguan = services.create_partnership(
+        session, actor=admin, name="Alianza por la Seguridad Humana del Caguán", country="CO",
+        locality="San Vicente del Caguán, Caquetá", context_summary=CAGUAN_CONTEXT,
+        stage=Stage.ACTIVE, default_locale="es", locales=["es", "en"],
+        timezone="America/Bogota",
+    )
+    partners = {}
+    for index, (name, sector, description) in enumerate(CAGUAN_PARTNERS):
+        partners[name] = services.create_partner(
+            session, actor=admin, partnership=caguan, name=name, sector=sector,
+            description=description, joined_on=date(2026, 2, 3 + index), left_on=None,
+        )
+    facilitator = _person(session, admin, "lucia.hernandez@demo.hsbp.example", "Lucía Hernández Rojas", "es")
+    company = _person(session, admin, "andres.gomez@demo.hsbp.example", "Andrés Felipe Gómez Castaño", "es")
+    official = _person(session, admin, "martha.rincon@demo.hsbp.example", "Martha Cecilia Rincón Vargas", "es")
+    leader = _person(session, admin, "yuliana.perdomo@demo.hsbp.example", "Yuliana Perdomo Cuéllar", "es")
+    observer = _person(session, admin, "james.okafor@demo.hsbp.example", "James Okafor", "en")
+    _member(session, caguan, facilitator, Role.FACILITATOR)
+    _member(session, caguan, company, Role.REPRESENTATIVE, partners["Agroforestal del Caguán S.A.S."])
+    _member(session, caguan, official, Role.REPRESENTATIVE, partners["Alcaldía de San Vicente del Caguán"])
+    _member(session, caguan, leader, Role.REPRESENTATIVE, partners["Corporación Mujeres Tejiendo Paz"])
+    _member(session, caguan, observer, Role.OBSERVER)
+    session.flush()
+    members.invite_member(
+        session, actor=facilitator, partnership=caguan, email="dario.quintero@demo.hsbp.example",
+        role=Role.REPRESENTATIVE, partner_id=partners["Junta de Acción Comunal Vereda La Esperanza"].id,
+    )
+
+    zenica = services.create_partnership(
+        session, actor=admin, name="Partnerstvo za ljudsku sigurnost Zenica", country="BA",
+        locality="Zenica, Zeničko-dobojski kanton",
+        context_summary="Zagađenje zraka i zapošljavanje u gradu čelika.",
+        stage=Stage.FORMING, default_locale="bs", locales=["bs", "en"], timezone="Europe/Sarajevo",
+    )
+    for name, sector, description in ZENICA_PARTNERS:
+        services.create_partner(
+            session, actor=admin, partnership=zenica, name=name, sector=sector,
+            description=description, joined_on=date(2026, 9, 1), left_on=None,
+        )
+    amra = _person(session, admin, "amra.hodzic@demo.hsbp.example", "Amra Hodžić", "bs")
+    _member(session, zenica, amra, Role.FACILITATOR)
+    session.flush()
+    return True

@@ -1,0 +1,22 @@
+"""The error services raise when a request cannot be carried out; views show its message."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A rule of the domain refused the change. `message` is already translated (lazily) and
+    `field`, when set, names the form field it belongs to."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def apply_to_form(form, error: ServiceError) -> None:
+    """Show a service's refusal beside the field it concerns, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,0 +1,98 @@
+"""Locale choice, the shipped UI locales, and helpers for content stored per language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel import Locale
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from hsbp.extensions import babel
+from hsbp.paths import resource_dir
+
+
+@dataclass(frozen=True)
+class UILocale:
+    code: str
+    native_name: str
+    rtl: bool = False
+
+
+# The interface languages shipped with complete catalogs. Names are in their own language so
+# that someone who cannot read the current page can still find theirs.
+UI_LOCALES: tuple[UILocale, ...] = (
+    UILocale("en", "English"),
+    UILocale("es", "Español"),
+    UILocale("fr", "Français"),
+    UILocale("bs", "Bosanski"),
+    UILocale("ar", "العربية", rtl=True),
+    UILocale("sw", "Kiswahili"),
+)
+UI_LOCALE_CODES = tuple(loc.code for loc in UI_LOCALES)
+SESSION_KEY = "locale"
+
+
+def select_locale() -> str:
+    """The user's profile language, else the one chosen in this browser, else the browser's."""
+    if current_user and current_user.is_authenticated and current_user.locale in UI_LOCALE_CODES:
+        return current_user.locale
+    chosen = session.get(SESSION_KEY)
+    if chosen in UI_LOCALE_CODES:
+        return chosen
+    return request.accept_languages.best_match(UI_LOCALE_CODES) or "en"
+
+
+def select_timezone() -> str:
+    """The time zone of the partnership being viewed; UTC outside one."""
+    partnership = g.get("partnership")
+    return partnership.timezone if partnership is not None else "UTC"
+
+
+def is_rtl(code: str | None = None) -> bool:
+    code = code or str(get_locale())
+    return Locale.parse(code).character_order == "right-to-left"
+
+
+def language_name(code: str, in_locale: str | None = None) -> str:
+    """A language's name in the reader's language (for content languages, not only UI ones)."""
+    try:
+        return Locale.parse(code).get_display_name(in_locale or str(get_locale())) or code
+    except (ValueError, TypeError):
+        return code
+
+
+def translated(values: dict[str, str] | None, *, locale: str, fallback: str) -> str:
+    """Pick the text of `values` (a {locale: text} dict) for `locale`, else `fallback`'s, else
+    any non-empty one, so a reader never gets a blank."""
+    values = values or {}
+    for code in (locale, fallback):
+        if values.get(code):
+            return values[code]
+    return next((text for text in values.values() if text), "")
+
+
+def missing_languages(values: dict[str, str] | None, required: list[str]) -> list[str]:
+    """The languages of `required` that `values` has no text for (shown in the UI)."""
+    values = values or {}
+    return [code for code in required if not (values.get(code) or "").strip()]
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(resource_dir("translations")),
+    )
+
+    @app.context_processor
+    def _i18n_context():
+        code = str(get_locale())
+        return {
+            "ui_locales": UI_LOCALES,
+            "current_locale": code,
+            "text_direction": "rtl" if is_rtl(code) else "ltr",
+            "language_name": language_name,
+        }

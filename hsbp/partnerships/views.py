@@ -1,0 +1,145 @@
+"""Partnership pages: the list, the dashboard, settings, partners and the audit log."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from hsbp import audit, db
+from hsbp.errors import ServiceError, apply_to_form
+from hsbp.partnerships import members, services
+from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipForm
+from hsbp.security import Role, partnership_guard, site_admin_required
+from hsbp.views import render_form
+
+bp = Blueprint("partnerships", __name__)
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("partnerships.index" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.get("/partnerships")
+@login_required
+def index():
+    rows = services.partnerships_of(db.session(), user=current_user)
+    return render_template("partnerships/index.html", rows=rows)
+
+
+@bp.get("/admin/partnerships")
+@login_required
+@site_admin_required
+def admin_index():
+    rows = services.all_partnerships(db.session())
+    return render_template("partnerships/admin_index.html", rows=rows)
+
+
+@bp.route("/admin/partnerships/new", methods=["GET", "POST"])
+@login_required
+@site_admin_required
+def create():
+    form = NewPartnershipForm()
+    if request.method == "GET":
+        form.locales.data, form.timezone.data = ["en"], "UTC"
+    if form.validate_on_submit():
+        session = db.session()
+        try:
+            partnership = services.create_partnership(
+                session, actor=current_user, **form.service_fields()
+            )
+            if form.facilitator_email.data:
+                members.invite_member(
+                    session, actor=current_user, partnership=partnership,
+                    email=form.facilitator_email.data, role=Role.FACILITATOR,
+                )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The partnership %(name)s is created.", name=partnership.name), "success")
+            return redirect(url_for("partnerships.admin_index"))
+    return render_form("partnerships/create.html", form, form=form)
+
+
+@bp.get("/p/<int:partnership_id>/")
+@partnership_guard()
+def dashboard(partnership_id: int):
+    figures = services.dashboard(db.session(), partnership=g.partnership, membership=g.membership)
+    return render_template("partnerships/dashboard.html", **figures)
+
+
+@bp.route("/p/<int:partnership_id>/settings", methods=["GET", "POST"])
+@partnership_guard(Role.FACILITATOR)
+def settings(partnership_id: int):
+    form = PartnershipForm(obj=g.partnership)
+    if request.method == "GET":
+        form.populate_extra(g.partnership)
+    if form.validate_on_submit():
+        try:
+            services.update_partnership(
+                db.session(), actor=current_user, partnership=g.partnership,
+                **form.service_fields(),
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The partnership's settings are saved."), "success")
+            return redirect(url_for("partnerships.dashboard", partnership_id=partnership_id))
+    return render_form("partnerships/settings.html", form, form=form)
+
+
+@bp.get("/p/<int:partnership_id>/partners")
+@partnership_guard()
+def partners(partnership_id: int):
+    rows = services.list_partners(db.session(), partnership_id=partnership_id)
+    return render_template("partnerships/partners.html", partners=rows)
+
+
+@bp.route("/p/<int:partnership_id>/partners/new", methods=["GET", "POST"])
+@partnership_guard(Role.FACILITATOR)
+def create_partner(partnership_id: int):
+    form = PartnerForm()
+    if form.validate_on_submit():
+        try:
+            partner = services.create_partner(
+                db.session(), actor=current_user, partnership=g.partnership,
+                **form.service_fields(),
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The partner %(name)s is added.", name=partner.name), "success")
+            return redirect(url_for("partnerships.partners", partnership_id=partnership_id))
+    return render_form("partnerships/partner_form.html", form, form=form, partner=None)
+
+
+@bp.route("/p/<int:partnership_id>/partners/<int:partner_id>", methods=["GET", "POST"])
+@partnership_guard(Role.FACILITATOR)
+def edit_partner(partnership_id: int, partner_id: int):
+    session = db.session()
+    partner = services.get_partner(session, partnership_id=partnership_id, partner_id=partner_id)
+    if partner is None:
+        abort(404)
+    form = PartnerForm(obj=partner)
+    if form.validate_on_submit():
+        try:
+            services.update_partner(
+                session, actor=current_user, partner=partner, **form.service_fields()
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The partner %(name)s is saved.", name=partner.name), "success")
+            return redirect(url_for("partnerships.partners", partnership_id=partnership_id))
+    return render_form("partnerships/partner_form.html", form, form=form, partner=partner)
+
+
+@bp.get("/p/<int:partnership_id>/audit")
+@partnership_guard(Role.FACILITATOR)
+def audit_log(partnership_id: int):
+    page = request.args.get("page", 1, type=int)
+    entries, total = audit.entries_for_partnership(
+        db.session(), partnership_id=partnership_id, page=page
+    )
+    return render_template(
+        "partnerships/audit.html", entries=entries, total=total, page=max(page, 1), per_page=50
+    )
