@@ -1,8 +1,8 @@
 """Alembic environment: hsbp's models are the target; SQLite gets batch mode."""
 
 from alembic import context
-from sqlalchemy import create_engine
 
+from hsbp.db import make_engine
 from hsbp.models import metadata
 
 config = context.config
@@ -24,7 +24,7 @@ def run_online() -> None:
     if connection is not None:
         run_with(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
         run_with(connection)
     engine.dispose()
