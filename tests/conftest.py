@@ -104,13 +104,29 @@ def connection(app):
     connection = database.engine.connect()
     transaction = connection.begin()
     original = database.sessions
-    database.sessions = sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-    )
+    bind_sessions(app, connection)
     yield connection
     database.sessions = original
     transaction.rollback()
     connection.close()
+
+
+def bind_sessions(app, connection) -> None:
+    db.database(app).sessions = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def app_with(database_url, tmp_path, connection):
+    """Another app with other settings (rate limits on, HTTPS...), on the test's transaction."""
+
+    def build(**overrides):
+        other = make_test_app(database_url, tmp_path, **overrides)
+        bind_sessions(other, connection)
+        return other
+
+    return build
 
 
 @pytest.fixture
