@@ -1,0 +1,143 @@
+"""Invitations, accepting them, roles, and removing members."""
+
+import re
+
+from sqlalchemy import select
+
+from hsbp.mail import OutboundEmail
+from hsbp.partnerships.models import Invitation, Membership
+from hsbp.security import Role
+from tests.conftest import PASSWORD
+
+
+def invitation_path(session) -> str:
+    body = session.scalars(select(OutboundEmail).order_by(OutboundEmail.id.desc())).first().body
+    return re.search(r"http://hsbp\.test(/invitations/\S+)", body).group(1)
+
+
+def invite(client, partnership, **data):
+    form = {"invite-email": "new@example.org", "invite-role": "observer", "invite-partner_id": "0"}
+    form.update({f"invite-{k}": v for k, v in data.items()})
+    return client.post(f"/p/{partnership.id}/members/invite", data=form)
+
+
+def test_invited_person_creates_an_account_and_joins(app, client, make, login, session):
+    partnership = make.partnership(name="Caguán")
+    partner = make.partner(partnership, name="Alcaldía")
+    login(make.member(partnership, Role.FACILITATOR))
+    response = invite(client, partnership, email="martha@example.org", role="representative",
+                      partner_id=str(partner.id))
+    assert response.status_code == 302
+    path = invitation_path(session)
+    newcomer = app.test_client()
+    assert "Join Caguán" in newcomer.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    joined = newcomer.post(path, data={"name": "Martha", "locale": "es", "password": PASSWORD, "confirm": PASSWORD})
+    assert joined.headers["Location"] == f"/p/{partnership.id}/"
+    membership = session.scalars(select(Membership).where(Membership.partner_id == partner.id)).one()
+    assert (membership.role, membership.user.email) == ("representative", "martha@example.org")
+    assert newcomer.get(f"/p/{partnership.id}/").status_code == 200
+    # The link is spent.
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_existing_user_must_sign_in_with_the_invited_address(app, client, make, login, session):
+    partnership = make.partnership()
+    login(make.member(partnership, Role.FACILITATOR))
+    invited = make.user(email="ana@example.org")
+    invite(client, partnership, email="ana@example.org")
+    path = invitation_path(session)
+    visitor = app.test_client()
+    assert visitor.get(path).headers["Location"].startswith("/login?next=/invitations/")
+    stranger = login(make.user(), target=app.test_client())
+    refused = stranger.post(path)
+    assert refused.status_code == 422
+    assert "sent to another e-mail address" in refused.get_data(as_text=True)
+    owner = login(invited, target=app.test_client())
+    assert owner.post(path).headers["Location"] == f"/p/{partnership.id}/"
+
+
+def test_representative_invitation_needs_a_partner_of_this_partnership(client, make, login, session):
+    partnership = make.partnership()
+    foreign = make.partner(make.partnership())
+    login(make.member(partnership, Role.FACILITATOR, user=make.user(locale="en")))
+    response = invite(client, partnership, role="representative", partner_id=str(foreign.id))
+    assert response.status_code == 422
+    assert session.scalars(select(Invitation)).all() == []
+
+
+def test_inviting_a_member_again_is_refused(client, make, login, session):
+    partnership = make.partnership()
+    make.member(partnership, Role.OBSERVER, user=make.user(email="ana@example.org"))
+    login(make.member(partnership, Role.FACILITATOR, user=make.user(locale="en")))
+    response = invite(client, partnership, email="ANA@example.org")
+    assert response.status_code == 422
+    assert "This person is already a member." in response.get_data(as_text=True)
+
+
+def test_a_new_invitation_replaces_the_pending_one(client, make, login, session):
+    partnership = make.partnership()
+    login(make.member(partnership, Role.FACILITATOR))
+    invite(client, partnership, email="ana@example.org")
+    first = invitation_path(session)
+    invite(client, partnership, email="ana@example.org", role="facilitator")
+    assert client.get(first).status_code == 404
+    session.expire_all()
+    live = [i for i in session.scalars(select(Invitation)) if i.is_pending]
+    assert [(i.email, i.role) for i in live] == [("ana@example.org", "facilitator")]
+
+
+def test_facilitator_revokes_an_invitation(client, make, login, session):
+    partnership = make.partnership()
+    login(make.member(partnership, Role.FACILITATOR))
+    invite(client, partnership)
+    path = invitation_path(session)
+    invitation = session.scalars(select(Invitation)).one()
+    client.post(f"/p/{partnership.id}/invitations/{invitation.id}/revoke")
+    assert client.get(path).status_code == 404
+
+
+def test_the_last_facilitator_cannot_be_demoted_or_removed(client, make, login, session):
+    partnership = make.partnership()
+    facilitator = make.member(partnership, Role.FACILITATOR, user=make.user(locale="en"))
+    login(facilitator)
+    membership = session.scalars(select(Membership)).one()
+    demoted = client.post(
+        f"/p/{partnership.id}/members/{membership.id}",
+        data={f"m{membership.id}-role": "observer", f"m{membership.id}-partner_id": "0"},
+        follow_redirects=True,
+    )
+    assert "A partnership needs at least one facilitator." in demoted.get_data(as_text=True)
+    removed = client.post(f"/p/{partnership.id}/members/{membership.id}/remove", follow_redirects=True)
+    assert "A partnership needs at least one facilitator." in removed.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Membership, membership.id).role == "facilitator"
+
+
+def test_facilitator_changes_a_role_and_removes_a_member(client, make, login, session):
+    partnership = make.partnership()
+    partner = make.partner(partnership)
+    login(make.member(partnership, Role.FACILITATOR))
+    other = make.member(partnership, Role.OBSERVER)
+    membership = session.scalars(select(Membership).where(Membership.user_id == other.id)).one()
+    client.post(
+        f"/p/{partnership.id}/members/{membership.id}",
+        data={f"m{membership.id}-role": "representative", f"m{membership.id}-partner_id": str(partner.id)},
+    )
+    session.expire_all()
+    assert (membership.role, membership.partner_id) == ("representative", partner.id)
+    membership_id = membership.id
+    client.post(f"/p/{partnership.id}/members/{membership_id}/remove")
+    session.expire_all()
+    assert session.get(Membership, membership_id) is None
+
+
+def test_members_page_queries_do_not_grow_with_members(client, make, login, count_queries):
+    partnership = make.partnership()
+    login(make.member(partnership, Role.FACILITATOR))
+    with count_queries() as few:
+        client.get(f"/p/{partnership.id}/members")
+    for _ in range(15):
+        make.member(partnership, Role.REPRESENTATIVE)
+    with count_queries() as many:
+        assert client.get(f"/p/{partnership.id}/members").status_code == 200
+    assert many["n"] == few["n"]

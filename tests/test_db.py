@@ -1,0 +1,43 @@
+"""Shared column types: encrypted text, keyed look-up hashes, UTC timestamps."""
+
+from datetime import datetime
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import Column, Integer, MetaData, Table, select
+
+from hsbp.db import EncryptedString, FieldCipher, UTCDateTime
+
+scratch = MetaData()
+protected = Table(
+    "scratch_protected", scratch,
+    Column("id", Integer, primary_key=True),
+    Column("phone", EncryptedString(500)),
+)
+
+
+def test_encrypted_text_is_unreadable_at_rest_and_plain_in_memory(session, connection):
+    scratch.create_all(connection)
+    session.execute(protected.insert().values(id=1, phone="+573001234567"))
+    raw = connection.exec_driver_sql("SELECT phone FROM scratch_protected").scalar()
+    assert "573001234567" not in raw
+    assert session.execute(select(protected.c.phone)).scalar() == "+573001234567"
+
+
+def test_lookup_hash_is_stable_and_depends_on_the_key():
+    key = Fernet.generate_key().decode()
+    one, same, other = FieldCipher(key), FieldCipher(key), FieldCipher(Fernet.generate_key().decode())
+    assert one.lookup_hash("+573001234567") == same.lookup_hash("+573001234567")
+    assert one.lookup_hash("+573001234567") != other.lookup_hash("+573001234567")
+    assert one.lookup_hash("+573001234567") != one.lookup_hash("+573001234568")
+
+
+def test_text_encrypted_with_another_key_is_reported_not_garbled():
+    token = FieldCipher(Fernet.generate_key().decode()).encrypt("secret")
+    with pytest.raises(ValueError, match="cannot be read with this HSBP_FIELD_KEY"):
+        FieldCipher(Fernet.generate_key().decode()).decrypt(token)
+
+
+def test_naive_datetimes_are_refused():
+    with pytest.raises(ValueError, match="naive"):
+        UTCDateTime().process_bind_param(datetime(2026, 1, 1), None)
