@@ -42,7 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import hsbp.auth.loader  # noqa: F401  (registers the user loader)
+    import hsbp.auth.loader
     import hsbp.partnerships.member_views  # noqa: F401  (adds its routes to the blueprint)
     from hsbp.auth.views import bp as auth_bp
     from hsbp.extensions import login_manager

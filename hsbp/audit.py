@@ -12,7 +12,9 @@ from hsbp.db import Base, JSONValue, UTCDateTime, utcnow
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_partnership_created", "partnership_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_audit_entries_partnership_created", "partnership_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -89,9 +91,9 @@ def entries_for_partnership(
 ) -> tuple[list[AuditEntry], int]:
     """One page of a partnership's log, newest first, and the total count."""
     total = session.scalar(
-        select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.partnership_id == partnership_id
-        )
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.partnership_id == partnership_id)
     )
     rows = session.scalars(
         select(AuditEntry)

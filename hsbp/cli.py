@@ -82,7 +82,11 @@ def user_create(email: str, name: str, password: str, admin: bool, locale: str |
 
     try:
         user = create_user(
-            db.session(), email=email, name=name, password=password, locale=locale,
+            db.session(),
+            email=email,
+            name=name,
+            password=password,
+            locale=locale,
             is_site_admin=admin,
         )
     except ServiceError as error:

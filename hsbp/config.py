@@ -70,7 +70,9 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
             'print(Fernet.generate_key().decode())")'
         ) from exc
 
-    public_url = (overrides.get("PUBLIC_URL") or _env("PUBLIC_URL", "http://127.0.0.1:5000")).rstrip("/")
+    public_url = (
+        overrides.get("PUBLIC_URL") or _env("PUBLIC_URL", "http://127.0.0.1:5000")
+    ).rstrip("/")
     https = public_url.startswith("https://")
     settings = {
         "HSBP_ENV": env,

@@ -66,7 +66,9 @@ class FieldCipher:
         raw = key.encode() if isinstance(key, str) else key
         self._fernet = Fernet(raw)
         # A separate key for hashing, derived so one secret in the environment is enough.
-        self._hash_key = hashlib.sha256(b"hsbp-lookup-hash:" + base64.urlsafe_b64decode(raw)).digest()
+        self._hash_key = hashlib.sha256(
+            b"hsbp-lookup-hash:" + base64.urlsafe_b64decode(raw)
+        ).digest()
 
     def encrypt(self, plain: str) -> str:
         return self._fernet.encrypt(plain.encode()).decode()

@@ -34,15 +34,51 @@ CAGUAN_CONTEXT = (
 )
 
 CAGUAN_PARTNERS = [
-    ("Agroforestal del Caguán S.A.S.", Sector.COMPANY, "Plantaciones de caucho y cacao; 420 empleos directos."),
-    ("Alcaldía de San Vicente del Caguán", Sector.LOCAL_GOVERNMENT, "Secretaría de Gobierno y Secretaría de Agricultura."),
-    ("Gobernación del Caquetá", Sector.NATIONAL_GOVERNMENT, "Oficina de Paz y Posconflicto (nivel departamental)."),
-    ("Corporación Mujeres Tejiendo Paz", Sector.CIVIL_SOCIETY, "Organización de mujeres rurales y lideresas sociales."),
-    ("Fundación Raíces del Caguán", Sector.CIVIL_SOCIETY, "Acompañamiento jurídico a víctimas y restitución de tierras."),
-    ("Junta de Acción Comunal Vereda La Esperanza", Sector.COMMUNITY_GROUP, "180 familias campesinas junto a la plantación."),
-    ("Asociación de Víctimas del Bajo Caguán", Sector.COMMUNITY_GROUP, "Personas desplazadas y retornadas."),
-    ("Cabildo Indígena Nasa Kiwe Uma", Sector.COMMUNITY_GROUP, "Comunidad nasa reasentada en la cuenca del río Pato."),
-    ("Universidad de la Amazonia", Sector.ACADEMIC, "Grupo de investigación en desarrollo territorial."),
+    (
+        "Agroforestal del Caguán S.A.S.",
+        Sector.COMPANY,
+        "Plantaciones de caucho y cacao; 420 empleos directos.",
+    ),
+    (
+        "Alcaldía de San Vicente del Caguán",
+        Sector.LOCAL_GOVERNMENT,
+        "Secretaría de Gobierno y Secretaría de Agricultura.",
+    ),
+    (
+        "Gobernación del Caquetá",
+        Sector.NATIONAL_GOVERNMENT,
+        "Oficina de Paz y Posconflicto (nivel departamental).",
+    ),
+    (
+        "Corporación Mujeres Tejiendo Paz",
+        Sector.CIVIL_SOCIETY,
+        "Organización de mujeres rurales y lideresas sociales.",
+    ),
+    (
+        "Fundación Raíces del Caguán",
+        Sector.CIVIL_SOCIETY,
+        "Acompañamiento jurídico a víctimas y restitución de tierras.",
+    ),
+    (
+        "Junta de Acción Comunal Vereda La Esperanza",
+        Sector.COMMUNITY_GROUP,
+        "180 familias campesinas junto a la plantación.",
+    ),
+    (
+        "Asociación de Víctimas del Bajo Caguán",
+        Sector.COMMUNITY_GROUP,
+        "Personas desplazadas y retornadas.",
+    ),
+    (
+        "Cabildo Indígena Nasa Kiwe Uma",
+        Sector.COMMUNITY_GROUP,
+        "Comunidad nasa reasentada en la cuenca del río Pato.",
+    ),
+    (
+        "Universidad de la Amazonia",
+        Sector.ACADEMIC,
+        "Grupo de investigación en desarrollo territorial.",
+    ),
 ]
 
 ZENICA_PARTNERS = [
@@ -62,7 +98,9 @@ def _person(session, admin, email, name, locale) -> User:
 def _member(session, partnership: Partnership, user: User, role: Role, partner=None) -> None:
     session.add(
         Membership(
-            partnership_id=partnership.id, user_id=user.id, role=role,
+            partnership_id=partnership.id,
+            user_id=user.id,
+            role=role,
             partner_id=partner.id if partner else None,
         )
     )
@@ -73,47 +111,97 @@ def seed_if_empty(session: Session) -> bool:
     if session.scalar(select(User.id).limit(1)) is not None:
         return False
     admin = create_user(
-        session, email="admin@demo.hsbp.example", name="Administración hsbp",
-        password=DEMO_PASSWORD, locale="es", is_site_admin=True,
+        session,
+        email="admin@demo.hsbp.example",
+        name="Administración hsbp",
+        password=DEMO_PASSWORD,
+        locale="es",
+        is_site_admin=True,
     )
     caguan = services.create_partnership(
-        session, actor=admin, name="Alianza por la Seguridad Humana del Caguán", country="CO",
-        locality="San Vicente del Caguán, Caquetá", context_summary=CAGUAN_CONTEXT,
-        stage=Stage.ACTIVE, default_locale="es", locales=["es", "en"],
+        session,
+        actor=admin,
+        name="Alianza por la Seguridad Humana del Caguán",
+        country="CO",
+        locality="San Vicente del Caguán, Caquetá",
+        context_summary=CAGUAN_CONTEXT,
+        stage=Stage.ACTIVE,
+        default_locale="es",
+        locales=["es", "en"],
         timezone="America/Bogota",
     )
     partners = {}
     for index, (name, sector, description) in enumerate(CAGUAN_PARTNERS):
         partners[name] = services.create_partner(
-            session, actor=admin, partnership=caguan, name=name, sector=sector,
-            description=description, joined_on=date(2026, 2, 3 + index), left_on=None,
+            session,
+            actor=admin,
+            partnership=caguan,
+            name=name,
+            sector=sector,
+            description=description,
+            joined_on=date(2026, 2, 3 + index),
+            left_on=None,
         )
-    facilitator = _person(session, admin, "lucia.hernandez@demo.hsbp.example", "Lucía Hernández Rojas", "es")
-    company = _person(session, admin, "andres.gomez@demo.hsbp.example", "Andrés Felipe Gómez Castaño", "es")
-    official = _person(session, admin, "martha.rincon@demo.hsbp.example", "Martha Cecilia Rincón Vargas", "es")
-    leader = _person(session, admin, "yuliana.perdomo@demo.hsbp.example", "Yuliana Perdomo Cuéllar", "es")
+    facilitator = _person(
+        session, admin, "lucia.hernandez@demo.hsbp.example", "Lucía Hernández Rojas", "es"
+    )
+    company = _person(
+        session, admin, "andres.gomez@demo.hsbp.example", "Andrés Felipe Gómez Castaño", "es"
+    )
+    official = _person(
+        session, admin, "martha.rincon@demo.hsbp.example", "Martha Cecilia Rincón Vargas", "es"
+    )
+    leader = _person(
+        session, admin, "yuliana.perdomo@demo.hsbp.example", "Yuliana Perdomo Cuéllar", "es"
+    )
     observer = _person(session, admin, "james.okafor@demo.hsbp.example", "James Okafor", "en")
     _member(session, caguan, facilitator, Role.FACILITATOR)
-    _member(session, caguan, company, Role.REPRESENTATIVE, partners["Agroforestal del Caguán S.A.S."])
-    _member(session, caguan, official, Role.REPRESENTATIVE, partners["Alcaldía de San Vicente del Caguán"])
-    _member(session, caguan, leader, Role.REPRESENTATIVE, partners["Corporación Mujeres Tejiendo Paz"])
+    _member(
+        session, caguan, company, Role.REPRESENTATIVE, partners["Agroforestal del Caguán S.A.S."]
+    )
+    _member(
+        session,
+        caguan,
+        official,
+        Role.REPRESENTATIVE,
+        partners["Alcaldía de San Vicente del Caguán"],
+    )
+    _member(
+        session, caguan, leader, Role.REPRESENTATIVE, partners["Corporación Mujeres Tejiendo Paz"]
+    )
     _member(session, caguan, observer, Role.OBSERVER)
     session.flush()
     members.invite_member(
-        session, actor=facilitator, partnership=caguan, email="dario.quintero@demo.hsbp.example",
-        role=Role.REPRESENTATIVE, partner_id=partners["Junta de Acción Comunal Vereda La Esperanza"].id,
+        session,
+        actor=facilitator,
+        partnership=caguan,
+        email="dario.quintero@demo.hsbp.example",
+        role=Role.REPRESENTATIVE,
+        partner_id=partners["Junta de Acción Comunal Vereda La Esperanza"].id,
     )
 
     zenica = services.create_partnership(
-        session, actor=admin, name="Partnerstvo za ljudsku sigurnost Zenica", country="BA",
+        session,
+        actor=admin,
+        name="Partnerstvo za ljudsku sigurnost Zenica",
+        country="BA",
         locality="Zenica, Zeničko-dobojski kanton",
         context_summary="Zagađenje zraka i zapošljavanje u gradu čelika.",
-        stage=Stage.FORMING, default_locale="bs", locales=["bs", "en"], timezone="Europe/Sarajevo",
+        stage=Stage.FORMING,
+        default_locale="bs",
+        locales=["bs", "en"],
+        timezone="Europe/Sarajevo",
     )
     for name, sector, description in ZENICA_PARTNERS:
         services.create_partner(
-            session, actor=admin, partnership=zenica, name=name, sector=sector,
-            description=description, joined_on=date(2026, 9, 1), left_on=None,
+            session,
+            actor=admin,
+            partnership=zenica,
+            name=name,
+            sector=sector,
+            description=description,
+            joined_on=date(2026, 9, 1),
+            left_on=None,
         )
     amra = _person(session, admin, "amra.hodzic@demo.hsbp.example", "Amra Hodžić", "bs")
     _member(session, zenica, amra, Role.FACILITATOR)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from babel import Locale
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -35,7 +35,12 @@ SESSION_KEY = "locale"
 
 
 def select_locale() -> str:
-    """The user's profile language, else the one chosen in this browser, else the browser's."""
+    """The user's profile language, else the one chosen in this browser, else the browser's.
+
+    Outside a request (the CLI, a task) it is English unless the caller forces a locale.
+    """
+    if not has_request_context():
+        return "en"
     if current_user and current_user.is_authenticated and current_user.locale in UI_LOCALE_CODES:
         return current_user.locale
     chosen = session.get(SESSION_KEY)

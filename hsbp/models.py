@@ -9,6 +9,12 @@ from hsbp.partnerships.models import Invitation, Membership, Partner, Partnershi
 metadata = Base.metadata
 
 __all__ = [
-    "AuditEntry", "Invitation", "Membership", "OutboundEmail", "Partner", "Partnership", "User",
+    "AuditEntry",
+    "Invitation",
+    "Membership",
+    "OutboundEmail",
+    "Partner",
+    "Partnership",
+    "User",
     "metadata",
 ]

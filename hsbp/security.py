@@ -61,11 +61,15 @@ def partnership_guard(min_role: Role = Role.OBSERVER):
             if not current_user.is_authenticated:
                 # Every id redirects alike, so this reveals nothing about which ones exist.
                 return login_manager.unauthorized()
-            row = db.session().execute(
-                select(Partnership, Membership)
-                .join(Membership, Membership.partnership_id == Partnership.id)
-                .where(Partnership.id == partnership_id, Membership.user_id == current_user.id)
-            ).first()
+            row = (
+                db.session()
+                .execute(
+                    select(Partnership, Membership)
+                    .join(Membership, Membership.partnership_id == Partnership.id)
+                    .where(Partnership.id == partnership_id, Membership.user_id == current_user.id)
+                )
+                .first()
+            )
             if row is None or Role(row.Membership.role).rank < min_role.rank:
                 abort(404)
             g.partnership, g.membership = row.Partnership, row.Membership

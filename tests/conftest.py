@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 from cryptography.fernet import Fernet
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
-from flask.testing import FlaskClient
 from sqlalchemy.orm import sessionmaker
 
 from hsbp import create_app, db, migrate
@@ -174,7 +174,11 @@ class Factory:
 
     def user(self, **fields) -> User:
         n = self._next()
-        values = {"email": f"user{n}@example.org", "name": f"User {n}", "password_hash": PASSWORD_HASH}
+        values = {
+            "email": f"user{n}@example.org",
+            "name": f"User {n}",
+            "password_hash": PASSWORD_HASH,
+        }
         user = User(**{**values, **fields})
         self.session.add(user)
         self.session.flush()
@@ -183,8 +187,12 @@ class Factory:
     def partnership(self, **fields) -> Partnership:
         n = self._next()
         values = {
-            "name": f"Partnership {n}", "country": "CO", "locality": "Florencia",
-            "default_locale": "es", "locales": ["es", "en"], "timezone": "America/Bogota",
+            "name": f"Partnership {n}",
+            "country": "CO",
+            "locality": "Florencia",
+            "default_locale": "es",
+            "locales": ["es", "en"],
+            "timezone": "America/Bogota",
         }
         partnership = Partnership(**{**values, **fields})
         self.session.add(partnership)
@@ -205,7 +213,9 @@ class Factory:
             partner = self.partner(partnership)
         self.session.add(
             Membership(
-                partnership_id=partnership.id, user_id=user.id, role=role,
+                partnership_id=partnership.id,
+                user_id=user.id,
+                role=role,
                 partner_id=partner.id if partner else None,
             )
         )

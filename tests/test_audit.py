@@ -13,12 +13,24 @@ def test_services_write_who_what_and_where(session, make):
     partnership = make.partnership()
     actor = make.user()
     partner = services.create_partner(
-        session, actor=actor, partnership=partnership, name="Alcaldía", sector="local_government",
-        description="", joined_on=None, left_on=None,
+        session,
+        actor=actor,
+        partnership=partnership,
+        name="Alcaldía",
+        sector="local_government",
+        description="",
+        joined_on=None,
+        left_on=None,
     )
     services.update_partner(
-        session, actor=actor, partner=partner, name="Alcaldía Municipal", sector="local_government",
-        description="", joined_on=None, left_on=None,
+        session,
+        actor=actor,
+        partner=partner,
+        name="Alcaldía Municipal",
+        sector="local_government",
+        description="",
+        joined_on=None,
+        left_on=None,
     )
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(e.action, e.actor_id, e.partnership_id, e.object_id) for e in entries] == [
@@ -33,8 +45,14 @@ def test_saving_without_a_change_writes_no_entry(session, make):
     actor = make.user()
     partner = make.partner(partnership, name="Same", sector="company", description="")
     services.update_partner(
-        session, actor=actor, partner=partner, name="Same", sector="company", description="",
-        joined_on=partner.joined_on, left_on=None,
+        session,
+        actor=actor,
+        partner=partner,
+        name="Same",
+        sector="company",
+        description="",
+        joined_on=partner.joined_on,
+        left_on=None,
     )
     assert session.scalars(select(AuditEntry)).all() == []
 
@@ -52,9 +70,8 @@ def test_entries_cannot_be_changed_or_deleted_in_the_database(session, make):
     record(session, actor_id=make.user().id, action="x.test", obj=make.partnership())
     session.flush()
     for statement in ("UPDATE audit_entries SET action = 'rewritten'", "DELETE FROM audit_entries"):
-        with pytest.raises(DatabaseError, match="append-only"):
-            with session.begin_nested():
-                session.execute(text(statement))
+        with pytest.raises(DatabaseError, match="append-only"), session.begin_nested():
+            session.execute(text(statement))
 
 
 def test_facilitator_reads_the_log_and_others_cannot(client, make, login, app):
@@ -76,12 +93,20 @@ def test_audit_page_queries_do_not_grow_with_entries(client, make, login, sessio
     partnership = make.partnership()
     user = make.member(partnership, Role.FACILITATOR)
     login(user)
-    record(session, actor_id=user.id, action="x.test", obj=partnership, partnership_id=partnership.id)
+    record(
+        session, actor_id=user.id, action="x.test", obj=partnership, partnership_id=partnership.id
+    )
     with count_queries() as few:
         client.get(f"/p/{partnership.id}/audit")
     for n in range(30):
         actor = make.user()
-        record(session, actor_id=actor.id, action=f"x.{n}", obj=partnership, partnership_id=partnership.id)
+        record(
+            session,
+            actor_id=actor.id,
+            action=f"x.{n}",
+            obj=partnership,
+            partnership_id=partnership.id,
+        )
     session.flush()
     with count_queries() as many:
         assert client.get(f"/p/{partnership.id}/audit").status_code == 200

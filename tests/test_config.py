@@ -8,8 +8,15 @@ from hsbp.config import ConfigError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
-    for name in ("ENV", "SECRET_KEY", "FIELD_KEY", "DATABASE_URL", "PUBLIC_URL", "QUEUE_URL",
-                 "RATELIMIT_STORAGE_URL"):
+    for name in (
+        "ENV",
+        "SECRET_KEY",
+        "FIELD_KEY",
+        "DATABASE_URL",
+        "PUBLIC_URL",
+        "QUEUE_URL",
+        "RATELIMIT_STORAGE_URL",
+    ):
         monkeypatch.delenv(f"HSBP_{name}", raising=False)
 
 

@@ -10,7 +10,8 @@ from hsbp.db import EncryptedString, FieldCipher, UTCDateTime
 
 scratch = MetaData()
 protected = Table(
-    "scratch_protected", scratch,
+    "scratch_protected",
+    scratch,
     Column("id", Integer, primary_key=True),
     Column("phone", EncryptedString(500)),
 )
@@ -26,7 +27,11 @@ def test_encrypted_text_is_unreadable_at_rest_and_plain_in_memory(session, conne
 
 def test_lookup_hash_is_stable_and_depends_on_the_key():
     key = Fernet.generate_key().decode()
-    one, same, other = FieldCipher(key), FieldCipher(key), FieldCipher(Fernet.generate_key().decode())
+    one, same, other = (
+        FieldCipher(key),
+        FieldCipher(key),
+        FieldCipher(Fernet.generate_key().decode()),
+    )
     assert one.lookup_hash("+573001234567") == same.lookup_hash("+573001234567")
     assert one.lookup_hash("+573001234567") != other.lookup_hash("+573001234567")
     assert one.lookup_hash("+573001234567") != one.lookup_hash("+573001234568")

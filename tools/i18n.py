@@ -1,7 +1,7 @@
 """Catalog chores: fill the English catalog from its ids, and check every catalog is complete.
 
-    python tools/i18n.py fill-en     # after `pybabel update`
-    python tools/i18n.py check       # exit 1 on an untranslated, fuzzy or mismatched entry
+python tools/i18n.py fill-en     # after `pybabel update`
+python tools/i18n.py check       # exit 1 on an untranslated, fuzzy or mismatched entry
 """
 
 from __future__ import annotations

@@ -1,6 +1,15 @@
 """Sign-in, sign-out, password reset, the account page and the language menu."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -105,7 +114,10 @@ def account():
         profile.locale.data = current_user.locale or ""
     elif "profile-name" in request.form and profile.validate_on_submit():
         services.update_profile(
-            db.session(), user=current_user, name=profile.name.data, locale=profile.locale.data or None
+            db.session(),
+            user=current_user,
+            name=profile.name.data,
+            locale=profile.locale.data or None,
         )
         flash(_("Your account is saved."), "success")
         return redirect(url_for("auth.account"))

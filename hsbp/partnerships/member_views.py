@@ -33,8 +33,12 @@ def _members_page(partnership_id: int, invite: InvitationForm | None = None):
         forms[membership.id] = form
     invitations = members.pending_invitations(session, partnership_id=partnership_id)
     return render_form(
-        "partnerships/members.html", invite,
-        memberships=rows, member_forms=forms, invite=invite, invitations=invitations,
+        "partnerships/members.html",
+        invite,
+        memberships=rows,
+        member_forms=forms,
+        invite=invite,
+        invitations=invitations,
         confirm=ConfirmForm(),
     )
 
@@ -53,8 +57,12 @@ def invite(partnership_id: int):
     if form.validate_on_submit():
         try:
             members.invite_member(
-                db.session(), actor=current_user, partnership=g.partnership,
-                email=form.email.data, role=form.role.data, partner_id=form.partner_id.data or None,
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
+                email=form.email.data,
+                role=form.role.data,
+                partner_id=form.partner_id.data or None,
             )
         except ServiceError as error:
             apply_to_form(form, error)
@@ -80,8 +88,11 @@ def change_member(partnership_id: int, membership_id: int):
         return redirect(url_for("partnerships.member_list", partnership_id=partnership_id))
     try:
         members.change_member(
-            session, actor=current_user, membership=membership,
-            role=form.role.data, partner_id=form.partner_id.data or None,
+            session,
+            actor=current_user,
+            membership=membership,
+            role=form.role.data,
+            partner_id=form.partner_id.data or None,
         )
     except ServiceError as error:
         flash(error.message, "error")
@@ -134,8 +145,12 @@ def admin_invite(pid: int):
     if form.validate_on_submit():
         try:
             members.invite_member(
-                session, actor=current_user, partnership=partnership, email=form.email.data,
-                role=form.role.data, partner_id=form.partner_id.data or None,
+                session,
+                actor=current_user,
+                partnership=partnership,
+                email=form.email.data,
+                role=form.role.data,
+                partner_id=form.partner_id.data or None,
             )
         except ServiceError as error:
             apply_to_form(form, error)
@@ -163,7 +178,10 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = members.accept_invitation_new_account(
-                session, token=token, name=form.name.data, password=form.password.data,
+                session,
+                token=token,
+                name=form.name.data,
+                password=form.password.data,
                 locale=form.locale.data or None,
             )
         except ServiceError as error:

@@ -18,8 +18,8 @@ from hsbp.auth.models import User
 from hsbp.auth.services import create_user, find_user_by_email, normalise_email
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
-from hsbp.paths import public_url
 from hsbp.partnerships.models import Invitation, Membership, Partner, Partnership
+from hsbp.paths import public_url
 from hsbp.security import Role
 
 
@@ -33,7 +33,9 @@ def _check_role(session: Session, partnership_id: int, role: str, partner_id: in
     if role != Role.REPRESENTATIVE:
         return None
     partner = session.scalar(
-        select(Partner).where(Partner.id == (partner_id or 0), Partner.partnership_id == partnership_id)
+        select(Partner).where(
+            Partner.id == (partner_id or 0), Partner.partnership_id == partnership_id
+        )
     )
     if partner is None:
         raise ServiceError(
@@ -118,7 +120,10 @@ def invite_member(
     session.add(invitation)
     session.flush()
     audit.record(
-        session, actor_id=actor.id, action="invitation.create", obj=invitation,
+        session,
+        actor_id=actor.id,
+        action="invitation.create",
+        obj=invitation,
         partnership_id=partnership.id,
         details={"email": email, "role": role, "partner_id": partner_id},
     )
@@ -138,7 +143,9 @@ def invite_member(
 
 
 def invitation_for_token(session: Session, token: str) -> Invitation:
-    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    )
     if invitation is None or invitation.revoked_at is not None:
         raise ServiceError(_l("This invitation is not valid. Ask the facilitator for a new one."))
     if invitation.accepted_at is not None:
@@ -170,7 +177,10 @@ def accept_invitation(session: Session, *, token: str, user: User) -> Membership
     invitation.accepted_at = utcnow()
     session.flush()
     audit.record(
-        session, actor_id=user.id, action="membership.create", obj=membership,
+        session,
+        actor_id=user.id,
+        action="membership.create",
+        obj=membership,
         partnership_id=invitation.partnership_id,
         details={"role": invitation.role, "partner_id": invitation.partner_id},
     )
@@ -182,9 +192,7 @@ def accept_invitation_new_account(
 ) -> User:
     """Create the invited person's account and accept the invitation in one step."""
     invitation = invitation_for_token(session, token)
-    user = create_user(
-        session, email=invitation.email, name=name, password=password, locale=locale
-    )
+    user = create_user(session, email=invitation.email, name=name, password=password, locale=locale)
     accept_invitation(session, token=token, user=user)
     return user
 
@@ -192,8 +200,12 @@ def accept_invitation_new_account(
 def revoke_invitation(session: Session, *, actor: User, invitation: Invitation) -> None:
     invitation.revoked_at = utcnow()
     audit.record(
-        session, actor_id=actor.id, action="invitation.revoke", obj=invitation,
-        partnership_id=invitation.partnership_id, details={"email": invitation.email},
+        session,
+        actor_id=actor.id,
+        action="invitation.revoke",
+        obj=invitation,
+        partnership_id=invitation.partnership_id,
+        details={"email": invitation.email},
     )
 
 
@@ -210,7 +222,9 @@ def get_pending_invitation(session: Session, *, partnership_id: int, invitation_
 
 def _facilitators_left(session: Session, partnership_id: int, without: Membership) -> int:
     return session.scalar(
-        select(func.count()).select_from(Membership).where(
+        select(func.count())
+        .select_from(Membership)
+        .where(
             Membership.partnership_id == partnership_id,
             Membership.role == Role.FACILITATOR,
             Membership.id != without.id,
@@ -234,8 +248,12 @@ def change_member(
     diff = audit.changes(membership, ["role", "partner_id"], before)
     if diff:
         audit.record(
-            session, actor_id=actor.id, action="membership.update", obj=membership,
-            partnership_id=membership.partnership_id, details=diff,
+            session,
+            actor_id=actor.id,
+            action="membership.update",
+            obj=membership,
+            partnership_id=membership.partnership_id,
+            details=diff,
         )
 
 
@@ -246,7 +264,10 @@ def remove_member(session: Session, *, actor: User, membership: Membership) -> N
     ):
         raise ServiceError(_l("A partnership needs at least one facilitator."))
     audit.record(
-        session, actor_id=actor.id, action="membership.delete", obj=membership,
+        session,
+        actor_id=actor.id,
+        action="membership.delete",
+        obj=membership,
         partnership_id=membership.partnership_id,
         details={"user_id": membership.user_id, "role": membership.role},
     )

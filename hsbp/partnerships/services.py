@@ -17,7 +17,13 @@ from hsbp.partnerships.reference import country_codes, is_language_code, timezon
 from hsbp.security import Role
 
 PARTNERSHIP_FIELDS = [
-    "name", "country", "locality", "context_summary", "stage", "default_locale", "locales",
+    "name",
+    "country",
+    "locality",
+    "context_summary",
+    "stage",
+    "default_locale",
+    "locales",
     "timezone",
 ]
 PARTNER_FIELDS = ["name", "sector", "description", "joined_on", "left_on"]
@@ -49,8 +55,12 @@ def create_partnership(session: Session, *, actor: User, **fields) -> Partnershi
     session.add(partnership)
     session.flush()
     audit.record(
-        session, actor_id=actor.id, action="partnership.create", obj=partnership,
-        partnership_id=partnership.id, details={"name": partnership.name},
+        session,
+        actor_id=actor.id,
+        action="partnership.create",
+        obj=partnership,
+        partnership_id=partnership.id,
+        details={"name": partnership.name},
     )
     return partnership
 
@@ -64,8 +74,12 @@ def update_partnership(session: Session, *, actor: User, partnership: Partnershi
     diff = audit.changes(partnership, PARTNERSHIP_FIELDS, before)
     if diff:
         audit.record(
-            session, actor_id=actor.id, action="partnership.update", obj=partnership,
-            partnership_id=partnership.id, details=diff,
+            session,
+            actor_id=actor.id,
+            action="partnership.update",
+            obj=partnership,
+            partnership_id=partnership.id,
+            details=diff,
         )
 
 
@@ -132,12 +146,18 @@ def _check_partner(session: Session, partnership_id: int, fields: dict, partner_
 
 def create_partner(session: Session, *, actor: User, partnership: Partnership, **fields) -> Partner:
     """Side effects: a partners row and an audit entry."""
-    partner = Partner(partnership_id=partnership.id, **_check_partner(session, partnership.id, fields))
+    partner = Partner(
+        partnership_id=partnership.id, **_check_partner(session, partnership.id, fields)
+    )
     session.add(partner)
     session.flush()
     audit.record(
-        session, actor_id=actor.id, action="partner.create", obj=partner,
-        partnership_id=partnership.id, details={"name": partner.name, "sector": partner.sector},
+        session,
+        actor_id=actor.id,
+        action="partner.create",
+        obj=partner,
+        partnership_id=partnership.id,
+        details={"name": partner.name, "sector": partner.sector},
     )
     return partner
 
@@ -151,8 +171,12 @@ def update_partner(session: Session, *, actor: User, partner: Partner, **fields)
     diff = audit.changes(partner, PARTNER_FIELDS, before)
     if diff:
         audit.record(
-            session, actor_id=actor.id, action="partner.update", obj=partner,
-            partnership_id=partner.partnership_id, details=diff,
+            session,
+            actor_id=actor.id,
+            action="partner.update",
+            obj=partner,
+            partnership_id=partner.partnership_id,
+            details=diff,
         )
 
 
@@ -172,7 +196,9 @@ def dashboard(session: Session, *, partnership: Partnership, membership: Members
         ).all()
     )
     pending = session.scalar(
-        select(func.count()).select_from(Invitation).where(
+        select(func.count())
+        .select_from(Invitation)
+        .where(
             Invitation.partnership_id == partnership.id,
             Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None),

@@ -16,7 +16,9 @@ bp = Blueprint("partnerships", __name__)
 
 @bp.get("/")
 def home():
-    return redirect(url_for("partnerships.index" if current_user.is_authenticated else "auth.login"))
+    return redirect(
+        url_for("partnerships.index" if current_user.is_authenticated else "auth.login")
+    )
 
 
 @bp.get("/partnerships")
@@ -49,8 +51,11 @@ def create():
             )
             if form.facilitator_email.data:
                 members.invite_member(
-                    session, actor=current_user, partnership=partnership,
-                    email=form.facilitator_email.data, role=Role.FACILITATOR,
+                    session,
+                    actor=current_user,
+                    partnership=partnership,
+                    email=form.facilitator_email.data,
+                    role=Role.FACILITATOR,
                 )
         except ServiceError as error:
             apply_to_form(form, error)
@@ -76,7 +81,9 @@ def settings(partnership_id: int):
     if form.validate_on_submit():
         try:
             services.update_partnership(
-                db.session(), actor=current_user, partnership=g.partnership,
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
                 **form.service_fields(),
             )
         except ServiceError as error:
@@ -101,7 +108,9 @@ def create_partner(partnership_id: int):
     if form.validate_on_submit():
         try:
             partner = services.create_partner(
-                db.session(), actor=current_user, partnership=g.partnership,
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
                 **form.service_fields(),
             )
         except ServiceError as error:

@@ -52,7 +52,10 @@ def test_change_password_with_wrong_current_password_changes_nothing(client, mak
     assert response.status_code == 422
     assert "The current password is not correct." in response.get_data(as_text=True)
     client.post("/logout")
-    assert client.post("/login", data={"email": "ana@example.org", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "ana@example.org", "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_language_menu_for_a_visitor_is_kept_in_the_session(client):
@@ -71,7 +74,9 @@ def test_language_menu_for_a_user_is_saved_in_the_profile(client, make, login, s
 
 
 def test_browser_language_is_used_when_nothing_is_chosen(client):
-    page = client.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    page = client.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(
+        as_text=True
+    )
     assert '<html lang="fr" dir="ltr">' in page
 
 

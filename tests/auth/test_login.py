@@ -46,7 +46,9 @@ def test_login_inactive_account_is_refused(client, make):
 
 def test_login_follows_a_local_next_but_not_another_site(client, make):
     make.user(email="ana@example.org")
-    local = client.post("/login?next=/account", data={"email": "ana@example.org", "password": PASSWORD})
+    local = client.post(
+        "/login?next=/account", data={"email": "ana@example.org", "password": PASSWORD}
+    )
     assert local.headers["Location"] == "/account"
     client.post("/logout")
     away = client.post(
@@ -75,7 +77,11 @@ def test_login_is_rate_limited_per_address(app_with, make):
     # Another address from another client is not held back by this one's attempts.
     make.user(email="bea@example.org")
     other = app.test_client()
-    assert sign_in(other, "bea@example.org", PASSWORD, ).status_code in (302, 429)
+    assert sign_in(
+        other,
+        "bea@example.org",
+        PASSWORD,
+    ).status_code in (302, 429)
 
 
 def test_session_cookie_is_httponly_and_lax(client, make):

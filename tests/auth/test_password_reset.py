@@ -25,9 +25,13 @@ def test_forgot_password_sends_a_link_that_sets_a_new_password(client, make, ses
     assert "e-mail to ana@example.org: Reset your hsbp password" in caplog.text
     path = reset_link(session)
     assert client.get(path).status_code == 200
-    done = client.post(path, data={"password": "a brand new secret", "confirm": "a brand new secret"})
+    done = client.post(
+        path, data={"password": "a brand new secret", "confirm": "a brand new secret"}
+    )
     assert done.status_code == 302
-    signed_in = client.post("/login", data={"email": "ana@example.org", "password": "a brand new secret"})
+    signed_in = client.post(
+        "/login", data={"email": "ana@example.org", "password": "a brand new secret"}
+    )
     assert signed_in.headers["Location"] == "/partnerships"
 
 
@@ -36,7 +40,9 @@ def test_reset_link_works_only_once(client, make, session):
     client.post("/password/forgot", data={"email": "ana@example.org"})
     path = reset_link(session)
     client.post(path, data={"password": "first new secret", "confirm": "first new secret"})
-    again = client.post(path, data={"password": "second new secret", "confirm": "second new secret"})
+    again = client.post(
+        path, data={"password": "second new secret", "confirm": "second new secret"}
+    )
     assert again.status_code == 302
     assert again.headers["Location"] == "/password/forgot"
     page = client.get("/password/forgot").get_data(as_text=True)

@@ -30,7 +30,11 @@ def request_every_rule(app, client, partnership_id):
 def test_every_partnership_rule_is_guarded(app):
     # New blueprints are covered automatically; this checks the walk sees the known ones.
     endpoints = {rule.endpoint for rule in partnership_rules(app)}
-    assert {"partnerships.dashboard", "partnerships.settings", "partnerships.audit_log"} <= endpoints
+    assert {
+        "partnerships.dashboard",
+        "partnerships.settings",
+        "partnerships.audit_log",
+    } <= endpoints
     unguarded = [
         rule.endpoint
         for rule in partnership_rules(app)
@@ -66,7 +70,8 @@ def test_facilitator_pages_are_404_for_weaker_roles(app, client, make, login, ro
     partnership = make.partnership()
     login(make.member(partnership, role))
     facilitator_only = [
-        rule for rule in partnership_rules(app)
+        rule
+        for rule in partnership_rules(app)
         if app.view_functions[rule.endpoint].partnership_guard == Role.FACILITATOR
     ]
     assert len(facilitator_only) >= 8

@@ -25,15 +25,26 @@ def test_invited_person_creates_an_account_and_joins(app, client, make, login, s
     partnership = make.partnership(name="Caguán")
     partner = make.partner(partnership, name="Alcaldía")
     login(make.member(partnership, Role.FACILITATOR))
-    response = invite(client, partnership, email="martha@example.org", role="representative",
-                      partner_id=str(partner.id))
+    response = invite(
+        client,
+        partnership,
+        email="martha@example.org",
+        role="representative",
+        partner_id=str(partner.id),
+    )
     assert response.status_code == 302
     path = invitation_path(session)
     newcomer = app.test_client()
-    assert "Join Caguán" in newcomer.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
-    joined = newcomer.post(path, data={"name": "Martha", "locale": "es", "password": PASSWORD, "confirm": PASSWORD})
+    assert "Join Caguán" in newcomer.get(path, headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    joined = newcomer.post(
+        path, data={"name": "Martha", "locale": "es", "password": PASSWORD, "confirm": PASSWORD}
+    )
     assert joined.headers["Location"] == f"/p/{partnership.id}/"
-    membership = session.scalars(select(Membership).where(Membership.partner_id == partner.id)).one()
+    membership = session.scalars(
+        select(Membership).where(Membership.partner_id == partner.id)
+    ).one()
     assert (membership.role, membership.user.email) == ("representative", "martha@example.org")
     assert newcomer.get(f"/p/{partnership.id}/").status_code == 200
     # The link is spent.
@@ -56,7 +67,9 @@ def test_existing_user_must_sign_in_with_the_invited_address(app, client, make, 
     assert owner.post(path).headers["Location"] == f"/p/{partnership.id}/"
 
 
-def test_representative_invitation_needs_a_partner_of_this_partnership(client, make, login, session):
+def test_representative_invitation_needs_a_partner_of_this_partnership(
+    client, make, login, session
+):
     partnership = make.partnership()
     foreign = make.partner(make.partnership())
     login(make.member(partnership, Role.FACILITATOR, user=make.user(locale="en")))
@@ -107,7 +120,9 @@ def test_the_last_facilitator_cannot_be_demoted_or_removed(client, make, login, 
         follow_redirects=True,
     )
     assert "A partnership needs at least one facilitator." in demoted.get_data(as_text=True)
-    removed = client.post(f"/p/{partnership.id}/members/{membership.id}/remove", follow_redirects=True)
+    removed = client.post(
+        f"/p/{partnership.id}/members/{membership.id}/remove", follow_redirects=True
+    )
     assert "A partnership needs at least one facilitator." in removed.get_data(as_text=True)
     session.expire_all()
     assert session.get(Membership, membership.id).role == "facilitator"
@@ -121,7 +136,10 @@ def test_facilitator_changes_a_role_and_removes_a_member(client, make, login, se
     membership = session.scalars(select(Membership).where(Membership.user_id == other.id)).one()
     client.post(
         f"/p/{partnership.id}/members/{membership.id}",
-        data={f"m{membership.id}-role": "representative", f"m{membership.id}-partner_id": str(partner.id)},
+        data={
+            f"m{membership.id}-role": "representative",
+            f"m{membership.id}-partner_id": str(partner.id),
+        },
     )
     session.expire_all()
     assert (membership.role, membership.partner_id) == ("representative", partner.id)

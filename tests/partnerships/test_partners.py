@@ -7,7 +7,12 @@ from sqlalchemy import func, select
 from hsbp.partnerships.models import Partner
 from hsbp.security import Role
 
-FORM = {"name": "Fundación Raíces", "sector": "civil_society", "description": "", "joined_on": "2026-02-01"}
+FORM = {
+    "name": "Fundación Raíces",
+    "sector": "civil_society",
+    "description": "",
+    "joined_on": "2026-02-01",
+}
 
 
 def test_facilitator_adds_a_partner(client, make, login, session):
@@ -17,7 +22,9 @@ def test_facilitator_adds_a_partner(client, make, login, session):
     assert response.status_code == 302
     partner = session.scalars(select(Partner)).one()
     assert (partner.name, partner.sector, partner.joined_on) == (
-        "Fundación Raíces", "civil_society", date(2026, 2, 1),
+        "Fundación Raíces",
+        "civil_society",
+        date(2026, 2, 1),
     )
 
 
@@ -56,7 +63,12 @@ def test_facilitator_records_that_a_partner_left(client, make, login, session):
     login(make.member(partnership, Role.FACILITATOR))
     response = client.post(
         f"/p/{partnership.id}/partners/{partner.id}",
-        data={"name": "Agroforestal", "sector": "company", "joined_on": "2026-01-01", "left_on": "2026-06-30"},
+        data={
+            "name": "Agroforestal",
+            "sector": "company",
+            "joined_on": "2026-01-01",
+            "left_on": "2026-06-30",
+        },
     )
     assert response.status_code == 302
     session.expire_all()

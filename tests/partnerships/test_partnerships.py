@@ -29,7 +29,9 @@ def test_site_admin_creates_a_partnership_and_invites_its_facilitator(client, ma
     assert response.status_code == 302
     partnership = session.scalars(select(Partnership)).one()
     assert (partnership.country, partnership.default_locale, partnership.locales) == (
-        "CO", "es", ["es", "en", "qu"],
+        "CO",
+        "es",
+        ["es", "en", "qu"],
     )
     invitation = session.scalars(select(Invitation)).one()
     assert (invitation.email, invitation.role) == ("lucia@example.org", Role.FACILITATOR)
@@ -74,7 +76,8 @@ def test_overlong_name_is_refused(client, make, login):
 
 
 def test_my_partnerships_lists_only_mine(client, make, login):
-    mine, other = make.partnership(name="Mine"), make.partnership(name="Not mine")
+    mine = make.partnership(name="Mine")
+    make.partnership(name="Not mine")
     login(make.member(mine, Role.OBSERVER))
     body = client.get("/partnerships").get_data(as_text=True)
     assert "Mine" in body
@@ -90,7 +93,9 @@ def test_facilitator_changes_settings_and_the_change_is_audited(client, make, lo
     assert response.status_code == 302
     session.expire_all()
     assert (partnership.name, partnership.stage) == ("New name", "active")
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "partnership.update")).one()
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "partnership.update")
+    ).one()
     assert entry.details["name"] == ["Old name", "New name"]
     assert entry.partnership_id == partnership.id
 
@@ -126,8 +131,13 @@ def test_partnership_pages_show_dates_in_its_time_zone_and_language(client, make
 
     partnership = make.partnership(timezone="America/Bogota")
     user = make.member(partnership, Role.FACILITATOR, user=make.user(locale="es"))
-    entry = record(session, actor_id=user.id, action="partner.create", obj=partnership,
-                   partnership_id=partnership.id)
+    entry = record(
+        session,
+        actor_id=user.id,
+        action="partner.create",
+        obj=partnership,
+        partnership_id=partnership.id,
+    )
     entry.created_at = datetime(2026, 11, 21, 3, 30, tzinfo=UTC)
     login(user)
     body = client.get(f"/p/{partnership.id}/audit").get_data(as_text=True)
