@@ -69,6 +69,7 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from hsbp.audit import action_label
     from hsbp.partnerships.forms import ROLE_LABELS, SECTOR_LABELS, STAGE_LABELS
     from hsbp.partnerships.reference import country_name
 
@@ -85,4 +86,5 @@ def _register_template_helpers(app: Flask) -> None:
         SECTOR_LABELS=SECTOR_LABELS,
         ROLE_LABELS=ROLE_LABELS,
         country_name=country_name,
+        action_label=action_label,
     )

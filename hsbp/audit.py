@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -28,6 +29,28 @@ class AuditEntry(Base):
     details: Mapped[dict] = mapped_column(JSONValue, default=dict)
 
     actor = relationship("User", lazy="joined")
+
+
+# What each action means, for readers of the log; features add their own actions here.
+ACTION_LABELS = {
+    "user.create": _l("Account created"),
+    "user.update": _l("Profile changed"),
+    "user.password_change": _l("Password changed"),
+    "user.password_reset": _l("Password reset by e-mail link"),
+    "partnership.create": _l("Partnership created"),
+    "partnership.update": _l("Partnership settings changed"),
+    "partner.create": _l("Partner added"),
+    "partner.update": _l("Partner changed"),
+    "invitation.create": _l("Invitation sent"),
+    "invitation.revoke": _l("Invitation withdrawn"),
+    "membership.create": _l("Member joined"),
+    "membership.update": _l("Member's role changed"),
+    "membership.delete": _l("Member removed"),
+}
+
+
+def action_label(action: str):
+    return ACTION_LABELS.get(action, action)
 
 
 class AppendOnlyError(RuntimeError):
