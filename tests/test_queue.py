@@ -29,7 +29,9 @@ def queue_urls(tmp_path):
         yield "redis://127.0.0.1:6379/15"
 
 
-def test_email_waits_in_the_queue_until_a_worker_runs_it(app_with, session, tmp_path, restore_queue):
+def test_email_waits_in_the_queue_until_a_worker_runs_it(
+    app_with, session, tmp_path, restore_queue
+):
     for url in queue_urls(tmp_path):
         other = app_with(QUEUE_URL=url)
         queue.flush()
