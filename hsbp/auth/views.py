@@ -5,7 +5,6 @@ from flask import (
     current_app,
     flash,
     redirect,
-    render_template,
     request,
     session,
     url_for,
@@ -26,6 +25,7 @@ from hsbp.auth.forms import (
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.extensions import limiter
 from hsbp.i18n import SESSION_KEY
+from hsbp.views import render_form
 
 bp = Blueprint("auth", __name__)
 
@@ -60,8 +60,7 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("partnerships.index")))
         form.form_errors.append(_("The e-mail address or the password is not correct."))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("auth/login.html", form=form), status
+    return render_form("auth/login.html", form, form=form)
 
 
 @bp.post("/logout")
@@ -82,7 +81,7 @@ def forgot_password():
             "info",
         )
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+    return render_form("auth/forgot.html", form, form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -101,8 +100,7 @@ def reset_password(token: str):
         else:
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for("auth.login"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("auth/reset.html", form=form), status
+    return render_form("auth/reset.html", form, form=form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -136,10 +134,7 @@ def account():
             login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.account"))
-    failed = any(f.errors or f.form_errors for f in (profile, password))
-    return render_template(
-        "auth/account.html", profile=profile, password=password
-    ), 422 if failed else 200
+    return render_form("auth/account.html", profile, password, profile=profile, password=password)
 
 
 @bp.post("/language")

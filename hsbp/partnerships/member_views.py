@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from hsbp import db
+from hsbp.auth.services import find_user_by_email
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.partnerships import members, services
 from hsbp.partnerships.forms import (
@@ -169,8 +170,6 @@ def accept_invitation(token: str):
         return render_template("partnerships/invitation_invalid.html", message=error.message), 404
     if current_user.is_authenticated:
         return _accept_signed_in(token, invitation)
-    from hsbp.auth.services import find_user_by_email
-
     if find_user_by_email(session, invitation.email) is not None:
         flash(_("Sign in as %(email)s to accept the invitation.", email=invitation.email), "info")
         return redirect(url_for("auth.login", next=request.path))
