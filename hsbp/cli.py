@@ -12,9 +12,18 @@ from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from hsbp import create_app, db, migrate
+from hsbp.config import ConfigError
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+def _app_from_environment():
+    """create_app for commands: a settings problem is one clear line, not a traceback."""
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=FlaskGroup, create_app=_app_from_environment)
 def main() -> None:
     """Run and manage hsbp."""
 
@@ -102,7 +111,7 @@ def worker(workers: int) -> None:
     """Run background tasks (e-mail, SMS) from the queue at HSBP_QUEUE_URL."""
     from hsbp.extensions import queue
 
-    create_app()
+    _app_from_environment()
     logging.basicConfig(level=logging.INFO)
     queue.create_consumer(workers=workers, worker_type="thread").run()
 

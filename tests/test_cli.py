@@ -95,3 +95,15 @@ def test_demo_logins_work(cli_env):
         response = client.post("/login", data={"email": email, "password": password})
         assert response.headers["Location"] == "/partnerships", email
         assert client.get("/partnerships").status_code == 200
+
+
+def test_missing_production_settings_are_one_clear_line(monkeypatch, tmp_path):
+    for name in ("ENV", "SECRET_KEY", "FIELD_KEY"):
+        monkeypatch.delenv(f"HSBP_{name}", raising=False)
+    monkeypatch.setenv("HSBP_INSTANCE_PATH", str(tmp_path))
+    result = CliRunner().invoke(main, ["db", "current"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: HSBP_SECRET_KEY and HSBP_FIELD_KEY must be set in production "
+        "(HSBP_ENV=production).\n"
+    )
