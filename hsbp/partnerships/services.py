@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -182,9 +180,8 @@ def update_partner(session: Session, *, actor: User, partner: Partner, **fields)
 
 def dashboard(session: Session, *, partnership: Partnership, membership: Membership) -> dict:
     """The figures on a partnership's front page, in a fixed, small number of queries."""
-    today = date.today()
     partners = list_partners(session, partnership_id=partnership.id)
-    current = [p for p in partners if p.left_on is None or p.left_on > today]
+    current = [p for p in partners if p.is_current]
     by_sector = {sector: 0 for sector in Sector}
     for partner in current:
         by_sector[Sector(partner.sector)] += 1
