@@ -79,6 +79,15 @@ class FieldCipher:
         except InvalidToken as exc:
             raise ValueError("protected field cannot be read with this HSBP_FIELD_KEY") from exc
 
+    def encrypt_bytes(self, plain: bytes) -> bytes:
+        return self._fernet.encrypt(plain)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken as exc:
+            raise ValueError("protected data cannot be read with this HSBP_FIELD_KEY") from exc
+
     def lookup_hash(self, plain: str) -> str:
         return hmac.new(self._hash_key, plain.encode(), hashlib.sha256).hexdigest()
 

@@ -4,15 +4,23 @@ from hsbp.audit import AuditEntry
 from hsbp.auth.models import User
 from hsbp.db import Base
 from hsbp.mail import OutboundEmail
+from hsbp.mapping.models import GroupTag, Participant, ParticipantImport, ParticipantLink
 from hsbp.partnerships.models import Invitation, Membership, Partner, Partnership
+from hsbp.principles.models import CharterVersion, Endorsement
 
 metadata = Base.metadata
 
 __all__ = [
     "AuditEntry",
+    "CharterVersion",
+    "Endorsement",
+    "GroupTag",
     "Invitation",
     "Membership",
     "OutboundEmail",
+    "Participant",
+    "ParticipantImport",
+    "ParticipantLink",
     "Partner",
     "Partnership",
     "User",
