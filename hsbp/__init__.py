@@ -46,12 +46,16 @@ def _register_blueprints(app: Flask) -> None:
     import hsbp.partnerships.member_views  # noqa: F401  (adds its routes to the blueprint)
     from hsbp.auth.views import bp as auth_bp
     from hsbp.extensions import login_manager
+    from hsbp.mapping.views import bp as mapping_bp
     from hsbp.partnerships.views import bp as partnerships_bp
+    from hsbp.principles.views import bp as principles_bp
 
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     app.register_blueprint(auth_bp)
     app.register_blueprint(partnerships_bp)
+    app.register_blueprint(mapping_bp)
+    app.register_blueprint(principles_bp)
 
 
 def _register_errors(app: Flask) -> None:
