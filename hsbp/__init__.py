@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 from flask import Flask, render_template
@@ -41,15 +42,24 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+# Modules that only add routes to a blueprint defined elsewhere, or register a callback.
+ROUTE_MODULES = (
+    "hsbp.auth.loader",
+    "hsbp.partnerships.member_views",
+    "hsbp.mapping.overview_views",
+    "hsbp.mapping.exchange_views",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    import hsbp.auth.loader
-    import hsbp.partnerships.member_views  # noqa: F401  (adds its routes to the blueprint)
     from hsbp.auth.views import bp as auth_bp
     from hsbp.extensions import login_manager
     from hsbp.mapping.views import bp as mapping_bp
     from hsbp.partnerships.views import bp as partnerships_bp
     from hsbp.principles.views import bp as principles_bp
 
+    for module in ROUTE_MODULES:
+        importlib.import_module(module)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     app.register_blueprint(auth_bp)
@@ -74,6 +84,7 @@ def _register_errors(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from hsbp.audit import action_label
+    from hsbp.mapping import labels as mapping_labels
     from hsbp.partnerships.forms import ROLE_LABELS, SECTOR_LABELS, STAGE_LABELS
     from hsbp.partnerships.reference import country_name
 
@@ -91,4 +102,10 @@ def _register_template_helpers(app: Flask) -> None:
         ROLE_LABELS=ROLE_LABELS,
         country_name=country_name,
         action_label=action_label,
+        KIND_LABELS=mapping_labels.KIND_LABELS,
+        PARTICIPANT_SECTOR_LABELS=mapping_labels.PARTICIPANT_SECTOR_LABELS,
+        RISK_LABELS=mapping_labels.RISK_LABELS,
+        STATUS_LABELS=mapping_labels.STATUS_LABELS,
+        RELATIONSHIP_LABELS=mapping_labels.RELATIONSHIP_LABELS,
+        CONSENT_METHOD_LABELS=mapping_labels.CONSENT_METHOD_LABELS,
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hsbp.auth.models import User
 from hsbp.auth.services import create_user
+from hsbp.mapping.demo import seed_participants
 from hsbp.partnerships import members, services
 from hsbp.partnerships.models import Membership, Partnership, Sector, Stage
 from hsbp.security import Role
@@ -171,6 +172,21 @@ def seed_if_empty(session: Session) -> bool:
     )
     _member(session, caguan, observer, Role.OBSERVER)
     session.flush()
+    representatives = {
+        m.partner.name: (m.user, m)
+        for m in session.scalars(
+            select(Membership).where(
+                Membership.partnership_id == caguan.id, Membership.partner_id.is_not(None)
+            )
+        )
+    }
+    seed_participants(
+        session,
+        partnership=caguan,
+        partners=partners,
+        actor=facilitator,
+        validators=representatives,
+    )
     members.invite_member(
         session,
         actor=facilitator,

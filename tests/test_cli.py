@@ -32,7 +32,7 @@ def rows(url, sql):
 
 def test_db_upgrade_and_downgrade(cli_env):
     assert run("db", "upgrade").output.endswith("Database upgraded to head.\n")
-    assert rows(cli_env, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert rows(cli_env, "SELECT version_num FROM alembic_version") == [("0002",)]
     assert run("db", "downgrade", "base").exit_code == 0
     assert rows(cli_env, "SELECT count(*) FROM alembic_version") == [(0,)]
 
@@ -82,6 +82,7 @@ def test_demo_migrates_seeds_once_and_prints_the_logins(cli_env):
     reset = run("demo", "--no-serve", "--reset")
     assert "Demo partnership seeded." in reset.output
     assert rows(cli_env, "SELECT count(*) FROM users") == [(7,)]
+    assert rows(cli_env, "SELECT count(*) FROM mapping_participants") == [(24,)]
 
 
 def test_demo_logins_work(cli_env):

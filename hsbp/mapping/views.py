@@ -1,5 +1,260 @@
 """Mapping pages: the register, a participant, the grid, the network, inclusion, import."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from hsbp import db
+from hsbp.errors import ServiceError, apply_to_form
+from hsbp.mapping import queries, services
+from hsbp.mapping.forms import ParticipantForm, RegisterFilterForm, RelationshipForm
+from hsbp.mapping.labels import tag_label
+from hsbp.partnerships.forms import ConfirmForm
+from hsbp.partnerships.services import list_partners
+from hsbp.security import Role, partnership_guard
+from hsbp.views import render_form
 
 bp = Blueprint("mapping", __name__)
+
+
+def label_of_tag(tag) -> str:
+    return tag_label(tag, locale=str(get_locale()), fallback=g.partnership.default_locale)
+
+
+def _tags():
+    return services.group_tags(db.session(), partnership_id=g.partnership.id)
+
+
+def register_filter(args, tags) -> tuple[RegisterFilterForm, queries.RegisterFilter]:
+    """The register's filters from the query string; an unknown value filters nothing."""
+    form = RegisterFilterForm(args, tags=tags, tag_label=label_of_tag)
+    form.validate()
+
+    def ok(field):
+        return "" if field.errors else (field.data or "")
+
+    chosen = queries.RegisterFilter(
+        q=(form.q.data or "")[:100],
+        sector=ok(form.sector),
+        tag_id=int(form.tag.data) if ok(form.tag) else None,
+        status=ok(form.status),
+        risk=ok(form.risk),
+        reachable=ok(form.reachable),
+        interest=args.get("interest", type=int),
+        influence=args.get("influence", type=int),
+    )
+    for field in form:
+        field.errors = []  # a search form shows no errors: it just ignores what it cannot use
+    return form, chosen
+
+
+@bp.get("/p/<int:partnership_id>/mapping")
+@partnership_guard()
+def register(partnership_id: int):
+    tags = _tags()
+    form, chosen = register_filter(request.args, tags)
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = queries.register(
+        db.session(), partnership_id=partnership_id, filters=chosen, page=page
+    )
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "mapping/register.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=queries.PER_PAGE,
+        args=args,
+        label_of_tag=label_of_tag,
+    )
+
+
+def _participant_form(participant=None, **kwargs) -> ParticipantForm:
+    return ParticipantForm(
+        tags=_tags(),
+        tag_label=label_of_tag,
+        partners=list_partners(db.session(), partnership_id=g.partnership.id),
+        **kwargs,
+    )
+
+
+@bp.route("/p/<int:partnership_id>/mapping/new", methods=["GET", "POST"])
+@partnership_guard(Role.REPRESENTATIVE)
+def create(partnership_id: int):
+    form = _participant_form()
+    if request.method == "GET" and g.membership.partner_id:
+        form.proposed_by_partner_id.data = g.membership.partner_id
+    if form.validate_on_submit():
+        fields = form.service_fields()
+        if g.membership.role != Role.FACILITATOR:
+            # A representative proposes for their own partner, whatever the form says.
+            fields["proposed_by_partner_id"] = g.membership.partner_id
+        try:
+            participant = services.create_participant(
+                db.session(), actor=current_user, partnership=g.partnership, fields=fields
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("%(name)s is mapped.", name=participant.display_name), "success")
+            return redirect(
+                url_for(
+                    "mapping.participant",
+                    partnership_id=partnership_id,
+                    participant_id=participant.id,
+                )
+            )
+    return render_form("mapping/participant_form.html", form, form=form, participant=None)
+
+
+def _get(participant_id: int):
+    participant = services.get_participant(
+        db.session(), partnership_id=g.partnership.id, participant_id=participant_id
+    )
+    return participant or abort(404)
+
+
+def _detail(participant, *, identity=None, link_form=None):
+    session = db.session()
+    partners = {p.id: p for p in list_partners(session, partnership_id=g.partnership.id)}
+    return render_form(
+        "mapping/participant.html",
+        link_form or RelationshipForm(),
+        participant=participant,
+        identity=identity,
+        links=queries.links_of(session, participant=participant),
+        link_form=link_form or RelationshipForm(),
+        confirm=ConfirmForm(),
+        can_edit=services.can_edit(g.membership, participant),
+        validation_refusal=services.validation_refusal(g.membership, participant, partners),
+        label_of_tag=label_of_tag,
+    )
+
+
+@bp.get("/p/<int:partnership_id>/mapping/<int:participant_id>")
+@partnership_guard()
+def participant(partnership_id: int, participant_id: int):
+    return _detail(_get(participant_id))
+
+
+@bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/identity")
+@partnership_guard(Role.FACILITATOR)
+def reveal(partnership_id: int, participant_id: int):
+    participant = _get(participant_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    identity = services.reveal_identity(
+        db.session(), actor=current_user, membership=g.membership, participant=participant
+    )
+    return _detail(participant, identity=identity)
+
+
+@bp.route("/p/<int:partnership_id>/mapping/<int:participant_id>/edit", methods=["GET", "POST"])
+@partnership_guard(Role.REPRESENTATIVE)
+def edit(partnership_id: int, participant_id: int):
+    participant = _get(participant_id)
+    if not services.can_edit(g.membership, participant):
+        abort(404)
+    form = _participant_form(obj=participant)
+    if request.method == "GET":
+        name = participant.display_name
+        if participant.is_protected:
+            # Editing shows the real name: that is a view of the identity, and is logged.
+            name = services.reveal_identity(
+                db.session(),
+                actor=current_user,
+                membership=g.membership,
+                participant=participant,
+            )["name"]
+        form.fill_from(participant, name=name)
+    elif form.validate_on_submit():
+        fields = form.service_fields()
+        if g.membership.role != Role.FACILITATOR:
+            fields["proposed_by_partner_id"] = participant.proposed_by_partner_id
+        try:
+            services.update_participant(
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
+                participant=participant,
+                fields=fields,
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("%(name)s is saved.", name=participant.display_name), "success")
+            return redirect(
+                url_for(
+                    "mapping.participant",
+                    partnership_id=partnership_id,
+                    participant_id=participant.id,
+                )
+            )
+    return render_form("mapping/participant_form.html", form, form=form, participant=participant)
+
+
+@bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/validate")
+@partnership_guard(Role.REPRESENTATIVE)
+def validate(partnership_id: int, participant_id: int):
+    participant = _get(participant_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.validate_participant(
+            db.session(), actor=current_user, membership=g.membership, participant=participant
+        )
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("%(name)s is validated.", name=participant.display_name), "success")
+    return redirect(
+        url_for("mapping.participant", partnership_id=partnership_id, participant_id=participant_id)
+    )
+
+
+@bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/relationships")
+@partnership_guard(Role.REPRESENTATIVE)
+def add_relationship(partnership_id: int, participant_id: int):
+    participant = _get(participant_id)
+    form = RelationshipForm()
+    if form.validate_on_submit():
+        try:
+            target = queries.by_display_name(
+                db.session(), partnership_id=partnership_id, name=form.target.data
+            )
+            services.add_relationship(
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
+                source_id=participant.id,
+                target_id=target.id,
+                kind=form.kind.data,
+                note=form.note.data or "",
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The relationship is saved."), "success")
+            return redirect(
+                url_for(
+                    "mapping.participant",
+                    partnership_id=partnership_id,
+                    participant_id=participant_id,
+                )
+            )
+    return _detail(participant, link_form=form)
+
+
+@bp.post("/p/<int:partnership_id>/mapping/relationships/<int:link_id>/delete")
+@partnership_guard(Role.FACILITATOR)
+def remove_relationship(partnership_id: int, link_id: int):
+    link = queries.get_link(db.session(), partnership_id=partnership_id, link_id=link_id)
+    if link is None or not ConfirmForm().validate_on_submit():
+        abort(404 if link is None else 400)
+    services.remove_relationship(db.session(), actor=current_user, link=link)
+    flash(_("The relationship is removed."), "success")
+    return redirect(
+        url_for("mapping.participant", partnership_id=partnership_id, participant_id=link.source_id)
+    )

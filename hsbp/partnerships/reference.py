@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 import zoneinfo
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 
 # Babel's territory list also names regions and groupings; these are not countries.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
@@ -35,10 +36,14 @@ def timezones() -> tuple[str, ...]:
     return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC"))
 
 
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})?$")
+
+
 def is_language_code(code: str) -> bool:
-    """True for a language Babel knows (so its name can be shown in every UI language)."""
-    try:
-        Locale.parse(code)
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
+    """True for an ISO 639 code, with an optional region or script.
+
+    Local languages (Nasa Yuwe `pbb`, Wayuunaiki `guc`) matter most here and Babel has no
+    data for many of them, so the form of the code is checked, not Babel's list; such a
+    language is shown by its code where Babel cannot name it.
+    """
+    return bool(LANGUAGE_CODE.match(code))

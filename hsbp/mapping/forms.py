@@ -1,0 +1,120 @@
+"""Forms of the mapping: a participant, the register's filters, relationships, import, tags."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    DateField,
+    EmailField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from hsbp.mapping.labels import (
+    CONSENT_METHOD_LABELS,
+    KIND_LABELS,
+    PARTICIPANT_SECTOR_LABELS,
+    RELATIONSHIP_LABELS,
+    RISK_LABELS,
+    STATUS_LABELS,
+)
+from hsbp.partnerships.forms import MultiCheckboxField
+
+SCALE = [(n, str(n)) for n in range(1, 6)]
+
+
+class ParticipantForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    sector = SelectField(_l("Sector"), choices=list(PARTICIPANT_SECTOR_LABELS.items()))
+    locality = StringField(_l("Locality"), validators=[Length(max=200)])
+    languages = StringField(
+        _l("Languages spoken"),
+        description=_l("ISO 639 codes, comma-separated, for example: es, pbb"),
+        validators=[Length(max=200)],
+    )
+    tag_ids = MultiCheckboxField(_l("Groups"), coerce=int)
+    interest = SelectField(_l("Interest (1-5)"), choices=SCALE, coerce=int, default=3)
+    influence = SelectField(_l("Influence (1-5)"), choices=SCALE, coerce=int, default=3)
+    phone = StringField(
+        _l("Phone for SMS"),
+        description=_l("National or international format"),
+        validators=[Length(max=40)],
+    )
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Email(), Length(max=254)])
+    intermediary = StringField(_l("In person through (intermediary)"), validators=[Length(max=200)])
+    consent_on = DateField(_l("Consent given on"), validators=[Optional()])
+    consent_method = SelectField(_l("How consent was obtained"), choices=[])
+    consent_scope = TextAreaField(_l("What the consent covers"), validators=[Length(max=2000)])
+    risk = SelectField(_l("Participation risk"), choices=list(RISK_LABELS.items()))
+    protective_measures = TextAreaField(_l("Protective measures"), validators=[Length(max=2000)])
+    proposed_by_partner_id = SelectField(_l("Proposed by"), coerce=int)
+    external_ref = StringField(_l("External reference"), validators=[Length(max=100)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+
+    def __init__(self, *args, tags=(), tag_label=str, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tag_ids.choices = [(tag.id, tag_label(tag)) for tag in tags]
+        self.consent_method.choices = [("", "—"), *CONSENT_METHOD_LABELS.items()]
+        self.proposed_by_partner_id.choices = [(0, "—"), *((p.id, p.name) for p in partners)]
+
+    def fill_from(self, participant, *, name: str) -> None:
+        """Show a participant's values; `name` is the real one only for those who may see it."""
+        self.name.data = name
+        self.tag_ids.data = [tag.id for tag in participant.tags]
+        self.languages.data = ", ".join(participant.languages)
+        self.proposed_by_partner_id.data = participant.proposed_by_partner_id or 0
+        self.phone.data = participant.phone or ""
+        self.email.data = participant.email or ""
+
+    def service_fields(self) -> dict:
+        data = {name: self[name].data for name in self._fields if name != "csrf_token"}
+        data["languages"] = [c.strip() for c in (self.languages.data or "").split(",") if c.strip()]
+        data["proposed_by_partner_id"] = self.proposed_by_partner_id.data or None
+        data["external_ref"] = self.external_ref.data or ""
+        return data
+
+
+class RegisterFilterForm(FlaskForm):
+    """The register's search; a GET form, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Length(max=100)])
+    sector = SelectField(_l("Sector"), choices=[], default="")
+    tag = SelectField(_l("Group"), choices=[], default="")
+    status = SelectField(_l("Status"), choices=[], default="")
+    risk = SelectField(_l("Participation risk"), choices=[], default="")
+    reachable = SelectField(_l("Reachable"), choices=[], default="")
+
+    def __init__(self, *args, tags=(), tag_label=str, **kwargs):
+        super().__init__(*args, **kwargs)
+        anyone = ("", _l("All"))
+        self.sector.choices = [anyone, *PARTICIPANT_SECTOR_LABELS.items()]
+        self.tag.choices = [anyone, *((str(t.id), tag_label(t)) for t in tags)]
+        self.status.choices = [anyone, *STATUS_LABELS.items()]
+        self.risk.choices = [anyone, *RISK_LABELS.items()]
+        self.reachable.choices = [anyone, ("yes", _l("Yes")), ("no", _l("No"))]
+
+
+class RelationshipForm(FlaskForm):
+    kind = SelectField(_l("Relationship"), choices=list(RELATIONSHIP_LABELS.items()))
+    target = StringField(
+        _l("Other participant"),
+        description=_l("The name as shown in the register (a pseudonym for protected people)"),
+        validators=[DataRequired(), Length(max=200)],
+    )
+    note = StringField(_l("Note"), validators=[Length(max=500)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV or XLSX file"),
+        validators=[
+            FileRequired(),
+            FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file.")),
+        ],
+    )
