@@ -46,7 +46,7 @@ class ParticipantForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[Optional(), Email(), Length(max=254)])
     intermediary = StringField(_l("In person through (intermediary)"), validators=[Length(max=200)])
     consent_on = DateField(_l("Consent given on"), validators=[Optional()])
-    consent_method = SelectField(_l("How consent was obtained"), choices=[])
+    consent_method = SelectField(_l("How consent was obtained"), choices=[], default="")
     consent_scope = TextAreaField(_l("What the consent covers"), validators=[Length(max=2000)])
     risk = SelectField(_l("Participation risk"), choices=list(RISK_LABELS.items()))
     protective_measures = TextAreaField(_l("Protective measures"), validators=[Length(max=2000)])

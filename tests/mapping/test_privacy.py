@@ -1,0 +1,152 @@
+"""High-risk participants: only facilitators see the real identity, and every look is logged."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from hsbp.audit import AuditEntry
+
+REAL_NAME = "Diana Marcela Ortiz"
+PHONE_DIGITS = "3146667788"
+
+
+@pytest.fixture
+def protected(add, mapped):
+    return add(
+        name=REAL_NAME,
+        kind="person",
+        sector="individual",
+        phone=PHONE_DIGITS,
+        email="diana@example.org",
+        risk="high",
+        proposed_by_partner_id=mapped.civil.id,
+    )
+
+
+def pages(mapped, participant) -> list[str]:
+    base = f"/p/{mapped.partnership.id}/mapping"
+    return [
+        base,
+        f"{base}?q=diana",
+        f"{base}?q=ortiz",
+        f"{base}/{participant.id}",
+        f"{base}/grid",
+        f"{base}/network",
+        f"{base}/inclusion",
+        f"{base}/export",
+        f"{base}/export?format=xlsx",
+        f"/p/{mapped.partnership.id}/audit",
+    ]
+
+
+def text_of(response) -> str:
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        sheet = load_workbook(io.BytesIO(response.get_data())).worksheets[0]
+        return " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["company_rep", "civil_rep", "observer", "facilitator"])
+def test_the_real_name_never_shows_without_a_deliberate_look(client, login, mapped, protected, who):
+    login(getattr(mapped, who))
+    for url in pages(mapped, protected):
+        response = client.get(url)
+        if response.status_code == 404:
+            continue  # a page this role may not open at all
+        assert response.status_code == 200, url
+        body = text_of(response)
+        assert "Diana" not in body, (who, url)
+        assert "6667788" not in body, (who, url)
+        assert "diana@example.org" not in body, (who, url)
+
+
+def test_search_by_real_name_finds_nothing_but_the_pseudonym_works(
+    client, login, mapped, protected
+):
+    login(mapped.company_rep)
+    base = f"/p/{mapped.partnership.id}/mapping"
+    assert "0 participants found." in client.get(f"{base}?q=ortiz").get_data(as_text=True)
+    found = client.get(f"{base}?q={protected.display_name.lower()}").get_data(as_text=True)
+    assert "1 participants found." in found
+    assert protected.display_name in found
+
+
+def test_pseudonym_replaces_the_name_for_everyone_in_lists(protected):
+    assert protected.display_name.startswith("P-")
+    assert REAL_NAME not in protected.display_name
+    assert protected.protected_name == REAL_NAME
+
+
+def test_the_real_name_is_encrypted_at_rest(connection, protected):
+    raw = connection.exec_driver_sql(
+        f"SELECT display_name, protected_name, phone, email FROM mapping_participants "
+        f"WHERE id = {protected.id}"
+    ).one()
+    assert "Diana" not in " ".join(raw)
+    assert PHONE_DIGITS[-6:] not in " ".join(raw)
+
+
+def test_facilitator_reveals_the_identity_and_the_look_is_audited(
+    client, login, mapped, protected, session
+):
+    login(mapped.facilitator)
+    url = f"/p/{mapped.partnership.id}/mapping/{protected.id}/identity"
+    body = client.post(url).get_data(as_text=True)
+    assert REAL_NAME in body
+    assert "+573146667788" in body
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "participant.identity_view")
+    ).one()
+    assert (entry.actor_id, entry.object_id) == (mapped.facilitator.id, protected.id)
+    assert entry.details == {"participant": protected.display_name}
+
+
+@pytest.mark.parametrize("who", ["company_rep", "civil_rep", "observer"])
+def test_others_cannot_reveal_or_edit_a_protected_participant(
+    client, login, mapped, protected, who
+):
+    login(getattr(mapped, who))
+    base = f"/p/{mapped.partnership.id}/mapping/{protected.id}"
+    assert client.post(f"{base}/identity").status_code == 404
+    assert client.get(f"{base}/edit").status_code == 404
+
+
+def test_facilitator_editing_a_protected_participant_is_audited(
+    client, login, mapped, protected, session
+):
+    login(mapped.facilitator)
+    body = client.get(f"/p/{mapped.partnership.id}/mapping/{protected.id}/edit").get_data(
+        as_text=True
+    )
+    assert REAL_NAME in body
+    views = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "participant.identity_view")
+    ).all()
+    assert len(views) == 1
+
+
+def test_lowering_the_risk_shows_the_real_name_again(session, mapped, protected):
+    from hsbp.mapping import services
+    from tests.mapping.conftest import participant_fields
+
+    services.update_participant(
+        session,
+        actor=mapped.facilitator,
+        partnership=mapped.partnership,
+        participant=protected,
+        fields=participant_fields(name=REAL_NAME, kind="person", sector="individual", risk="low"),
+    )
+    assert protected.display_name == REAL_NAME
+
+
+def test_facilitator_export_has_contacts_of_others_but_not_of_protected(
+    client, login, mapped, add, protected
+):
+    add(name="Junta de Acción Comunal", phone="3187654321")
+    login(mapped.facilitator)
+    body = client.get(f"/p/{mapped.partnership.id}/mapping/export").get_data(as_text=True)
+    assert "+573187654321" in body
+    assert "6667788" not in body
+    assert protected.display_name in body
