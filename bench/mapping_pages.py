@@ -49,7 +49,10 @@ def build(app, size: int) -> tuple[int, int, int]:
         session = db.session()
         cipher = db.field_cipher()
         partnership = Partnership(
-            name=f"Bench {size}", country="CO", default_locale="es", locales=["es"],
+            name=f"Bench {size}",
+            country="CO",
+            default_locale="es",
+            locales=["es"],
             timezone="America/Bogota",
         )
         session.add(partnership)
@@ -58,22 +61,35 @@ def build(app, size: int) -> tuple[int, int, int]:
         user = User(email=f"bench{size}@example.org", name="Bench", password_hash="x")
         session.add_all([partner, user])
         session.flush()
-        session.add(Membership(partnership_id=partnership.id, user_id=user.id, role=Role.FACILITATOR))
+        session.add(
+            Membership(partnership_id=partnership.id, user_id=user.id, role=Role.FACILITATOR)
+        )
         tags = services.group_tags(session, partnership_id=partnership.id)
         rows = []
         for n in range(size):
             name = f"Participante {n:05d}"
             rows.append(
                 {
-                    "partnership_id": partnership.id, "kind": "person", "display_name": name,
-                    "sort_name": name.lower(), "protected_name": name,
-                    "name_hash": cipher.lookup_hash(name.lower()), "sector": rng.choice(SECTORS),
+                    "partnership_id": partnership.id,
+                    "kind": "person",
+                    "display_name": name,
+                    "sort_name": name.lower(),
+                    "protected_name": name,
+                    "name_hash": cipher.lookup_hash(name.lower()),
+                    "sector": rng.choice(SECTORS),
                     "locality": rng.choice(["La Esperanza", "Los Pozos", "Playa Rica"]),
-                    "languages": ["es"], "interest": rng.randint(1, 5),
-                    "influence": rng.randint(1, 5), "reachable": rng.random() < 0.7,
-                    "status": rng.choice(["proposed", "validated"]), "risk": "low",
-                    "intermediary": "", "consent_method": "", "consent_scope": "",
-                    "protective_measures": "", "notes": "", "proposed_by_partner_id": partner.id,
+                    "languages": ["es"],
+                    "interest": rng.randint(1, 5),
+                    "influence": rng.randint(1, 5),
+                    "reachable": rng.random() < 0.7,
+                    "status": rng.choice(["proposed", "validated"]),
+                    "risk": "low",
+                    "intermediary": "",
+                    "consent_method": "",
+                    "consent_scope": "",
+                    "protective_measures": "",
+                    "notes": "",
+                    "proposed_by_partner_id": partner.id,
                 }
             )
         session.execute(insert(Participant), rows)
@@ -92,8 +108,15 @@ def build(app, size: int) -> tuple[int, int, int]:
             if (a, b, kind) in seen:
                 continue
             seen.add((a, b, kind))
-            links.append({"partnership_id": partnership.id, "source_id": a, "target_id": b,
-                          "kind": kind, "note": ""})
+            links.append(
+                {
+                    "partnership_id": partnership.id,
+                    "source_id": a,
+                    "target_id": b,
+                    "kind": kind,
+                    "note": "",
+                }
+            )
         session.execute(insert(ParticipantLink), links)
         db.finish(commit=True)
         return partnership.id, user.id, tags[0].id
@@ -109,7 +132,11 @@ def measure(app, partnership_id: int, user_id: int, tag_id: int, repeats: int) -
         s["_user_id"], s["_fresh"] = cookie, True
     engine = db.database(app).engine
     counter = {"n": 0}
-    event.listen(engine, "before_cursor_execute", lambda *a: counter.__setitem__("n", counter["n"] + 1))
+
+    def count(*_args):
+        counter["n"] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
     results = {}
     for name, pattern in PAGES.items():
         url = pattern.format(pid=partnership_id, tag=tag_id)
@@ -137,17 +164,24 @@ def main() -> None:
 
         recreate_postgres_database(url)
     migrate.upgrade(url)
-    app = create_app({
-        "ENV": "testing", "SECRET_KEY": "bench", "FIELD_KEY": Fernet.generate_key().decode(),
-        "DATABASE_URL": url, "QUEUE_URL": "immediate", "WTF_CSRF_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "bench",
+            "FIELD_KEY": Fernet.generate_key().decode(),
+            "DATABASE_URL": url,
+            "QUEUE_URL": "immediate",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     small = measure(app, *build(app, 100), repeats=args.repeats)
     large = measure(app, *build(app, 10_000), repeats=args.repeats)
     print(f"database: {url.split(':')[0]}; median of {args.repeats} requests per page")
-    print(f"{'page':<20}{'100 ms':>9}{'10k ms':>9}{'ratio':>7}{'SQL 100':>9}{'SQL 10k':>9}{'KB 10k':>8}")
+    header = ("100 ms", "10k ms", "ratio", "SQL 100", "SQL 10k", "KB 10k")
+    print(f"{'page':<20}" + "".join(f"{h:>9}" for h in header))
     for name in PAGES:
         (t1, q1, _b1), (t2, q2, b2) = small[name], large[name]
-        print(f"{name:<20}{t1:>9.1f}{t2:>9.1f}{t2 / t1:>7.1f}{q1:>9}{q2:>9}{b2 / 1024:>8.1f}")
+        print(f"{name:<20}{t1:>9.1f}{t2:>9.1f}{t2 / t1:>9.1f}{q1:>9}{q2:>9}{b2 / 1024:>9.1f}")
 
 
 if __name__ == "__main__":
