@@ -29,6 +29,7 @@ LINK_STYLES = {
     RelationshipKind.DEPENDS: ("#0b5394", "2 3"),
 }
 CELL = 64
+# Charts are role="group", not "img": they hold links, and an image may not contain controls.
 
 
 def _shade(count: int, biggest: int) -> str:
@@ -49,7 +50,7 @@ def grid_svg(
     size = left + CELL * 5 + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {top + CELL * 5 + 44}" '
-        f'role="img" aria-labelledby="grid-title" class="chart">',
+        f'role="group" aria-labelledby="grid-title" class="chart">',
         f'<title id="grid-title">{escape(title)}</title>',
     ]
     for interest in range(1, 6):
@@ -95,7 +96,7 @@ def network_svg(network, *, title: str, node_link) -> Markup:
             angle,
         )
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="group" '
         f'aria-labelledby="network-title" class="chart">',
         f'<title id="network-title">{escape(title)}</title>',
     ]
