@@ -13,6 +13,7 @@ from hsbp.auth.services import create_user
 from hsbp.mapping.demo import seed_participants
 from hsbp.partnerships import members, services
 from hsbp.partnerships.models import Membership, Partnership, Sector, Stage
+from hsbp.principles.demo import seed_charter
 from hsbp.security import Role
 
 DEMO_PASSWORD = "hsbp-demo-2026"  # noqa: S105  (printed on purpose: the demo is local only)
@@ -172,6 +173,17 @@ def seed_if_empty(session: Session) -> bool:
     )
     _member(session, caguan, observer, Role.OBSERVER)
     session.flush()
+    seed_charter(
+        session,
+        partnership=caguan,
+        partners=partners,
+        facilitator=facilitator,
+        representatives={
+            "Agroforestal del Caguán S.A.S.": company,
+            "Alcaldía de San Vicente del Caguán": official,
+            "Corporación Mujeres Tejiendo Paz": leader,
+        },
+    )
     representatives = {
         m.partner.name: (m.user, m)
         for m in session.scalars(

@@ -1,0 +1,1 @@
+"""The partnership charter: its LIFTS commitments and management protocols, versioned."""

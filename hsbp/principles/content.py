@@ -1,0 +1,394 @@
+"""The charter's JSON document: its empty shape, cleaning what a form sends, and comparing two
+versions field by field.
+
+Every text is a {locale: text} dict. Budget lines and goals carry a stable `key` (uuid hex),
+so two versions are compared item by item whatever their order, and later features can point
+at a goal across versions.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import list_currencies
+from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from hsbp.errors import ServiceError
+from hsbp.i18n import language_name, translated
+
+LIFTS = ("locally_driven", "inclusive", "forward_looking", "trust", "sharing")
+PROTOCOLS = ("entry_rules", "leaver_rules", "communication_protocol", "grievance_handling")
+RULES = ("consensus", "majority")
+KINDS = ("cash", "in_kind")
+TEXT_MAX = 5000
+AMOUNT_MAX_DIGITS = 15
+
+PRINCIPLE_LABELS = {
+    "locally_driven": _l("Locally driven"),
+    "inclusive": _l("Inclusive"),
+    "forward_looking": _l("Forward looking"),
+    "trust": _l("Trust"),
+    "sharing": _l("Sharing"),
+}
+PROTOCOL_LABELS = {
+    "entry_rules": _l("Entry rules"),
+    "leaver_rules": _l("Leaver rules"),
+    "communication_protocol": _l("Communication protocol"),
+    "grievance_handling": _l("Grievance handling"),
+}
+RULE_LABELS = {"consensus": _l("Consensus"), "majority": _l("Majority")}
+RULE_FIELD_LABELS = {
+    "rule": _l("Decision rule"),
+    "majority_percent": _l("Majority needed (% of the partners)"),
+    "quorum_percent": _l("Quorum (% of the partners who answer)"),
+}
+KIND_LABELS = {"cash": _l("Cash"), "in_kind": _l("In kind")}
+BUDGET_FIELD_LABELS = {
+    "description": _l("Description"),
+    "partner_id": _l("Partner"),
+    "kind": _l("Kind"),
+    "amount": _l("Amount"),
+    "currency": _l("Currency"),
+}
+GOAL_FIELD_LABELS = {
+    "title": _l("Title"),
+    "baseline": _l("Baseline"),
+    "target": _l("Target"),
+    "due": _l("Due date"),
+}
+_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def empty_content() -> dict:
+    return {
+        "principles": {key: {} for key in LIFTS},
+        "protocols": {key: {} for key in PROTOCOLS},
+        "roles": [],
+        "decision_rule": {"rule": "consensus", "majority_percent": 67, "quorum_percent": 60},
+        "budget": [],
+        "goals": [],
+    }
+
+
+def normalise(raw: dict, *, locales: list[str], partner_ids: set[int]) -> dict:
+    """A clean charter document from `raw` (what a form or a script sends, same shape).
+
+    Texts are stripped and kept only in the partnership's `locales`; budget lines and goals
+    that are blank or marked `remove` are dropped; missing or unknown keys get a new one.
+    Raises ServiceError whose `field` is the editor form's field name (`budget-2-amount`).
+    """
+    principles, protocols = raw.get("principles") or {}, raw.get("protocols") or {}
+    return {
+        "principles": {k: _texts(principles.get(k), locales, f"principles-{k}") for k in LIFTS},
+        "protocols": {k: _texts(protocols.get(k), locales, f"protocols-{k}") for k in PROTOCOLS},
+        "roles": _roles(raw.get("roles") or [], locales, partner_ids),
+        "decision_rule": _decision_rule(raw.get("decision_rule") or {}),
+        "budget": _budget(raw.get("budget") or [], locales, partner_ids),
+        "goals": _goals(raw.get("goals") or [], locales),
+    }
+
+
+def _texts(values: dict | None, locales: list[str], field: str) -> dict:
+    out = {}
+    for code in locales:
+        text = (values or {}).get(code) or ""
+        text = str(text).replace("\r\n", "\n").strip()
+        if len(text) > TEXT_MAX:
+            raise ServiceError(
+                _l("Keep this text under %(count)d characters.", count=TEXT_MAX),
+                field=f"{field}-{code}",
+            )
+        if text:
+            out[code] = text
+    return out
+
+
+def _int(value, field: str):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ServiceError(_l("Write a whole number."), field=field) from None
+
+
+def _roles(rows: list, locales: list[str], partner_ids: set[int]) -> list:
+    out, seen = [], set()
+    for row in rows:
+        partner_id = _int(row.get("partner_id"), "roles")
+        text = _texts(row.get("text"), locales, f"roles-p{partner_id}")
+        if partner_id not in partner_ids:
+            raise ServiceError(_l("Choose a partner of this partnership."), field="roles")
+        if text and partner_id not in seen:
+            seen.add(partner_id)
+            out.append({"partner_id": partner_id, "text": text})
+    return out
+
+
+def _decision_rule(raw: dict) -> dict:
+    rule = raw.get("rule")
+    if rule not in RULES:
+        raise ServiceError(_l("Choose consensus or majority."), field="rule")
+    majority = _int(raw.get("majority_percent"), "majority_percent")
+    if not 51 <= majority <= 100:
+        raise ServiceError(
+            _l("A majority is between %(low)d and %(high)d %%.", low=51, high=100),
+            field="majority_percent",
+        )
+    quorum = _int(raw.get("quorum_percent"), "quorum_percent")
+    if not 1 <= quorum <= 100:
+        raise ServiceError(
+            _l("A quorum is between %(low)d and %(high)d %%.", low=1, high=100),
+            field="quorum_percent",
+        )
+    return {"rule": rule, "majority_percent": majority, "quorum_percent": quorum}
+
+
+def _key(value, used: set[str]) -> str:
+    key = value if isinstance(value, str) and _KEY.fullmatch(value) and value not in used else None
+    key = key or uuid.uuid4().hex
+    used.add(key)
+    return key
+
+
+def _amount(value, field: str) -> str:
+    text = str(value or "").replace(" ", "").replace("_", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0:
+        raise ServiceError(_l("Write the amount as a number, for example 1500000.50"), field=field)
+    amount = amount.normalize()
+    digits, exponent = len(amount.as_tuple().digits), amount.as_tuple().exponent
+    if exponent < -2 or digits - min(exponent, 0) > AMOUNT_MAX_DIGITS:
+        raise ServiceError(_l("Write the amount with at most two decimals."), field=field)
+    return format(amount, "f")
+
+
+def _budget(rows: list, locales: list[str], partner_ids: set[int]) -> list:
+    out, used = [], set()
+    for index, row in enumerate(rows):
+        field = f"budget-{index}"
+        description = _texts(row.get("description"), locales, f"{field}-description")
+        amount = str(row.get("amount") or "").strip()
+        if row.get("remove") or not (description or amount):
+            continue
+        if not description:
+            raise ServiceError(
+                _l("Describe this contribution."), field=f"{field}-description-{locales[0]}"
+            )
+        partner_id = _int(row.get("partner_id") or 0, f"{field}-partner_id")
+        if partner_id not in partner_ids:
+            raise ServiceError(
+                _l("Choose the partner who contributes."), field=f"{field}-partner_id"
+            )
+        if row.get("kind") not in KINDS:
+            raise ServiceError(_l("Choose cash or in kind."), field=f"{field}-kind")
+        currency = str(row.get("currency") or "").strip().upper()
+        if currency not in list_currencies():
+            raise ServiceError(
+                _l("Use a three-letter ISO 4217 currency code, for example COP."),
+                field=f"{field}-currency",
+            )
+        out.append(
+            {
+                "key": _key(row.get("key"), used),
+                "description": description,
+                "partner_id": partner_id,
+                "kind": row["kind"],
+                "amount": _amount(amount, f"{field}-amount"),
+                "currency": currency,
+            }
+        )
+    return out
+
+
+def _due(value, field: str) -> str | None:
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ServiceError(_l("Write the date as YYYY-MM-DD."), field=field) from None
+
+
+def _goals(rows: list, locales: list[str]) -> list:
+    out, used = [], set()
+    for index, row in enumerate(rows):
+        field = f"goals-{index}"
+        texts = {
+            name: _texts(row.get(name), locales, f"{field}-{name}")
+            for name in ("title", "baseline", "target")
+        }
+        due = _due(row.get("due"), f"{field}-due")
+        if row.get("remove") or not (any(texts.values()) or due):
+            continue
+        if not texts["title"]:
+            raise ServiceError(_l("Give this goal a title."), field=f"{field}-title-{locales[0]}")
+        out.append({"key": _key(row.get("key"), used), **texts, "due": due})
+    return out
+
+
+def flatten(content: dict) -> dict[tuple, object]:
+    """Every leaf value of a document, by path: ("principles", "trust", "es") -> text."""
+    out: dict[tuple, object] = {}
+    for section, keys in (("principles", LIFTS), ("protocols", PROTOCOLS)):
+        for key in keys:
+            for code, text in (content.get(section) or {}).get(key, {}).items():
+                out[(section, key, code)] = text
+    for role in content.get("roles") or []:
+        for code, text in role["text"].items():
+            out[("roles", role["partner_id"], code)] = text
+    rule = content.get("decision_rule") or {}
+    if rule:
+        out[("decision_rule", "rule")] = rule["rule"]
+    if rule.get("rule") == "majority":
+        # Under consensus the percentages mean nothing; comparing them would be noise.
+        for name in ("majority_percent", "quorum_percent"):
+            out[("decision_rule", name)] = rule[name]
+    for line in content.get("budget") or []:
+        for code, text in line["description"].items():
+            out[("budget", line["key"], "description", code)] = text
+        for name in ("partner_id", "kind", "amount", "currency"):
+            out[("budget", line["key"], name)] = line[name]
+    for goal in content.get("goals") or []:
+        for name in ("title", "baseline", "target"):
+            for code, text in goal[name].items():
+                out[("goals", goal["key"], name, code)] = text
+        if goal.get("due"):
+            out[("goals", goal["key"], "due")] = goal["due"]
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    path: tuple
+    old: object
+    new: object
+
+    @property
+    def kind(self) -> str:
+        return "added" if self.old is None else "removed" if self.new is None else "changed"
+
+
+_SECTIONS = ("principles", "protocols", "roles", "decision_rule", "budget", "goals")
+_FIELDS = {
+    **{name: i for i, name in enumerate(RULE_FIELD_LABELS)},
+    **{name: i for i, name in enumerate(BUDGET_FIELD_LABELS)},
+    **{name: i for i, name in enumerate(GOAL_FIELD_LABELS)},
+}
+
+
+def _order(old: dict, new: dict, locales: list[str]):
+    # Items keep the newer version's order; removed ones follow, in the older one's order.
+    position = {}
+    for offset, content in ((0, new), (10_000, old)):
+        for section, id_name in (("roles", "partner_id"), ("budget", "key"), ("goals", "key")):
+            for index, item in enumerate(content.get(section) or []):
+                position.setdefault((section, item[id_name]), offset + index)
+    fixed = {**{k: i for i, k in enumerate(LIFTS)}, **{k: i for i, k in enumerate(PROTOCOLS)}}
+
+    def key(path: tuple):
+        section, rest = path[0], path[2:]
+        if section == "decision_rule":
+            item, rest = 0, path[1:]
+        else:
+            item = fixed[path[1]] if section in ("principles", "protocols") else position[path[:2]]
+        parts = [_FIELDS[p] if p in _FIELDS else 100 + [*locales, p].index(p) for p in rest]
+        return (_SECTIONS.index(section), item, *parts)
+
+    return key
+
+
+def diff(old: dict, new: dict, *, locales: list[str] = ()) -> list[Change]:
+    """What differs between two documents, leaf by leaf, items matched by key."""
+    before, after = flatten(old), flatten(new)
+    paths = [p for p in {**before, **after} if before.get(p) != after.get(p)]
+    paths.sort(key=_order(old, new, list(locales)))
+    return [Change(p, before.get(p), after.get(p)) for p in paths]
+
+
+def describe(
+    changes: list[Change],
+    *,
+    old: dict,
+    new: dict,
+    partner_names: dict[int, str],
+    locale: str,
+    fallback: str,
+) -> list[dict]:
+    """Readable rows for `changes`: label ("Trust — Español"), old and new values for display,
+    and `lang`, the language of a text value."""
+    numbers, titles = {}, {}
+    for content in (new, old):
+        for index, line in enumerate(content.get("budget") or []):
+            numbers.setdefault(line["key"], index + 1)
+        for goal in content.get("goals") or []:
+            titles.setdefault(
+                goal["key"], translated(goal["title"], locale=locale, fallback=fallback)
+            )
+    rows = []
+    for change in changes:
+        rows.append(
+            {
+                "label": _label(change.path, numbers, titles, partner_names),
+                "kind": change.kind,
+                "old": _shown(change.path, change.old, partner_names),
+                "new": _shown(change.path, change.new, partner_names),
+                "lang": change.path[-1] if _is_text(change.path) else None,
+            }
+        )
+    return rows
+
+
+def _is_text(path: tuple) -> bool:
+    return path[0] in ("principles", "protocols", "roles") or (
+        path[0] in ("budget", "goals") and len(path) == 4
+    )
+
+
+def _label(path: tuple, numbers: dict, titles: dict, partner_names: dict) -> str:
+    section = path[0]
+    if section == "principles":
+        parts = [PRINCIPLE_LABELS[path[1]]]
+    elif section == "protocols":
+        parts = [PROTOCOL_LABELS[path[1]]]
+    elif section == "roles":
+        name = partner_names.get(path[1], f"#{path[1]}")
+        parts = [_("Roles of %(partner)s", partner=name)]
+    elif section == "decision_rule":
+        parts = [RULE_FIELD_LABELS[path[1]]]
+    elif section == "budget":
+        parts = [_("Budget line %(number)d", number=numbers[path[1]])]
+        parts.append(BUDGET_FIELD_LABELS[path[2]])
+    else:
+        parts = [_("Goal: %(title)s", title=titles[path[1]]), GOAL_FIELD_LABELS[path[2]]]
+    if _is_text(path):
+        parts.append(language_name(path[-1]))
+    return " — ".join(str(part) for part in parts)
+
+
+def _shown(path: tuple, value, partner_names: dict) -> str | None:
+    if value is None:
+        return None
+    name = path[-1]
+    if name == "partner_id":
+        return partner_names.get(value, f"#{value}")
+    if name == "kind":
+        return str(KIND_LABELS[value])
+    if name == "rule":
+        return str(RULE_LABELS[value])
+    if name == "due":
+        return format_date(date.fromisoformat(value))
+    if name in ("majority_percent", "quorum_percent"):
+        return format_percent(value / 100)
+    if name == "amount":
+        return format_decimal(Decimal(value))
+    return str(value)
