@@ -77,7 +77,7 @@ def test_confirm_imports_the_good_rows_and_a_reimport_updates(client, login, map
 
 def test_duplicates_inside_one_file_are_reported(client, login, mapped):
     login(mapped.facilitator)
-    content = (b"external_ref,name,phone\nA,Uno,3104567821\nB,Dos,+573104567821\nA,Tres,\n")
+    content = b"external_ref,name,phone\nA,Uno,3104567821\nB,Dos,+573104567821\nA,Tres,\n"
     body = upload(client, mapped.partnership.id, content).get_data(as_text=True)
     assert "the same phone number is on an earlier line" in body
     assert "the same external_ref is on an earlier line" in body
