@@ -17,14 +17,24 @@ def _text(value):
     return value.decode() if isinstance(value, bytes) else value
 
 
+def _key(message):
+    # read_mo gives contexts as bytes and plural ids and strings as lists; read_po gives
+    # text and tuples.
+    msgid = tuple(message.id) if isinstance(message.id, list | tuple) else message.id
+    return _text(message.context), msgid
+
+
+def _strings(message):
+    return tuple(message.string) if isinstance(message.string, list | tuple) else message.string
+
+
 @pytest.mark.parametrize("locale", UI_LOCALE_CODES)
 def test_compiled_catalog_matches_its_source(locale):
     folder = resource_dir("translations") / locale / "LC_MESSAGES"
     with (folder / "messages.po").open("rb") as f:
-        source = {(m.context, m.id): m.string for m in read_po(f) if m.id}
+        source = {_key(m): _strings(m) for m in read_po(f) if m.id}
     with (folder / "messages.mo").open("rb") as f:
-        # read_mo gives contexts as bytes; read_po as text.
-        compiled = {(_text(m.context), m.id): m.string for m in read_mo(f) if m.id}
+        compiled = {_key(m): _strings(m) for m in read_mo(f) if m.id}
     assert compiled == source, f"run: pybabel compile -d translations -l {locale}"
 
 

@@ -45,8 +45,8 @@ PROTOCOL_LABELS = {
 RULE_LABELS = {"consensus": _l("Consensus"), "majority": _l("Majority")}
 RULE_FIELD_LABELS = {
     "rule": _l("Decision rule"),
-    "majority_percent": _l("Majority needed (% of the partners)"),
-    "quorum_percent": _l("Quorum (% of the partners who answer)"),
+    "majority_percent": _l("Majority needed (percentage of the partners)"),
+    "quorum_percent": _l("Quorum (percentage of the partners who answer)"),
 }
 KIND_LABELS = {"cash": _l("Cash"), "in_kind": _l("In kind")}
 BUDGET_FIELD_LABELS = {
