@@ -199,8 +199,8 @@ def test_diff_of_the_decision_rule(request_context):
     )
     assert _rows(old, new) == [
         ("Decision rule", "changed", "Consensus", "Majority", None),
-        ("Majority needed (% of the partners)", "added", None, "67%", None),
-        ("Quorum (% of the partners who answer)", "added", None, "60%", None),
+        ("Majority needed (percentage of the partners)", "added", None, "67%", None),
+        ("Quorum (percentage of the partners who answer)", "added", None, "60%", None),
     ]
 
 
