@@ -9,6 +9,9 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 ENVIRONMENTS = ("production", "development", "testing")
+# Fixed development credentials, valid only against the fake Twilio (never a real account).
+DEV_TWILIO_SID = "AC" + "0" * 31 + "1"
+DEV_TWILIO_TOKEN = "hsbp-development-auth-token"
 
 
 class ConfigError(RuntimeError):
@@ -92,6 +95,16 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "MAIL_FROM": _env("MAIL_FROM", "hsbp@localhost"),
         "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", "3600")),
         "INVITATION_MAX_AGE": int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600))),
+        "TWILIO_ACCOUNT_SID": _env(
+            "TWILIO_ACCOUNT_SID", DEV_TWILIO_SID if env != "production" else None
+        ),
+        "TWILIO_AUTH_TOKEN": _env(
+            "TWILIO_AUTH_TOKEN", DEV_TWILIO_TOKEN if env != "production" else None
+        ),
+        # Tests and the demo point the official client at the project's fake Twilio.
+        "TWILIO_API_BASE": _env("TWILIO_API_BASE"),
+        "SMS_RATE_PER_SECOND": float(_env("SMS_RATE_PER_SECOND", "10")),
+        "SMS_SPOOL_DIR": _env("SMS_SPOOL_DIR", str(instance / "sms-spool")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, DateTime, MetaData, String, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, String, Text, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -107,6 +107,13 @@ class EncryptedString(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else field_cipher().decrypt(value)
+
+
+class EncryptedText(EncryptedString):
+    """Long text (message bodies) encrypted at rest."""
+
+    impl = Text
+    cache_ok = True
 
 
 class Database:

@@ -7,11 +7,27 @@ from hsbp.mail import OutboundEmail
 from hsbp.mapping.models import GroupTag, Participant, ParticipantImport, ParticipantLink
 from hsbp.partnerships.models import Invitation, Membership, Partner, Partnership
 from hsbp.principles.models import CharterVersion, Endorsement
+from hsbp.sms.models import (
+    Broadcast,
+    ConsentEvent,
+    Contact,
+    ContactMembership,
+    InboundMessage,
+    OutboundMessage,
+    SmsSettings,
+)
 
 metadata = Base.metadata
 
 __all__ = [
     "AuditEntry",
+    "Broadcast",
+    "ConsentEvent",
+    "Contact",
+    "ContactMembership",
+    "InboundMessage",
+    "OutboundMessage",
+    "SmsSettings",
     "CharterVersion",
     "Endorsement",
     "GroupTag",

@@ -1,0 +1,175 @@
+"""Tables of the SMS channel: contacts and their consent, senders, and every message."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hsbp.db import Base, EncryptedString, EncryptedText, JSONValue, UTCDateTime, utcnow
+
+
+class OutboundStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    # Never handed to Twilio: the contact had opted out by the time of sending.
+    CANCELLED = "cancelled"
+
+
+class Contact(Base):
+    """Someone reachable by SMS. One row per phone number, whatever the partnerships."""
+
+    __tablename__ = "sms_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(EncryptedString(500))
+    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    # A question the contact was asked and whose answer is a bare number (the language menu).
+    awaiting: Mapped[str] = mapped_column(String(40), default="")
+    # When the "here is what you can send" reply last went out (at most once a day).
+    last_options_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[ContactMembership]] = relationship(back_populates="contact")
+
+
+class ContactMembership(Base):
+    """A contact's place in one partnership, optionally linked to a mapped participant."""
+
+    __tablename__ = "sms_contact_memberships"
+    __table_args__ = (UniqueConstraint("contact_id", "partnership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("sms_contacts.id", ondelete="CASCADE"))
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mapping_participants.id", ondelete="SET NULL"), index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contact: Mapped[Contact] = relationship(back_populates="memberships")
+
+
+class ConsentEvent(Base):
+    """The opt-in history: when, how, and by which message a contact joined or left."""
+
+    __tablename__ = "sms_consent_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("sms_contacts.id", ondelete="CASCADE"), index=True
+    )
+    partnership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE")
+    )
+    event: Mapped[str] = mapped_column(String(20))  # opt_in, opt_out, join
+    channel: Mapped[str] = mapped_column(String(20))  # sms, web, import, provider
+    inbound_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sms_inbound.id", ondelete="SET NULL")
+    )
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SmsSettings(Base):
+    """A partnership's sender (phone number or Messaging Service SID) and join code."""
+
+    __tablename__ = "sms_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), unique=True
+    )
+    sender: Mapped[str] = mapped_column(String(40), index=True)
+    join_code: Mapped[str] = mapped_column(String(20), unique=True)
+
+
+class InboundMessage(Base):
+    """Every valid message Twilio delivered, stored before anything acts on it."""
+
+    __tablename__ = "sms_inbound"
+    __table_args__ = (Index("ix_sms_inbound_inbox", "partnership_id", "in_inbox", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    from_phone: Mapped[str] = mapped_column(EncryptedString(500))
+    from_hash: Mapped[str] = mapped_column(String(64), index=True)
+    to_number: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(EncryptedText)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sms_contacts.id", ondelete="SET NULL"), index=True
+    )
+    partnership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE")
+    )
+    # What took it: a keyword ("stop", "join"...), a feature's handler name, or "inbox".
+    route: Mapped[str] = mapped_column(String(40), default="")
+    in_inbox: Mapped[bool] = mapped_column(default=False)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    contact: Mapped[Contact | None] = relationship()
+
+
+class Broadcast(Base):
+    """A message a facilitator sent to an audience, written in each language."""
+
+    __tablename__ = "sms_broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    bodies: Mapped[dict] = mapped_column(JSONValue, default=dict)
+    audience: Mapped[dict] = mapped_column(JSONValue, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboundMessage(Base):
+    """Every message sent: a row first, then a request to Twilio, then its delivery status."""
+
+    __tablename__ = "sms_outbound"
+    __table_args__ = (Index("ix_sms_outbound_broadcast_status", "broadcast_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("sms_contacts.id", ondelete="CASCADE"), index=True
+    )
+    sender: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(EncryptedText)
+    encoding: Mapped[str] = mapped_column(String(8), default="GSM-7")
+    segments: Mapped[int] = mapped_column(default=1)
+    # reply (in the webhook's TwiML), queued reply, broadcast, notification
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=OutboundStatus.QUEUED)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    error_code: Mapped[int | None]
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sms_broadcasts.id", ondelete="SET NULL")
+    )
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sms_inbound.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    contact: Mapped[Contact] = relationship()
