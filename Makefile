@@ -34,7 +34,7 @@ ci:
 
 # The translation loop: extract -> update -> translate the .po files -> compile.
 i18n-extract: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k _p:1c,2 -k lazy_pgettext:1c,2 \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k _p:1c,2 -k lazy_pgettext:1c,2 -k N_ -k NP_:1c,2 \
 	  --no-wrap --sort-by-file --project=hsbp --copyright-holder="hsbp contributors" \
 	  -o translations/messages.pot .
 

@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     """
     from hsbp import db, extensions, i18n, security
     from hsbp.config import load_settings
+    from hsbp.sms import handlers as sms_handlers
 
     app = Flask(
         __name__,
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     extensions.init_app(app)
+    sms_handlers.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     _register_blueprints(app)
@@ -57,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from hsbp.mapping.views import bp as mapping_bp
     from hsbp.partnerships.views import bp as partnerships_bp
     from hsbp.principles.views import bp as principles_bp
+    from hsbp.sms.views import bp as sms_bp
 
     for module in ROUTE_MODULES:
         importlib.import_module(module)
@@ -66,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(partnerships_bp)
     app.register_blueprint(mapping_bp)
     app.register_blueprint(principles_bp)
+    app.register_blueprint(sms_bp)
 
 
 def _register_errors(app: Flask) -> None:

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 ENVIRONMENTS = ("production", "development", "testing")
 # Fixed development credentials, valid only against the fake Twilio (never a real account).
 DEV_TWILIO_SID = "AC" + "0" * 31 + "1"
-DEV_TWILIO_TOKEN = "hsbp-development-auth-token"
+DEV_TWILIO_TOKEN = "hsbp-development-auth-token"  # noqa: S105  (fake Twilio only)
 
 
 class ConfigError(RuntimeError):

@@ -1,0 +1,161 @@
+"""What an inbound message means: a keyword of the channel, a feature's handler, or the inbox.
+
+Opt-out, opt-in and help words count only when they are the whole message (as at Twilio),
+so "stop the dust from the trucks" is a message, not an opt-out. JOIN and LANG are the first
+word. After STOP nothing is sent to the number but the one confirmation.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hsbp.i18n import UI_LOCALE_CODES
+from hsbp.partnerships.models import Partnership
+from hsbp.sms import contacts, texts
+from hsbp.sms.handlers import Incoming, registry
+from hsbp.sms.models import Contact, InboundMessage
+
+log = logging.getLogger("hsbp.sms")
+WHOLE_MESSAGE = {"stop", "start", "help"}
+
+
+def route(session: Session, message: InboundMessage) -> list[str]:
+    """Act on a stored message; return the replies for its sender (none after STOP).
+
+    Side effects: contact, consent and membership rows; `message.route`, `in_inbox`.
+    """
+    phone = message.from_phone
+    contact = contacts.find_contact(session, phone) if phone else None
+    message.contact_id = contact.id if contact else None
+    body = message.body or ""
+    words = body.split()
+    table = texts.keyword_table()
+    whole = texts.fold(body)
+    first = texts.fold(words[0]) if words else ""
+    action = table.get(whole) if table.get(whole) in WHOLE_MESSAGE else None
+    if action is None and table.get(first) in ("join", "lang"):
+        action = table[first]
+    locale = contact.locale if contact and contact.locale else "en"
+
+    if action == "stop":
+        message.route = "stop"
+        contact = contact or contacts.get_or_create_contact(session, phone)
+        message.contact_id = contact.id
+        first_time = contacts.opt_out(
+            session, contact=contact, channel="sms", inbound_id=message.id
+        )
+        return [texts.text(locale, "stopped")] if first_time else []
+    if action == "start" and contact is not None:
+        message.route = "start"
+        contacts.opt_in(session, contact=contact, channel="sms", inbound_id=message.id)
+        return [texts.text(locale, "started")]
+    if action == "join":
+        message.route = "join"
+        return _join(session, message, words[1:], locale)
+
+    if not contacts.settings_for_sender(session, message.to_number):
+        message.route = "unknown_number"  # stored for the record; nobody to answer for
+        return []
+    partnership_id = contacts.partnership_for(session, contact=contact, to_number=message.to_number)
+    message.partnership_id = partnership_id
+    if contact is None or contact.opted_out:
+        # Unknown or opted-out numbers are heard (the inbox) but never answered.
+        return _to_inbox(
+            session,
+            message,
+            contact,
+            reply=contact is None and phone is not None,
+            locale=locale,
+            not_joined=True,
+        )
+    if action == "help":
+        message.route = "help"
+        return [texts.text(locale, "help")]
+    if action == "lang" or (contact.awaiting == "language" and whole.isdigit()):
+        message.route = "lang"
+        choice = words[1] if action == "lang" and len(words) > 1 else whole
+        return _set_language(session, contact, choice, partnership_id)
+
+    incoming = Incoming(
+        message=message, contact=contact, partnership_id=partnership_id, text=body, locale=locale
+    )
+    handlers = registry()
+    if first in handlers.keywords:
+        name, handler = handlers.keywords[first]
+        message.route = name
+        return handler(session, incoming) or []
+    for name, handler in handlers.conversations:
+        replies = handler(session, incoming)
+        if replies is not None:
+            message.route = name
+            return replies
+    return _to_inbox(session, message, contact, reply=True, locale=locale)
+
+
+def _to_inbox(session, message, contact, *, reply: bool, locale: str, not_joined=False):
+    message.route = "inbox"
+    message.in_inbox = True
+    if not reply:
+        return []
+    if not_joined:
+        return [texts.text(locale, "not_joined")]
+    return [texts.text(locale, "received")] if contacts.touch_options_reply(contact) else []
+
+
+def _join(session: Session, message: InboundMessage, rest: list[str], locale: str) -> list[str]:
+    if not rest:
+        return [texts.text(locale, "join_needs_code")]
+    code = texts.fold(rest[0])
+    settings = contacts.settings_for_code(session, code)
+    if settings is None:
+        return [texts.text(locale, "unknown_code", code=code[:20])]
+    contact = contacts.get_or_create_contact(session, message.from_phone)
+    message.contact_id = contact.id
+    message.partnership_id = settings.partnership_id
+    contacts.join(
+        session,
+        contact=contact,
+        partnership_id=settings.partnership_id,
+        channel="sms",
+        inbound_id=message.id,
+    )
+    partnership = session.get(Partnership, settings.partnership_id)
+    choices = sms_locales(partnership)
+    if contact.locale is None:
+        contact.locale = (
+            partnership.default_locale if partnership.default_locale in UI_LOCALE_CODES else "en"
+        )
+    replies = [texts.text(contact.locale, "joined", code=settings.join_code)]
+    if len(choices) > 1:
+        contact.awaiting = "language"
+        replies.append(
+            texts.text(contact.locale, "choose_language", menu=texts.language_menu(choices))
+        )
+    return replies
+
+
+def sms_locales(partnership: Partnership | None) -> list[str]:
+    """The languages a contact can pick: the partnership's, where the channel has texts."""
+    if partnership is None:
+        return list(UI_LOCALE_CODES)
+    return [code for code in partnership.locales if code in UI_LOCALE_CODES] or ["en"]
+
+
+def _set_language(session, contact: Contact, choice: str, partnership_id: int | None) -> list[str]:
+    partnership = session.get(Partnership, partnership_id) if partnership_id else None
+    choices = sms_locales(partnership)
+    picked = texts.fold(choice).lower()
+    if picked.isdigit() and 1 <= int(picked) <= len(choices):
+        picked = choices[int(picked) - 1]
+    if picked not in UI_LOCALE_CODES:
+        return [texts.text(contact.locale, "unknown_language", menu=texts.language_menu(choices))]
+    contact.locale = picked
+    contact.awaiting = ""
+    return [texts.text(picked, "language_set")]
+
+
+def inbound_by_sid(session: Session, sid: str) -> InboundMessage | None:
+    return session.scalar(select(InboundMessage).where(InboundMessage.provider_sid == sid))

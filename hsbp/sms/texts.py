@@ -1,0 +1,96 @@
+"""The channel's own SMS texts and keywords, in the contact's language (not the web reader's).
+
+Texts are marked for extraction here and looked up in the catalogs per contact, because
+an SMS reply is written for the person on the phone, whatever language the server runs in.
+Every text must fit one SMS segment in every shipped language (tests/sms checks them all).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from babel.support import NullTranslations, Translations
+
+from hsbp.i18n import UI_LOCALE_CODES
+from hsbp.paths import resource_dir
+
+
+def N_(text: str) -> str:
+    return text
+
+
+def NP_(context: str, text: str) -> tuple[str, str]:
+    return context, text
+
+
+# Keywords: each shipped language adds its own words, comma-separated, in its catalog.
+# English words always work too, as they do at Twilio.
+KEYWORDS = {
+    "stop": NP_(
+        "SMS keywords to stop all messages; comma-separated, keep the English ones",
+        "STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT",
+    ),
+    "start": NP_("SMS keywords to receive messages again; comma-separated", "START, YES, UNSTOP"),
+    "help": NP_("SMS keywords to ask for help; comma-separated", "HELP, INFO"),
+    "join": NP_("SMS keyword to join a partnership with its code; comma-separated", "JOIN"),
+    "lang": NP_("SMS keyword to change language; comma-separated", "LANG"),
+}
+
+TEXTS = {
+    "joined": N_("You joined %(code)s. Send HELP for options, STOP to stop all messages."),
+    "choose_language": N_("Reply with a number to choose your language: %(menu)s"),
+    "language_set": N_("Language saved. Send HELP for options."),
+    "unknown_language": N_("Unknown language. Send LANG and a number: %(menu)s"),
+    "help": N_("Send JOIN and a code to join, LANG to change language, STOP to stop all messages."),
+    "stopped": N_("You will get no more messages. Send START to receive them again."),
+    "started": N_("Messages restarted. Send STOP at any time to stop them."),
+    "unknown_code": N_("No partnership has the code %(code)s. Check it and send JOIN again."),
+    "join_needs_code": N_("Send JOIN and the code you were given, for example JOIN ABC."),
+    "not_joined": N_("To take part, send JOIN and the code you were given."),
+    "received": N_("Message received. A facilitator will read it. Send HELP for options."),
+}
+
+
+@functools.cache
+def catalog(locale: str) -> NullTranslations:
+    if locale not in UI_LOCALE_CODES or locale == "en":
+        return NullTranslations()
+    return Translations.load(str(resource_dir("translations")), [locale])
+
+
+def text(locale: str | None, key: str, **values) -> str:
+    """Built-in text `key` in `locale` (English when the contact has not chosen one)."""
+    translated = catalog(locale or "en").gettext(TEXTS[key])
+    return translated % values if values else translated
+
+
+def fold(word: str) -> str:
+    """Upper case without accents, surrounding spaces or punctuation: how keywords compare."""
+    decomposed = unicodedata.normalize("NFKD", word.strip())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"^[\s¡¿\"'«(]+", "", plain)
+    return re.sub(r"[\s.!?,;:¡¿…\"'»)]+$", "", plain).strip().upper()
+
+
+@functools.cache
+def keyword_table() -> dict[str, str]:
+    """{folded word: action} from English and from every shipped catalog."""
+    table: dict[str, str] = {}
+    for locale in ("en", *UI_LOCALE_CODES):
+        translations = catalog(locale)
+        for action, (context, words) in KEYWORDS.items():
+            for source in (words, translations.pgettext(context, words)):
+                for word in source.split(","):
+                    if fold(word):
+                        table.setdefault(fold(word), action)
+    return table
+
+
+def language_menu(locales: list[str]) -> str:
+    """'1 English, 2 Español' for the numbered language choice."""
+    from hsbp.i18n import UI_LOCALES
+
+    names = {loc.code: loc.native_name for loc in UI_LOCALES}
+    return ", ".join(f"{n} {names[code]}" for n, code in enumerate(locales, start=1))

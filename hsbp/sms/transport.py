@@ -1,0 +1,50 @@
+"""Twilio: the official client (pointed at the fake Twilio in tests and the demo) and the
+signature check of everything Twilio posts to us."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from twilio.http.http_client import TwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+SEND_TIMEOUT = 10  # seconds; a send that takes longer is retried, never left hanging
+
+
+def client(app: Flask | None = None) -> Client:
+    app = app or current_app
+    cached = app.extensions.get("hsbp.twilio")
+    if cached is None:
+        config = app.config
+        cached = Client(
+            config["TWILIO_ACCOUNT_SID"],
+            config["TWILIO_AUTH_TOKEN"],
+            http_client=TwilioHttpClient(timeout=SEND_TIMEOUT),
+        )
+        if config.get("TWILIO_API_BASE"):
+            cached.api.base_url = config["TWILIO_API_BASE"].rstrip("/")
+        app.extensions["hsbp.twilio"] = cached
+    return cached
+
+
+def public_request_url() -> str:
+    """The URL Twilio signed: ours as the world sees it (HSBP_PUBLIC_URL), not as the app
+    sees it behind a TLS-terminating proxy or a tunnel."""
+    url = current_app.config["PUBLIC_URL"] + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode()
+    return url
+
+
+def signature_is_valid() -> bool:
+    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        return False
+    params = request.form.to_dict(flat=True)
+    return RequestValidator(token).validate(public_request_url(), params, signature)
+
+
+def sign(url: str, params: dict) -> str:
+    """A valid signature for `params` posted to `url` (the phone simulator uses it)."""
+    return RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"]).compute_signature(url, params)
