@@ -104,6 +104,7 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         # Tests and the demo point the official client at the project's fake Twilio.
         "TWILIO_API_BASE": _env("TWILIO_API_BASE"),
         "SMS_RATE_PER_SECOND": float(_env("SMS_RATE_PER_SECOND", "10")),
+        "SMS_SEND_TIMEOUT": float(_env("SMS_SEND_TIMEOUT", "10")),
         "SMS_SPOOL_DIR": _env("SMS_SPOOL_DIR", str(instance / "sms-spool")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",

@@ -8,8 +8,6 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-SEND_TIMEOUT = 10  # seconds; a send that takes longer is retried, never left hanging
-
 
 def client(app: Flask | None = None) -> Client:
     app = app or current_app
@@ -19,7 +17,8 @@ def client(app: Flask | None = None) -> Client:
         cached = Client(
             config["TWILIO_ACCOUNT_SID"],
             config["TWILIO_AUTH_TOKEN"],
-            http_client=TwilioHttpClient(timeout=SEND_TIMEOUT),
+            # A send that takes longer is retried, never left hanging.
+            http_client=TwilioHttpClient(timeout=config["SMS_SEND_TIMEOUT"]),
         )
         if config.get("TWILIO_API_BASE"):
             cached.api.base_url = config["TWILIO_API_BASE"].rstrip("/")

@@ -1,0 +1,103 @@
+"""Faults: the database down while messages arrive (the spool), and arbitrary bodies."""
+
+import string
+from xml.etree import ElementTree
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from hsbp.sms import spool
+from hsbp.sms.inbound import drain_spool
+from hsbp.sms.models import Contact, InboundMessage, OutboundMessage
+from tests.conftest import make_test_app
+from tests.sms.conftest import PHONE, replies, signed_post
+
+
+def app_down(spool_dir, tmp_path):
+    """The same app with its database unreachable: nothing listens on port 1."""
+    return make_test_app(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        tmp_path,
+        SMS_SPOOL_DIR=spool_dir,
+    )
+
+
+def test_messages_during_a_database_outage_are_spooled_then_stored_once(
+    app_with, session, tmp_path, demo_partnership
+):
+    spool_dir = str(tmp_path / "spool")
+    down = app_down(spool_dir, tmp_path)
+    params = {
+        "MessageSid": "SM" + "d" * 32,
+        "From": PHONE,
+        "To": "+15005550006",
+        "Body": "JOIN DEMO",
+    }
+    answer = signed_post(down.test_client(), "/sms/twilio/inbound", params)
+    assert answer.status_code == 200
+    assert replies(answer) == []
+    again = signed_post(down.test_client(), "/sms/twilio/inbound", params)  # Twilio retried
+    assert again.status_code == 200
+    assert len(spool.pending(down)) == 2
+
+    up = app_with(SMS_SPOOL_DIR=spool_dir)
+    with up.app_context():
+        assert drain_spool.call_local() == 2
+    assert spool.pending(up) == []
+    stored = session.scalars(select(InboundMessage)).all()
+    assert [(m.provider_sid, m.route) for m in stored] == [("SM" + "d" * 32, "join")]
+    assert session.scalars(select(Contact.locale)).one() == "es"
+    # The TwiML moment has passed: the replies went through the outgoing queue instead.
+    kinds = session.scalars(select(OutboundMessage.kind)).all()
+    assert kinds == ["reply", "reply"]
+
+
+def test_the_next_webhook_drains_the_spool(app_with, session, tmp_path, demo_partnership, sms):
+    spool_dir = str(tmp_path / "spool")
+    down = app_down(spool_dir, tmp_path)
+    signed_post(
+        down.test_client(),
+        "/sms/twilio/inbound",
+        {
+            "MessageSid": "SM" + "e" * 32,
+            "From": PHONE,
+            "To": "+15005550006",
+            "Body": "the river is dirty",
+        },
+    )
+    up = app_with(SMS_SPOOL_DIR=spool_dir)
+    signed_post(
+        up.test_client(),
+        "/sms/twilio/inbound",
+        {
+            "MessageSid": "SM" + "f" * 32,
+            "From": "+573009998877",
+            "To": "+15005550006",
+            "Body": "HELP",
+        },
+    )
+    assert spool.pending(up) == []
+    assert session.scalar(select(func.count()).select_from(InboundMessage)) == 2
+
+
+bodies = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=2000
+) | st.sampled_from(["STOP", "JOIN DEMO", "LANG 2", "HELP", "START", "JOIN", "2"])
+senders = st.sampled_from([PHONE, "+573009998877", "", "abc", "+1", "+" + "9" * 20]) | st.text(
+    alphabet=string.printable, max_size=30
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=bodies, sender=senders)
+def test_any_body_from_anyone_gets_valid_twiml(sms, demo_partnership, body, sender):
+    response = sms(body, sender=sender)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?><Response')
+    root = ElementTree.fromstring(text)  # noqa: S314  (our own answer, in a test)
+    assert root.tag == "Response"
+    assert {child.tag for child in root} <= {"Message"}

@@ -1,0 +1,172 @@
+"""Sending through the official twilio client to the fake Twilio over HTTP: rows first,
+retries on transient failures, permanent errors recorded, opt-out checked at send time."""
+
+import pytest
+from sqlalchemy import select
+
+from hsbp import db
+from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
+from hsbp.extensions import configure_queue, queue
+from hsbp.fake_twilio import FakeTwilio
+from hsbp.sms import contacts, sending
+from hsbp.sms.models import Contact, OutboundMessage
+from tests.sms.conftest import PHONE, SENDER, signed_post
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=5) as server:
+        yield server
+
+
+@pytest.fixture
+def twilio_app(app_with, fake):
+    fake.reset()
+    return app_with(TWILIO_API_BASE=fake.url, SMS_RATE_PER_SECOND=0, SMS_SEND_TIMEOUT=0.5)
+
+
+def send(app, phone=PHONE, body="Reunión el jueves"):
+    """Queue one message inside a request of `app`; the immediate queue sends at commit."""
+    with app.test_request_context():
+        session = db.session()
+        contact = contacts.get_or_create_contact(session, phone)
+        message_id = sending.queue_sms(
+            session, contact=contact, body=body, sender=SENDER, kind="notification"
+        ).id
+        db.finish(commit=True)
+    return message_id
+
+
+def row(session, message_id) -> OutboundMessage:
+    session.expire_all()
+    return session.get(OutboundMessage, message_id)
+
+
+def run_scheduled(app):
+    """Run the retries huey scheduled, as the consumer would once their time comes."""
+    from datetime import UTC, datetime, timedelta
+
+    later = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
+    with app.app_context():
+        for task in queue.read_schedule(later):
+            queue.execute(task, timestamp=later)
+
+
+def test_a_message_is_a_row_then_a_request_with_a_sid(twilio_app, fake, session):
+    message_id = send(twilio_app, body="“Hola” – nos vemos el jueves…")  # noqa: RUF001
+    message = row(session, message_id)
+    assert message.status == "sent"
+    assert message.body == '"Hola" - nos vemos el jueves...'
+    assert message.attempts == 1
+    assert [m["sid"] for m in fake.messages] == [message.provider_sid]
+    assert fake.messages[0]["body"] == '"Hola" - nos vemos el jueves...'
+    assert fake.messages[0]["status_callback"] == "http://hsbp.test/sms/twilio/status"
+
+
+def test_429_is_retried_and_sent_once(twilio_app, fake, session):
+    fake.fail_next(2, status=429)
+    message_id = send(twilio_app)
+    first = row(session, message_id)
+    assert (first.status, first.attempts, first.error_code) == ("queued", 1, 20429)
+    run_scheduled(twilio_app)
+    run_scheduled(twilio_app)
+    done = row(session, message_id)
+    assert (done.status, done.attempts, done.error_code) == ("sent", 3, None)
+    assert len(fake.messages) == 1
+
+
+def test_twilio_down_longer_than_the_retries_ends_failed(twilio_app, fake, session):
+    fake.fail_for(3600, status=503)
+    message_id = send(twilio_app)
+    for _ in range(sending.MAX_ATTEMPTS):
+        run_scheduled(twilio_app)
+    failed = row(session, message_id)
+    assert (failed.status, failed.attempts, failed.error_code) == (
+        "failed",
+        sending.MAX_ATTEMPTS,
+        20500,
+    )
+    assert fake.messages == []
+
+
+def test_retry_delays_outlast_a_ten_minute_outage():
+    delays = [sending.retry_delay(n) for n in range(1, sending.MAX_ATTEMPTS)]
+    assert delays[:4] == [5, 10, 20, 40]
+    assert sum(delays) > 20 * 60
+
+
+def test_a_timeout_is_retried(twilio_app, fake, session):
+    fake.fail_next(1, timeout=1.5)
+    message_id = send(twilio_app)
+    assert row(session, message_id).status == "queued"
+    assert "timed out" in row(session, message_id).error_message.lower()
+
+
+def test_21610_is_permanent_and_opts_the_contact_out(twilio_app, fake, session):
+    fake.opt_out(PHONE)
+    message_id = send(twilio_app)
+    failed = row(session, message_id)
+    assert (failed.status, failed.error_code) == ("failed", 21610)
+    assert failed.contact.opted_out is True
+    assert fake.messages == []
+
+
+def test_nothing_is_sent_to_an_opted_out_contact(twilio_app, fake, session):
+    with twilio_app.test_request_context():
+        s = db.session()
+        contact = contacts.get_or_create_contact(s, PHONE)
+        contacts.opt_out(s, contact=contact, channel="sms")
+        db.finish(commit=True)
+    message_id = send(twilio_app)
+    assert row(session, message_id).status == "cancelled"
+    assert fake.messages == []
+
+
+def test_stop_in_the_middle_of_a_broadcast_stops_the_rest(twilio_app, fake, session, tmp_path):
+    """With a real queue: two messages wait; STOP arrives; the second is never sent."""
+    configure_queue(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+    try:
+        first, second = send(twilio_app, body="uno"), send(twilio_app, body="dos")
+        with twilio_app.app_context():  # as the worker process, which runs this app
+            queue.execute(queue.dequeue())
+        with twilio_app.test_request_context():
+            s = db.session()
+            contacts.opt_out(s, contact=contacts.find_contact(s, PHONE), channel="sms")
+            db.finish(commit=True)
+        with twilio_app.app_context():
+            queue.execute(queue.dequeue())
+    finally:
+        configure_queue("immediate")
+    assert (row(session, first).status, row(session, second).status) == ("sent", "cancelled")
+    assert [m["body"] for m in fake.messages] == ["uno"]
+
+
+def test_status_callbacks_move_the_status_forward_only(twilio_app, fake, session, client):
+    message_id = send(twilio_app)
+    sid = row(session, message_id).provider_sid
+    for status in ("delivered", "sent"):
+        response = signed_post(
+            client, "/sms/twilio/status", {"MessageSid": sid, "MessageStatus": status}
+        )
+        assert response.status_code == 204
+    assert row(session, message_id).status == "delivered"
+
+
+def test_undelivered_callback_records_the_error_and_21610_opts_out(twilio_app, session, client):
+    message_id = send(twilio_app)
+    sid = row(session, message_id).provider_sid
+    signed_post(
+        client,
+        "/sms/twilio/status",
+        {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "21610"},
+    )
+    message = row(session, message_id)
+    assert (message.status, message.error_code) == ("undelivered", 21610)
+    assert session.scalars(select(Contact.opted_out)).one() is True
+
+
+def test_status_callback_needs_a_valid_signature(client):
+    response = client.post(
+        "/sms/twilio/status", data={"MessageSid": "SMx", "MessageStatus": "delivered"}
+    )
+    assert response.status_code == 403
