@@ -126,7 +126,16 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
     from hsbp.demo import DEMO_LOGINS, seed_if_empty
 
     os.environ.setdefault("HSBP_ENV", "development")
-    app = create_app({"PUBLIC_URL": os.environ.get("HSBP_PUBLIC_URL", f"http://{host}:{port}")})
+    overrides = {"PUBLIC_URL": os.environ.get("HSBP_PUBLIC_URL", f"http://{host}:{port}")}
+    fake = None
+    if not os.environ.get("HSBP_TWILIO_API_BASE") and not no_serve:
+        # SMS in the demo goes to the project's own fake Twilio, in this process.
+        from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
+        from hsbp.fake_twilio import FakeTwilio
+
+        fake = FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=1.0).start()
+        overrides["TWILIO_API_BASE"] = fake.url
+    app = create_app(overrides)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     url = app.config["DATABASE_URL"]
     if reset:
@@ -139,7 +148,10 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
     click.echo(f"\nhsbp demo at http://{host}:{port}/ - sign in as:")
     for role, email, password in DEMO_LOGINS:
         click.echo(f"  {role:<26} {email:<34} password: {password}")
-    click.echo("Password-reset and invitation e-mails are written to this log.\n")
+    click.echo("Password-reset and invitation e-mails are written to this log.")
+    if fake is not None:
+        click.echo(f"SMS go to the fake Twilio at {fake.url} (join code DEMO, +15005550006).")
+    click.echo("")
     if no_serve:
         return
     consumer = _start_inprocess_worker()
@@ -149,6 +161,22 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
+        if fake is not None:
+            fake.stop()
+
+
+@main.command("fake-twilio", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5099, show_default=True, type=int)
+def fake_twilio(host: str, port: int) -> None:
+    """Serve the fake Twilio (for tests and training) with the development credentials.
+
+    Point the app at it with HSBP_TWILIO_API_BASE=http://HOST:PORT.
+    """
+    from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
+    from hsbp.fake_twilio import run
+
+    run(host, port, DEV_TWILIO_SID, DEV_TWILIO_TOKEN)
 
 
 def _start_inprocess_worker():

@@ -15,6 +15,7 @@ from hsbp.partnerships import members, services
 from hsbp.partnerships.models import Membership, Partnership, Sector, Stage
 from hsbp.principles.demo import seed_charter
 from hsbp.security import Role
+from hsbp.sms.demo import seed_sms
 
 DEMO_PASSWORD = "hsbp-demo-2026"  # noqa: S105  (printed on purpose: the demo is local only)
 
@@ -192,7 +193,7 @@ def seed_if_empty(session: Session) -> bool:
             )
         )
     }
-    seed_participants(
+    mapped = seed_participants(
         session,
         partnership=caguan,
         partners=partners,
@@ -233,5 +234,7 @@ def seed_if_empty(session: Session) -> bool:
         )
     amra = _person(session, admin, "amra.hodzic@demo.hsbp.example", "Amra Hodžić", "bs")
     _member(session, zenica, amra, Role.FACILITATOR)
+    session.flush()
+    seed_sms(session, partnership=caguan, other_partnership=zenica, participants=mapped)
     session.flush()
     return True
