@@ -50,6 +50,8 @@ ROUTE_MODULES = (
     "hsbp.partnerships.member_views",
     "hsbp.mapping.overview_views",
     "hsbp.mapping.exchange_views",
+    "hsbp.sms.admin_views",
+    "hsbp.sms.simulator_views",
 )
 
 

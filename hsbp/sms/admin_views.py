@@ -1,0 +1,378 @@
+"""Facilitators' SMS pages: the sender, contacts, broadcasts and the inbox."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from hsbp import db
+from hsbp.errors import ServiceError, apply_to_form
+from hsbp.i18n import translated
+from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS
+from hsbp.mapping.services import group_tags
+from hsbp.mapping.views import label_of_tag
+from hsbp.partnerships.forms import ConfirmForm
+from hsbp.security import Role, partnership_guard
+from hsbp.sms import admin, contacts, router
+from hsbp.sms.admin_forms import (
+    CONSENT_CHANNEL_LABELS,
+    CONSENT_EVENT_LABELS,
+    STATUS_LABELS,
+    ContactFilterForm,
+    ContactForm,
+    LinkForm,
+    ReplyForm,
+    SettingsForm,
+    broadcast_form,
+)
+from hsbp.sms.views import bp
+from hsbp.views import render_form
+
+
+@bp.context_processor
+def _labels():
+    return {
+        "SMS_STATUS_LABELS": STATUS_LABELS,
+        "CONSENT_EVENT_LABELS": CONSENT_EVENT_LABELS,
+        "CONSENT_CHANNEL_LABELS": CONSENT_CHANNEL_LABELS,
+        "body_field": admin.body_field,
+    }
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int), 1)
+
+
+def _sms_settings():
+    return contacts.settings_of(db.session(), g.partnership.id)
+
+
+@bp.route("/p/<int:partnership_id>/sms/settings", methods=["GET", "POST"])
+@partnership_guard(Role.FACILITATOR)
+def settings(partnership_id: int):
+    current = _sms_settings()
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            admin.save_settings(
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
+                sender=form.sender.data,
+                join_code=form.join_code.data,
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The SMS settings are saved."), "success")
+            return redirect(url_for("sms.settings", partnership_id=partnership_id))
+    return render_form("sms/settings.html", form, form=form, current=current)
+
+
+# Contacts
+
+
+@bp.get("/p/<int:partnership_id>/sms/contacts")
+@partnership_guard(Role.FACILITATOR)
+def contacts_list(partnership_id: int):
+    form = ContactFilterForm(request.args, locales=router.sms_locales(g.partnership))
+    form.validate()
+    chosen = admin.ContactFilter(
+        state="" if form.state.errors else form.state.data or "",
+        locale="" if form.language.errors else form.language.data or "",
+    )
+    for field in form:
+        field.errors = []  # a search form ignores what it cannot use...
+    search_error = None
+    number = (form.q.data or "").strip()[:40]
+    if number:
+        try:
+            chosen.phone_hash = admin.phone_lookup(number, country=g.partnership.country)
+        except ServiceError as error:
+            search_error = error.message  # ...but says when a number is not one
+    rows, total = [], 0
+    if search_error is None:
+        rows, total = admin.list_contacts(
+            db.session(),
+            partnership_id=partnership_id,
+            viewer_id=current_user.id,
+            filters=chosen,
+            page=_page(),
+        )
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "sms/contacts.html",
+        form=form,
+        rows=rows,
+        total=total,
+        search_error=search_error,
+        page=_page(),
+        per_page=admin.PER_PAGE,
+        args=args,
+    )
+
+
+@bp.route("/p/<int:partnership_id>/sms/contacts/new", methods=["GET", "POST"])
+@partnership_guard(Role.FACILITATOR)
+def add_contact(partnership_id: int):
+    form = ContactForm(locales=router.sms_locales(g.partnership))
+    if request.method == "GET":
+        form.locale.data = g.partnership.default_locale
+    if form.validate_on_submit():
+        try:
+            admin.add_contact(
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
+                phone=form.phone.data,
+                locale=form.locale.data,
+                consent_note=form.consent_note.data,
+                participant_name=form.participant.data or "",
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The contact is added."), "success")
+            return redirect(url_for("sms.contacts_list", partnership_id=partnership_id))
+    return render_form("sms/contact_form.html", form, form=form)
+
+
+@bp.route("/p/<int:partnership_id>/sms/contacts/import", methods=["GET", "POST"])
+@partnership_guard(Role.FACILITATOR)
+def import_contacts(partnership_id: int):
+    confirm = ConfirmForm()
+    session = db.session()
+    if request.method == "POST":
+        if not confirm.validate_on_submit():
+            abort(400)
+        done = admin.import_from_register(session, actor=current_user, partnership=g.partnership)
+        flash(
+            ngettext(
+                "%(num)d contact added from the register.",
+                "%(num)d contacts added from the register.",
+                len(done.new),
+            ),
+            "success",
+        )
+        return redirect(url_for("sms.contacts_list", partnership_id=partnership_id))
+    plan = admin.plan_import(session, partnership_id=partnership_id)
+    return render_template("sms/import.html", plan=plan, confirm=confirm)
+
+
+# Broadcasts
+
+
+def _audience_choices() -> dict:
+    session = db.session()
+    choices = {
+        _("Everyone"): [("all", _("All contacts of the partnership"))],
+        _("Sector"): [(f"sector:{k}", str(v)) for k, v in PARTICIPANT_SECTOR_LABELS.items()],
+        _("Group"): [
+            (f"tag:{tag.id}", label_of_tag(tag))
+            for tag in group_tags(session, partnership_id=g.partnership.id)
+        ],
+    }
+    localities = admin.audience_localities(session, partnership_id=g.partnership.id)
+    if localities:
+        choices[_("Locality")] = [(f"locality:{name}", name) for name in localities]
+    return choices
+
+
+def audience_label(audience: dict, choices: dict) -> str:
+    key = admin.Audience(audience.get("kind", "all"), audience.get("value", "")).key
+    for group, options in choices.items():
+        for value, label in options:
+            if value == key:
+                return label if key == "all" else f"{group}: {label}"
+    return audience.get("value") or key
+
+
+def body_in_reader_language(broadcast) -> str:
+    return translated(
+        broadcast.bodies, locale=str(get_locale()), fallback=g.partnership.default_locale
+    )
+
+
+@bp.get("/p/<int:partnership_id>/sms/broadcasts")
+@partnership_guard(Role.FACILITATOR)
+def broadcasts(partnership_id: int):
+    session = db.session()
+    rows, total = admin.list_broadcasts(session, partnership_id=partnership_id, page=_page())
+    counts = admin.progress(session, broadcast_ids=[b.id for b, _name in rows])
+    return render_template(
+        "sms/broadcasts.html",
+        rows=rows,
+        counts=counts,
+        total=total,
+        page=_page(),
+        per_page=admin.PER_PAGE,
+        choices=_audience_choices(),
+        audience_label=audience_label,
+        body_of=body_in_reader_language,
+    )
+
+
+@bp.route("/p/<int:partnership_id>/sms/broadcasts/new", methods=["GET", "POST"])
+@partnership_guard(Role.FACILITATOR)
+def new_broadcast(partnership_id: int):
+    choices = _audience_choices()
+    form = broadcast_form(g.partnership.locales, audience_choices=choices)
+    sender = _sms_settings()
+    if sender is not None and form.validate_on_submit() and "edit" not in request.form:
+        try:
+            audience = admin.Audience.parse(form.audience.data)
+            if request.form.get("confirm") == "1":
+                broadcast = admin.create_broadcast(
+                    db.session(),
+                    actor=current_user,
+                    partnership=g.partnership,
+                    bodies=form.bodies(),
+                    audience=audience,
+                )
+                flash(_("The broadcast is on its way."), "success")
+                return redirect(
+                    url_for(
+                        "sms.broadcast", partnership_id=partnership_id, broadcast_id=broadcast.id
+                    )
+                )
+            preview = admin.preview_broadcast(
+                db.session(), partnership=g.partnership, bodies=form.bodies(), audience=audience
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            return render_template(
+                "sms/broadcast_preview.html",
+                form=form,
+                preview=preview,
+                audience=audience_label({"kind": audience.kind, "value": audience.value}, choices),
+            )
+    return render_form("sms/broadcast_form.html", form, form=form, sender=sender)
+
+
+@bp.get("/p/<int:partnership_id>/sms/broadcasts/<int:broadcast_id>")
+@partnership_guard(Role.FACILITATOR)
+def broadcast(partnership_id: int, broadcast_id: int):
+    session = db.session()
+    found = admin.get_broadcast(session, partnership_id=partnership_id, broadcast_id=broadcast_id)
+    if found is None:
+        abort(404)
+    return render_template(
+        "sms/broadcast.html",
+        broadcast=found,
+        progress=admin.progress(session, broadcast_ids=[found.id])[found.id],
+        audience=audience_label(found.audience, _audience_choices()),
+    )
+
+
+# The inbox
+
+
+@bp.get("/p/<int:partnership_id>/sms")
+@partnership_guard(Role.FACILITATOR)
+def inbox(partnership_id: int):
+    rows, total, unhandled = admin.inbox(db.session(), partnership_id=partnership_id, page=_page())
+    return render_template(
+        "sms/inbox.html",
+        rows=rows,
+        total=total,
+        unhandled=unhandled,
+        page=_page(),
+        per_page=admin.PER_PAGE,
+        sender=_sms_settings(),
+        confirm=ConfirmForm(),
+    )
+
+
+def _message(message_id: int):
+    row = admin.get_inbox_message(
+        db.session(), partnership_id=g.partnership.id, message_id=message_id
+    )
+    return row or abort(404)
+
+
+def _message_page(row, *, reply_form=None, link_form=None):
+    settings = _sms_settings()
+    thread = admin.conversation(
+        db.session(),
+        partnership_id=g.partnership.id,
+        sender=settings.sender if settings else None,
+        phone=row.message.from_phone,
+        limit=30,
+    )
+    reply_form, link_form = reply_form or ReplyForm(), link_form or LinkForm()
+    return render_form(
+        "sms/message.html",
+        reply_form,
+        link_form,
+        row=row,
+        thread=thread,
+        reply_form=reply_form,
+        link_form=link_form,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.get("/p/<int:partnership_id>/sms/inbox/<int:message_id>")
+@partnership_guard(Role.FACILITATOR)
+def inbox_message(partnership_id: int, message_id: int):
+    return _message_page(_message(message_id))
+
+
+@bp.post("/p/<int:partnership_id>/sms/inbox/<int:message_id>/reply")
+@partnership_guard(Role.FACILITATOR)
+def reply(partnership_id: int, message_id: int):
+    row = _message(message_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            admin.reply(
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
+                message=row.message,
+                body=form.body.data,
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The reply is on its way."), "success")
+            return redirect(
+                url_for("sms.inbox_message", partnership_id=partnership_id, message_id=message_id)
+            )
+    return _message_page(row, reply_form=form)
+
+
+@bp.post("/p/<int:partnership_id>/sms/inbox/<int:message_id>/handled")
+@partnership_guard(Role.FACILITATOR)
+def mark_handled(partnership_id: int, message_id: int):
+    row = _message(message_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    admin.mark_handled(db.session(), actor=current_user, message=row.message)
+    flash(_("The message is marked handled."), "success")
+    return redirect(url_for("sms.inbox", partnership_id=partnership_id))
+
+
+@bp.post("/p/<int:partnership_id>/sms/inbox/<int:message_id>/link")
+@partnership_guard(Role.FACILITATOR)
+def link_contact(partnership_id: int, message_id: int):
+    row = _message(message_id)
+    form = LinkForm()
+    if form.validate_on_submit():
+        try:
+            participant = admin.link_participant(
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
+                message=row.message,
+                name=form.target.data,
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The contact is linked to %(name)s.", name=participant.display_name), "success")
+            return redirect(
+                url_for("sms.inbox_message", partnership_id=partnership_id, message_id=message_id)
+            )
+    return _message_page(row, link_form=form)

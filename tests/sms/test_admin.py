@@ -1,0 +1,355 @@
+"""SMS settings and contacts: the sender, contacts added with consent, search by number,
+filters, the contact list's queries, and import from the mapping register."""
+
+import re
+from datetime import date
+from html import unescape
+
+import pytest
+from sqlalchemy import func, select
+
+# Route modules: imported before any app is built, until create_app's ROUTE_MODULES lists them.
+import hsbp.sms.admin_views
+import hsbp.sms.simulator_views  # noqa: F401
+from hsbp.audit import AuditEntry
+from hsbp.mapping import services as mapping
+from hsbp.security import Role
+from hsbp.sms import contacts
+from hsbp.sms.models import ConsentEvent, Contact, ContactMembership
+from tests.mapping.conftest import participant_fields
+
+
+def page_text(response) -> str:
+    """The visible text of a page, on one line."""
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<(script|style|head)\b.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def actions(session, partnership_id) -> list[str]:
+    return list(
+        session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.partnership_id == partnership_id)
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
+@pytest.fixture
+def facilitator(make, demo_partnership, login):
+    user = make.member(demo_partnership, Role.FACILITATOR, user=make.user(locale="en"))
+    login(user)
+    return user
+
+
+def add_contact(session, partnership, phone, *, locale="es", participant=None, opted_out=False):
+    contact = contacts.get_or_create_contact(session, phone)
+    contact.locale = locale
+    contacts.join(
+        session,
+        contact=contact,
+        partnership_id=partnership.id,
+        channel="web",
+        participant_id=participant.id if participant else None,
+        note="agreed in person",
+    )
+    if opted_out:
+        contacts.opt_out(session, contact=contact, channel="sms")
+    session.flush()
+    return contact
+
+
+def map_participant(session, partnership, actor, **fields):
+    return mapping.create_participant(
+        session, actor=actor, partnership=partnership, fields=participant_fields(**fields)
+    )
+
+
+# Settings
+
+
+def test_settings_are_validated(client, session, make, demo_partnership, facilitator):
+    other = make.partnership()
+    contacts.configure_sender(
+        session,
+        partnership_id=other.id,
+        sender="+15005550006",
+        join_code="TAKEN",
+    )
+    url = f"/p/{demo_partnership.id}/sms/settings"
+    cases = [
+        ({"sender": "not a number", "join_code": "DEMO"}, "The sender must be a phone number"),
+        ({"sender": "+15005550006", "join_code": "x"}, "Use 3 to 20 letters or digits"),
+        ({"sender": "+15005550006", "join_code": "taken"}, "Another partnership uses this join"),
+        ({"sender": "", "join_code": "DEMO"}, "This field is required."),
+    ]
+    for data, error in cases:
+        response = client.post(url, data=data)
+        assert response.status_code == 422, data
+        assert error in page_text(response), data
+
+
+def test_settings_are_saved_and_explain_join(client, session, demo_partnership, facilitator):
+    url = f"/p/{demo_partnership.id}/sms/settings"
+    response = client.post(url, data={"sender": "+1 500 555 0006", "join_code": "caguan"})
+    assert response.status_code == 302
+    settings = contacts.settings_of(session, demo_partnership.id)
+    assert (settings.sender, settings.join_code) == ("+15005550006", "CAGUAN")
+    assert actions(session, demo_partnership.id) == ["sms.settings"]
+    text = page_text(client.get(url))
+    assert "Community members send JOIN CAGUAN to +15005550006 to take part." in text
+
+
+# Adding contacts
+
+
+def test_a_contact_is_added_by_hand_with_a_consent_note(
+    client, session, demo_partnership, facilitator
+):
+    url = f"/p/{demo_partnership.id}/sms/contacts/new"
+    assert client.get(url).status_code == 200
+    missing = client.post(url, data={"phone": "310 456 7821", "locale": "en"})
+    assert missing.status_code == 422
+    assert session.scalar(select(func.count()).select_from(Contact)) == 0
+
+    note = "Agreed at the meeting in La Esperanza on 3 March 2026, witnessed by the JAC president"
+    response = client.post(
+        url, data={"phone": "310 456 7821", "locale": "en", "consent_note": note}
+    )
+    assert response.status_code == 302
+    contact = session.scalars(select(Contact)).one()
+    assert (contact.phone, contact.locale, contact.opted_out) == ("+573104567821", "en", False)
+    event = session.scalars(select(ConsentEvent)).one()
+    assert (event.event, event.channel, event.recorded_by_id, event.note) == (
+        "join",
+        "web",
+        facilitator.id,
+        note,
+    )
+    assert event.partnership_id == demo_partnership.id
+    assert actions(session, demo_partnership.id) == ["sms_contact.create"]
+
+
+def test_a_contact_is_linked_to_a_participant_when_named(
+    client, session, demo_partnership, facilitator
+):
+    participant = map_participant(session, demo_partnership, facilitator, name="Rosa Quintero")
+    response = client.post(
+        f"/p/{demo_partnership.id}/sms/contacts/new",
+        data={
+            "phone": "+573104567821",
+            "locale": "es",
+            "consent_note": "Written form, 2 March",
+            "participant": "rosa quintero",
+        },
+    )
+    assert response.status_code == 302
+    member = session.scalars(select(ContactMembership)).one()
+    assert member.participant_id == participant.id
+
+    unknown = client.post(
+        f"/p/{demo_partnership.id}/sms/contacts/new",
+        data={"phone": "3104567822", "locale": "es", "consent_note": "x", "participant": "Nobody"},
+    )
+    assert unknown.status_code == 422
+    assert "No participant of this partnership is shown under this name." in page_text(unknown)
+
+
+def test_a_number_already_there_or_that_sent_stop_is_refused(
+    client, sms, session, demo_partnership, facilitator
+):
+    add_contact(session, demo_partnership, "+573104567821")
+    sms("STOP", sender="+573104567899")
+    url = f"/p/{demo_partnership.id}/sms/contacts/new"
+    data = {"locale": "es", "consent_note": "Verbal, at the meeting"}
+    again = client.post(url, data={**data, "phone": "3104567821"})
+    assert again.status_code == 422
+    assert "This number is already a contact of the partnership." in page_text(again)
+    stopped = client.post(url, data={**data, "phone": "3104567899"})
+    assert stopped.status_code == 422
+    assert "This number sent STOP. Only its owner can restart messages" in page_text(stopped)
+    bad = client.post(url, data={**data, "phone": "12"})
+    assert "This is not a phone number: 12" in page_text(bad)
+    assert session.scalar(select(func.count()).select_from(ContactMembership)) == 1
+
+
+# The list
+
+
+def test_search_by_number_in_national_or_international_format(
+    client, session, demo_partnership, facilitator
+):
+    add_contact(session, demo_partnership, "+573104567821")
+    add_contact(session, demo_partnership, "+573209876543")
+    url = f"/p/{demo_partnership.id}/sms/contacts"
+    assert "2 contacts found." in page_text(client.get(url))
+    for typed in ("310 456 7821", "+573104567821", "+57 310 456-7821", "3104567821"):
+        text = page_text(client.get(url, query_string={"q": typed}))
+        assert "1 contact found." in text, typed
+        assert "+57 310 4567821" in text
+        assert "+57 320 9876543" not in text
+    wrong = page_text(client.get(url, query_string={"q": "call me"}))
+    assert "This is not a phone number: call me" in wrong
+    assert "+57 310 4567821" not in wrong
+
+
+def test_filters_by_opt_in_state_and_language(client, session, demo_partnership, facilitator):
+    add_contact(session, demo_partnership, "+573104567821", locale="es")
+    add_contact(session, demo_partnership, "+573104567822", locale="en")
+    add_contact(session, demo_partnership, "+573104567823", locale=None, opted_out=True)
+    url = f"/p/{demo_partnership.id}/sms/contacts"
+
+    def numbers(**query):
+        text = page_text(client.get(url, query_string=query))
+        return re.findall(r"\+57 310 456782(\d)", text)
+
+    assert numbers() == ["3", "2", "1"]
+    assert numbers(state="in") == ["2", "1"]
+    assert numbers(state="out") == ["3"]
+    assert numbers(language="en") == ["2"]
+    assert numbers(language="none") == ["3"]
+    assert numbers(state="nonsense", language="xx") == ["3", "2", "1"]
+
+
+def test_the_list_shows_consent_participant_and_partnerships(
+    client, session, make, demo_partnership, facilitator
+):
+    shared = make.partnership(name="Zenica")
+    make.member(shared, Role.OBSERVER, user=facilitator)
+    hidden = make.partnership(name="Secret partnership")
+    protected = map_participant(
+        session, demo_partnership, facilitator, name="Ana Real Name", risk="high"
+    )
+    contact = add_contact(session, demo_partnership, "+573104567821", participant=protected)
+    for other in (shared, hidden):
+        contacts.join(session, contact=contact, partnership_id=other.id, channel="sms")
+    text = page_text(client.get(f"/p/{demo_partnership.id}/sms/contacts"))
+    assert protected.display_name in text
+    assert "Ana Real Name" not in text
+    # A protected participant's number is shown only through the audited identity view.
+    assert "••• 21 Protected" in text
+    assert "+57 310 4567821" not in text
+    assert "Joined · recorded on the web · " in text
+    assert "agreed in person" in text
+    assert "Caguán, Zenica, 1 other partnership" in text
+    assert "Secret partnership" not in text
+
+
+def test_the_contact_list_runs_the_same_queries_for_3_or_30_contacts(
+    client, session, make, demo_partnership, facilitator, count_queries
+):
+    other = make.partnership()
+    participant = map_participant(session, demo_partnership, facilitator, name="Grupo")
+
+    def add(count, start):
+        for n in range(start, start + count):
+            contact = add_contact(
+                session, demo_partnership, f"+5731045{n:05d}", participant=participant
+            )
+            contacts.join(session, contact=contact, partnership_id=other.id, channel="sms")
+
+    url = f"/p/{demo_partnership.id}/sms/contacts"
+    add(3, 0)
+    client.get(url)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    add(27, 100)
+    with count_queries() as many:
+        assert "30 contacts found." in page_text(client.get(url))
+    assert many["n"] == few["n"]
+
+
+# Import from the register
+
+
+def test_import_from_the_register_previews_then_adds(
+    client, sms, session, demo_partnership, facilitator
+):
+    consent = {"consent_on": date(2026, 3, 2), "consent_method": "written"}
+    open_one = map_participant(
+        session,
+        demo_partnership,
+        facilitator,
+        name="Rosa Quintero",
+        phone="310 111 0001",
+        languages=["en"],
+        **consent,
+    )
+    protected = map_participant(
+        session,
+        demo_partnership,
+        facilitator,
+        name="Hidden Leader",
+        phone="310 111 0002",
+        risk="high",
+        **consent,
+    )
+    map_participant(session, demo_partnership, facilitator, name="No consent", phone="3101110003")
+    map_participant(session, demo_partnership, facilitator, name="No phone", **consent)
+    map_participant(
+        session, demo_partnership, facilitator, name="Stopped", phone="3101110004", **consent
+    )
+    already = map_participant(
+        session, demo_partnership, facilitator, name="Joined", phone="3101110005", **consent
+    )
+    sms("STOP", sender="+573101110004")
+    add_contact(session, demo_partnership, "+573101110005")
+
+    url = f"/p/{demo_partnership.id}/sms/contacts/import"
+    text = page_text(client.get(url))
+    assert "To add: 2" in text
+    assert "Already contacts: 1" in text
+    assert "Skipped because the number sent STOP: 1" in text
+    assert "Skipped because no consent is recorded: 1" in text
+    assert f"{protected.display_name} Protected" in text
+    assert "Hidden Leader" not in text
+    assert session.scalar(select(func.count()).select_from(ContactMembership)) == 1
+
+    response = client.post(url)
+    assert response.status_code == 302
+    assert "2 contacts added from the register." in page_text(client.get(response.location))
+    rows = session.execute(
+        select(Contact.phone, Contact.locale, ContactMembership.participant_id)
+        .join(ContactMembership)
+        .where(ContactMembership.partnership_id == demo_partnership.id)
+    ).all()
+    assert sorted(tuple(r) for r in rows) == [
+        ("+573101110001", "en", open_one.id),
+        ("+573101110002", "es", protected.id),
+        ("+573101110005", "es", None),
+    ]
+    notes = session.scalars(
+        select(ConsentEvent.note).where(ConsentEvent.channel == "import").order_by(ConsentEvent.id)
+    ).all()
+    assert notes == ["2026-03-02 · Escrito, firmado"] * 2  # the partnership's language
+    assert actions(session, demo_partnership.id)[-1] == "sms_contact.import"
+    assert "To add: 0" in page_text(client.get(url))
+    assert already.id not in [r.participant_id for r in rows]
+
+
+@pytest.mark.parametrize(
+    "path", ["sms/contacts", "sms/contacts/new", "sms/contacts/import", "sms/settings"]
+)
+def test_contact_pages_are_for_facilitators_only(client, make, login, demo_partnership, path):
+    login(make.member(demo_partnership, Role.REPRESENTATIVE))
+    assert client.get(f"/p/{demo_partnership.id}/{path}").status_code == 404
+
+
+def test_every_sms_page_answers_a_facilitator_without_error(
+    app, client, session, demo_partnership, facilitator
+):
+    add_contact(session, demo_partnership, "+573104567821")
+    sms_rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("sms.") and "partnership_id" in rule.arguments
+    ]
+    assert len(sms_rules) == 13
+    for rule in sms_rules:
+        with app.test_request_context():
+            url = app.url_map.bind("localhost").build(
+                rule.endpoint, dict.fromkeys(rule.arguments, demo_partnership.id)
+            )
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert client.open(url, method=method).status_code < 500, (method, url)

@@ -1,0 +1,218 @@
+"""The SMS inbox: order, replies (refused after STOP), marking handled, linking a contact
+to a participant of the register, and the audit entries of each."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+import hsbp.sms.admin_views  # noqa: F401  (route modules, until create_app lists them)
+from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
+from hsbp.fake_twilio import FakeTwilio
+from hsbp.security import Role
+from hsbp.sms import contacts
+from hsbp.sms.models import ContactMembership, InboundMessage, OutboundMessage
+from tests.sms.conftest import PHONE, SENDER
+from tests.sms.test_admin import actions, map_participant, page_text
+
+OTHER = "+573209876543"
+
+
+@pytest.fixture
+def fake():
+    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=0.01) as running:
+        yield running
+
+
+@pytest.fixture
+def web(app_with, fake, make, login, demo_partnership):
+    """A facilitator's client on an app that sends through the fake Twilio."""
+    app = app_with(TWILIO_API_BASE=fake.url, SMS_RATE_PER_SECOND=0)
+    client = app.test_client()
+    user = make.member(demo_partnership, Role.FACILITATOR, user=make.user(name="Lucía"))
+    login(user, target=client)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def write(sms, session):
+    """Text the partnership from `sender`; returns the stored message."""
+
+    def send(body: str, sender: str = PHONE) -> InboundMessage:
+        sms(body, sender=sender)
+        session.expire_all()
+        return session.scalars(
+            select(InboundMessage).order_by(InboundMessage.id.desc()).limit(1)
+        ).one()
+
+    return send
+
+
+@pytest.fixture
+def joined(write):
+    write("JOIN DEMO")
+    write("2")  # English
+
+
+def inbox_url(partnership, message=None, action=""):
+    base = f"/p/{partnership.id}/sms"
+    return base if message is None else f"{base}/inbox/{message.id}{action}"
+
+
+def test_the_inbox_lists_unhandled_first_then_newest(web, write, joined, session, demo_partnership):
+    first = write("the water is dirty near the school")
+    second = write("the road to La Esperanza is closed")
+    stranger = write("hello, who is this?", sender=OTHER)
+    assert [m.route for m in (first, second, stranger)] == ["inbox"] * 3
+    assert stranger.contact_id is None
+    web.post(inbox_url(demo_partnership, second, "/handled"))
+
+    text = page_text(web.get(inbox_url(demo_partnership)))
+    order = [text.index(s) for s in ("hello, who is", "the water is dirty", "the road to")]
+    assert order == sorted(order)
+    assert "2 of 3 are not handled yet." in text
+    assert "+57 310 4567821 · English" in text
+    assert "+57 320 9876543 · has not joined" in text
+    assert "Handled by Lucía" in text
+    assert "JOIN DEMO" not in text  # keywords never reach the inbox
+
+
+def test_marking_handled_is_recorded(web, write, joined, session, demo_partnership):
+    message = write("the water is dirty")
+    response = web.post(inbox_url(demo_partnership, message, "/handled"))
+    assert response.status_code == 302
+    session.expire_all()
+    message = session.get(InboundMessage, message.id)
+    assert message.handled_at is not None
+    assert message.handled_by_id == web.user.id
+    assert actions(session, demo_partnership.id) == ["sms_inbound.handle"]
+    web.post(inbox_url(demo_partnership, message, "/handled"))
+    assert actions(session, demo_partnership.id) == ["sms_inbound.handle"]
+
+
+def test_a_reply_goes_to_the_contact_from_the_partnership_sender(
+    web, write, joined, session, fake, demo_partnership
+):
+    message = write("the water is dirty")
+    page = page_text(web.get(inbox_url(demo_partnership, message)))
+    assert "the water is dirty" in page
+    empty = web.post(inbox_url(demo_partnership, message, "/reply"), data={"body": "  "})
+    assert empty.status_code == 422
+    response = web.post(
+        inbox_url(demo_partnership, message, "/reply"),
+        data={"body": "Thank you. We will visit the school on Monday."},
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    sent = session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "reply")).all()
+    # The webhook's own "message received" answer is a reply too, but never went to Twilio.
+    ours = [m for m in sent if m.reply_to_id == message.id and m.provider_sid]
+    assert [(m.body, m.sender, m.status, m.partnership_id) for m in ours] == [
+        ("Thank you. We will visit the school on Monday.", SENDER, "sent", demo_partnership.id)
+    ]
+    assert [(m["to"], m["from"]) for m in fake.messages] == [(PHONE, SENDER)]
+    assert actions(session, demo_partnership.id) == ["sms_inbound.reply"]
+    thread = page_text(web.get(inbox_url(demo_partnership, message)))
+    assert "To the phone: Thank you. We will visit the school on Monday." in thread
+
+
+def test_a_reply_to_someone_who_sent_stop_is_refused(
+    web, write, joined, session, fake, demo_partnership
+):
+    message = write("the water is dirty")
+    write("STOP")
+    page = page_text(web.get(inbox_url(demo_partnership, message)))
+    assert "This person sent STOP: nothing can be sent to them until they send START." in page
+    response = web.post(inbox_url(demo_partnership, message, "/reply"), data={"body": "Hello?"})
+    assert response.status_code == 422
+    assert "This person sent STOP" in page_text(response)
+    assert fake.messages == []
+    assert actions(session, demo_partnership.id) == []
+
+
+def test_a_number_that_never_joined_cannot_be_answered(web, write, session, fake, demo_partnership):
+    message = write("hello, who is this?", sender=OTHER)
+    response = web.post(inbox_url(demo_partnership, message, "/reply"), data={"body": "Hi"})
+    assert response.status_code == 422
+    assert "This number has not joined the partnership: it cannot be answered." in page_text(
+        response
+    )
+    assert fake.messages == []
+
+
+def test_the_sender_is_linked_to_a_participant_by_display_name(
+    web, write, joined, session, demo_partnership
+):
+    message = write("the water is dirty")
+    protected = map_participant(
+        session, demo_partnership, web.user, name="Ana Real Name", risk="high"
+    )
+    url = inbox_url(demo_partnership, message, "/link")
+    wrong = web.post(url, data={"target": "Ana Real Name"})
+    assert wrong.status_code == 422
+    assert "No participant of this partnership is shown under this name." in page_text(wrong)
+
+    response = web.post(url, data={"target": protected.display_name.lower()})
+    assert response.status_code == 302
+    member = contacts.membership(
+        session, contact=message.contact, partnership_id=demo_partnership.id
+    )
+    session.refresh(member)
+    assert member.participant_id == protected.id
+    assert sorted(actions(session, demo_partnership.id)) == [
+        "participant.create",
+        "sms_contact.link",
+    ]
+    text = page_text(web.get(inbox_url(demo_partnership)))
+    assert f"••• 21 Protected · English · {protected.display_name}" in text
+    assert "+57 310 4567821" not in text
+    assert "Ana Real Name" not in text
+
+
+def test_a_number_that_never_joined_cannot_be_linked(web, write, session, demo_partnership):
+    message = write("hello", sender=OTHER)
+    participant = map_participant(session, demo_partnership, web.user, name="Rosa")
+    response = web.post(inbox_url(demo_partnership, message, "/link"), data={"target": "Rosa"})
+    assert response.status_code == 422
+    assert session.scalars(select(ContactMembership.participant_id)).all() == []
+    assert participant.id
+
+
+def test_messages_of_another_partnership_are_not_found(web, make, session, demo_partnership):
+    other = make.partnership()
+    contacts.configure_sender(
+        session, partnership_id=other.id, sender="+15005550007", join_code="OTHER"
+    )
+    theirs = InboundMessage(
+        provider_sid="SM" + "f" * 32,
+        from_phone=PHONE,
+        from_hash=contacts.phone_hash(PHONE),
+        to_number="+15005550007",
+        body="private",
+        partnership_id=other.id,
+        route="inbox",
+        in_inbox=True,
+    )
+    session.add(theirs)
+    session.flush()
+    assert web.get(inbox_url(demo_partnership, theirs)).status_code == 404
+    assert web.post(inbox_url(demo_partnership, theirs, "/handled")).status_code == 404
+    assert "private" not in page_text(web.get(inbox_url(demo_partnership)))
+
+
+def test_the_inbox_runs_the_same_queries_for_3_or_30_messages(
+    web, write, joined, demo_partnership, count_queries
+):
+    url = inbox_url(demo_partnership)
+    for n in range(3):
+        write(f"message {n}")
+    web.get(url)
+    with count_queries() as few:
+        web.get(url)
+    for n in range(27):
+        write(f"more {n}", sender=f"+5732098765{n:02d}")
+    with count_queries() as many:
+        text = page_text(web.get(url))
+    assert len(re.findall(r"Mark handled", text)) == 30
+    assert many["n"] == few["n"]

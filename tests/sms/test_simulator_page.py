@@ -1,0 +1,113 @@
+"""The phone simulator page: a message typed there goes through the real webhook, the
+replies come back, and broadcasts to the simulated number show in its thread."""
+
+import pytest
+
+# Route modules: imported before any app is built, until create_app's ROUTE_MODULES lists them.
+import hsbp.sms.admin_views
+import hsbp.sms.simulator_views  # noqa: F401
+from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
+from hsbp.fake_twilio import FakeTwilio
+from hsbp.security import Role
+from tests.sms.test_admin import page_text
+
+DEFAULT = "+573001110001"
+
+
+@pytest.fixture
+def fake():
+    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=0.01) as running:
+        yield running
+
+
+@pytest.fixture
+def web(app_with, fake, make, login, demo_partnership):
+    app = app_with(TWILIO_API_BASE=fake.url, SMS_RATE_PER_SECOND=0)
+    client = app.test_client()
+    login(make.member(demo_partnership, Role.FACILITATOR, user=make.user(locale="en")), client)
+    return client
+
+
+def bubbles(text: str) -> list[str]:
+    """The thread as read aloud: each message after its "From/To the phone:" label."""
+    thread = text.split("To: +15005550006")[1].split("Message Send")[0]
+    parts = thread.replace("To the phone:", "\n<").replace("From the phone:", "\n>").split("\n")
+    return [part.strip() for part in parts[1:]]
+
+
+def test_join_shows_both_replies_then_a_broadcast(web, fake, demo_partnership):
+    url = f"/p/{demo_partnership.id}/sms/simulator"
+    first = page_text(web.get(url))
+    assert f"Phone {'+57 300 1110001'}" in first
+    assert "No message yet." in first
+
+    response = web.post(url, data={"send-phone": DEFAULT, "send-body": "JOIN DEMO"})
+    assert response.status_code == 302
+    assert response.location == f"{url}?phone=%2B573001110001"
+    thread = bubbles(page_text(web.get(response.location)))
+    assert [line.split(" ", 1)[0] for line in thread] == [">", "<", "<"]
+    assert thread[0].startswith("> JOIN DEMO")
+    assert thread[1].startswith(
+        "< Se unió a DEMO. Envíe AYUDA para ver opciones o PARAR para salir."
+    )
+    assert thread[2].startswith(
+        "< Elija su idioma respondiendo con el numero: 1 Español, 2 English"
+    )
+
+    web.post(
+        f"/p/{demo_partnership.id}/sms/broadcasts/new",
+        data={"audience": "all", "body_es": "Reunión el sábado a las 9.", "confirm": "1"},
+    )
+    thread = bubbles(page_text(web.get(response.location)))
+    assert len(thread) == 4
+    assert thread[3].startswith("< Reunión el sábado a las 9.")
+    assert "Sent · broadcast" in thread[3]
+    assert [m["to"] for m in fake.messages] == [DEFAULT]
+
+
+def test_a_national_number_is_read_in_the_partnership_country(web, demo_partnership):
+    url = f"/p/{demo_partnership.id}/sms/simulator"
+    page = web.get(url, query_string={"phone": "300 111 0002"})
+    assert 'name="send-phone" type="hidden" value="+573001110002"' in page.get_data(as_text=True)
+    response = web.post(
+        f"{url}?phone=3001110002", data={"send-phone": "+573001110002", "send-body": "HELP"}
+    )
+    assert response.location == f"{url}?phone=%2B573001110002"
+
+
+def test_a_wrong_number_or_an_empty_message_is_refused(web, demo_partnership):
+    url = f"/p/{demo_partnership.id}/sms/simulator"
+    wrong = page_text(web.get(url, query_string={"phone": "12345"}))
+    assert "This is not a phone number: 12345" in wrong
+    assert "No message yet." not in wrong
+    empty = web.post(url, data={"send-phone": DEFAULT, "send-body": ""})
+    assert empty.status_code == 422
+    bad = web.post(url, data={"send-phone": "12", "send-body": "HELP"})
+    assert bad.status_code == 422
+    assert "Choose the phone number to act as first." in page_text(bad)
+
+
+def test_without_a_sender_the_page_says_how_to_configure_it(client, make, login):
+    partnership = make.partnership()
+    login(make.member(partnership, Role.FACILITATOR, user=make.user(locale="en")))
+    response = client.get(f"/p/{partnership.id}/sms/simulator")
+    assert "This partnership has no SMS sender yet. Set the sender and the join code" in page_text(
+        response
+    )
+    sent = client.post(
+        f"/p/{partnership.id}/sms/simulator", data={"send-phone": DEFAULT, "send-body": "HELP"}
+    )
+    assert sent.status_code == 200
+
+
+def test_the_simulator_is_off_in_production_with_the_real_twilio(
+    app_with, make, login, demo_partnership
+):
+    app = app_with(ENV="production", TWILIO_API_BASE=None)
+    client = app.test_client()
+    login(make.member(demo_partnership, Role.FACILITATOR, user=make.user(locale="en")), client)
+    url = f"/p/{demo_partnership.id}/sms/simulator"
+    assert "The simulator is off on this server" in page_text(client.get(url))
+    response = client.post(url, data={"send-phone": DEFAULT, "send-body": "JOIN DEMO"})
+    assert response.status_code == 200
+    assert "No message yet." not in page_text(response)
