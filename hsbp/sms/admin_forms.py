@@ -8,7 +8,8 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from hsbp.i18n import language_name
-from hsbp.sms.admin import MAX_BODY, body_field
+from hsbp.sms.admin_common import MAX_BODY
+from hsbp.sms.broadcasts import body_field
 from hsbp.sms.models import OutboundStatus
 
 STATUS_LABELS = {

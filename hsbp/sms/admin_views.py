@@ -13,7 +13,10 @@ from hsbp.mapping.services import group_tags
 from hsbp.mapping.views import label_of_tag
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.security import Role, partnership_guard
-from hsbp.sms import admin, contacts, router
+from hsbp.sms import broadcasts as broadcast_admin
+from hsbp.sms import contact_admin, contacts, router
+from hsbp.sms import inbox as inbox_admin
+from hsbp.sms.admin_common import PER_PAGE
 from hsbp.sms.admin_forms import (
     CONSENT_CHANNEL_LABELS,
     CONSENT_EVENT_LABELS,
@@ -35,7 +38,7 @@ def _labels():
         "SMS_STATUS_LABELS": STATUS_LABELS,
         "CONSENT_EVENT_LABELS": CONSENT_EVENT_LABELS,
         "CONSENT_CHANNEL_LABELS": CONSENT_CHANNEL_LABELS,
-        "body_field": admin.body_field,
+        "body_field": broadcast_admin.body_field,
     }
 
 
@@ -54,7 +57,7 @@ def settings(partnership_id: int):
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
         try:
-            admin.save_settings(
+            contact_admin.save_settings(
                 db.session(),
                 actor=current_user,
                 partnership=g.partnership,
@@ -77,7 +80,7 @@ def settings(partnership_id: int):
 def contacts_list(partnership_id: int):
     form = ContactFilterForm(request.args, locales=router.sms_locales(g.partnership))
     form.validate()
-    chosen = admin.ContactFilter(
+    chosen = contact_admin.ContactFilter(
         state="" if form.state.errors else form.state.data or "",
         locale="" if form.language.errors else form.language.data or "",
     )
@@ -87,12 +90,12 @@ def contacts_list(partnership_id: int):
     number = (form.q.data or "").strip()[:40]
     if number:
         try:
-            chosen.phone_hash = admin.phone_lookup(number, country=g.partnership.country)
+            chosen.phone_hash = contact_admin.phone_lookup(number, country=g.partnership.country)
         except ServiceError as error:
             search_error = error.message  # ...but says when a number is not one
     rows, total = [], 0
     if search_error is None:
-        rows, total = admin.list_contacts(
+        rows, total = contact_admin.list_contacts(
             db.session(),
             partnership_id=partnership_id,
             viewer_id=current_user.id,
@@ -107,7 +110,7 @@ def contacts_list(partnership_id: int):
         total=total,
         search_error=search_error,
         page=_page(),
-        per_page=admin.PER_PAGE,
+        per_page=PER_PAGE,
         args=args,
     )
 
@@ -120,7 +123,7 @@ def add_contact(partnership_id: int):
         form.locale.data = g.partnership.default_locale
     if form.validate_on_submit():
         try:
-            admin.add_contact(
+            contact_admin.add_contact(
                 db.session(),
                 actor=current_user,
                 partnership=g.partnership,
@@ -145,7 +148,9 @@ def import_contacts(partnership_id: int):
     if request.method == "POST":
         if not confirm.validate_on_submit():
             abort(400)
-        done = admin.import_from_register(session, actor=current_user, partnership=g.partnership)
+        done = contact_admin.import_from_register(
+            session, actor=current_user, partnership=g.partnership
+        )
         flash(
             ngettext(
                 "%(num)d contact added from the register.",
@@ -155,7 +160,7 @@ def import_contacts(partnership_id: int):
             "success",
         )
         return redirect(url_for("sms.contacts_list", partnership_id=partnership_id))
-    plan = admin.plan_import(session, partnership_id=partnership_id)
+    plan = contact_admin.plan_import(session, partnership_id=partnership_id)
     return render_template("sms/import.html", plan=plan, confirm=confirm)
 
 
@@ -172,14 +177,14 @@ def _audience_choices() -> dict:
             for tag in group_tags(session, partnership_id=g.partnership.id)
         ],
     }
-    localities = admin.audience_localities(session, partnership_id=g.partnership.id)
+    localities = broadcast_admin.audience_localities(session, partnership_id=g.partnership.id)
     if localities:
         choices[_("Locality")] = [(f"locality:{name}", name) for name in localities]
     return choices
 
 
 def audience_label(audience: dict, choices: dict) -> str:
-    key = admin.Audience(audience.get("kind", "all"), audience.get("value", "")).key
+    key = broadcast_admin.Audience(audience.get("kind", "all"), audience.get("value", "")).key
     for group, options in choices.items():
         for value, label in options:
             if value == key:
@@ -197,15 +202,17 @@ def body_in_reader_language(broadcast) -> str:
 @partnership_guard(Role.FACILITATOR)
 def broadcasts(partnership_id: int):
     session = db.session()
-    rows, total = admin.list_broadcasts(session, partnership_id=partnership_id, page=_page())
-    counts = admin.progress(session, broadcast_ids=[b.id for b, _name in rows])
+    rows, total = broadcast_admin.list_broadcasts(
+        session, partnership_id=partnership_id, page=_page()
+    )
+    counts = broadcast_admin.progress(session, broadcast_ids=[b.id for b, _name in rows])
     return render_template(
         "sms/broadcasts.html",
         rows=rows,
         counts=counts,
         total=total,
         page=_page(),
-        per_page=admin.PER_PAGE,
+        per_page=PER_PAGE,
         choices=_audience_choices(),
         audience_label=audience_label,
         body_of=body_in_reader_language,
@@ -220,9 +227,9 @@ def new_broadcast(partnership_id: int):
     sender = _sms_settings()
     if sender is not None and form.validate_on_submit() and "edit" not in request.form:
         try:
-            audience = admin.Audience.parse(form.audience.data)
+            audience = broadcast_admin.Audience.parse(form.audience.data)
             if request.form.get("confirm") == "1":
-                broadcast = admin.create_broadcast(
+                broadcast = broadcast_admin.create_broadcast(
                     db.session(),
                     actor=current_user,
                     partnership=g.partnership,
@@ -235,7 +242,7 @@ def new_broadcast(partnership_id: int):
                         "sms.broadcast", partnership_id=partnership_id, broadcast_id=broadcast.id
                     )
                 )
-            preview = admin.preview_broadcast(
+            preview = broadcast_admin.preview_broadcast(
                 db.session(), partnership=g.partnership, bodies=form.bodies(), audience=audience
             )
         except ServiceError as error:
@@ -254,13 +261,15 @@ def new_broadcast(partnership_id: int):
 @partnership_guard(Role.FACILITATOR)
 def broadcast(partnership_id: int, broadcast_id: int):
     session = db.session()
-    found = admin.get_broadcast(session, partnership_id=partnership_id, broadcast_id=broadcast_id)
+    found = broadcast_admin.get_broadcast(
+        session, partnership_id=partnership_id, broadcast_id=broadcast_id
+    )
     if found is None:
         abort(404)
     return render_template(
         "sms/broadcast.html",
         broadcast=found,
-        progress=admin.progress(session, broadcast_ids=[found.id])[found.id],
+        progress=broadcast_admin.progress(session, broadcast_ids=[found.id])[found.id],
         audience=audience_label(found.audience, _audience_choices()),
     )
 
@@ -271,21 +280,23 @@ def broadcast(partnership_id: int, broadcast_id: int):
 @bp.get("/p/<int:partnership_id>/sms")
 @partnership_guard(Role.FACILITATOR)
 def inbox(partnership_id: int):
-    rows, total, unhandled = admin.inbox(db.session(), partnership_id=partnership_id, page=_page())
+    rows, total, unhandled = inbox_admin.inbox(
+        db.session(), partnership_id=partnership_id, page=_page()
+    )
     return render_template(
         "sms/inbox.html",
         rows=rows,
         total=total,
         unhandled=unhandled,
         page=_page(),
-        per_page=admin.PER_PAGE,
+        per_page=PER_PAGE,
         sender=_sms_settings(),
         confirm=ConfirmForm(),
     )
 
 
 def _message(message_id: int):
-    row = admin.get_inbox_message(
+    row = inbox_admin.get_inbox_message(
         db.session(), partnership_id=g.partnership.id, message_id=message_id
     )
     return row or abort(404)
@@ -293,7 +304,7 @@ def _message(message_id: int):
 
 def _message_page(row, *, reply_form=None, link_form=None):
     settings = _sms_settings()
-    thread = admin.conversation(
+    thread = inbox_admin.conversation(
         db.session(),
         partnership_id=g.partnership.id,
         sender=settings.sender if settings else None,
@@ -326,7 +337,7 @@ def reply(partnership_id: int, message_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            admin.reply(
+            inbox_admin.reply(
                 db.session(),
                 actor=current_user,
                 partnership=g.partnership,
@@ -349,7 +360,7 @@ def mark_handled(partnership_id: int, message_id: int):
     row = _message(message_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    admin.mark_handled(db.session(), actor=current_user, message=row.message)
+    inbox_admin.mark_handled(db.session(), actor=current_user, message=row.message)
     flash(_("The message is marked handled."), "success")
     return redirect(url_for("sms.inbox", partnership_id=partnership_id))
 
@@ -361,7 +372,7 @@ def link_contact(partnership_id: int, message_id: int):
     form = LinkForm()
     if form.validate_on_submit():
         try:
-            participant = admin.link_participant(
+            participant = contact_admin.link_participant(
                 db.session(),
                 actor=current_user,
                 partnership=g.partnership,

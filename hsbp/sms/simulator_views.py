@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 
 from hsbp import db
 from hsbp.security import Role, partnership_guard
-from hsbp.sms import admin, contacts, simulator
+from hsbp.sms import contacts, inbox, simulator
+from hsbp.sms.admin_common import display_phone
 from hsbp.sms.admin_forms import PhoneChoiceForm, SimulatorForm
 from hsbp.sms.views import bp
 from hsbp.views import render_form
@@ -54,7 +55,7 @@ def simulator_page(partnership_id: int):
                 )
     thread = []
     if settings is not None and phone is not None:
-        thread = admin.conversation(
+        thread = inbox.conversation(
             db.session(), partnership_id=partnership_id, sender=settings.sender, phone=phone
         )
     return render_form(
@@ -65,6 +66,6 @@ def simulator_page(partnership_id: int):
         settings=settings,
         allowed=allowed,
         phone=phone,
-        shown_phone=admin.display_phone(phone),
+        shown_phone=display_phone(phone),
         thread=thread,
     )

@@ -7,9 +7,6 @@ import re
 
 import pytest
 
-# Route modules: imported before any app is built, until create_app's ROUTE_MODULES lists them.
-import hsbp.sms.admin_views
-import hsbp.sms.simulator_views  # noqa: F401
 from tests.browser.test_browser import axe_violations, choose_language, sign_in
 
 pytestmark = pytest.mark.browser

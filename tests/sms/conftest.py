@@ -1,12 +1,18 @@
 """Fixtures of the SMS tests: a partnership with a sender and join code, signed posts."""
 
 import itertools
+import re
+from html import unescape
 
 import pytest
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
+from hsbp.audit import AuditEntry
 from hsbp.config import DEV_TWILIO_TOKEN
+from hsbp.mapping import services as mapping
 from hsbp.sms import contacts
+from tests.mapping.conftest import participant_fields
 
 SENDER = "+15005550006"
 PHONE = "+573104567821"
@@ -54,3 +60,43 @@ def replies(response) -> list[str]:
         unescape(m)
         for m in re.findall(r"<Message>(.*?)</Message>", response.get_data(as_text=True), re.S)
     ]
+
+
+def page_text(response) -> str:
+    """The visible text of a page, on one line."""
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<(script|style|head)\b.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def actions(session, partnership_id) -> list[str]:
+    return list(
+        session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.partnership_id == partnership_id)
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
+def add_contact(session, partnership, phone, *, locale="es", participant=None, opted_out=False):
+    contact = contacts.get_or_create_contact(session, phone)
+    contact.locale = locale
+    contacts.join(
+        session,
+        contact=contact,
+        partnership_id=partnership.id,
+        channel="web",
+        participant_id=participant.id if participant else None,
+        note="agreed in person",
+    )
+    if opted_out:
+        contacts.opt_out(session, contact=contact, channel="sms")
+    session.flush()
+    return contact
+
+
+def map_participant(session, partnership, actor, **fields):
+    return mapping.create_participant(
+        session, actor=actor, partnership=partnership, fields=participant_fields(**fields)
+    )

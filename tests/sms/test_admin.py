@@ -3,37 +3,14 @@ filters, the contact list's queries, and import from the mapping register."""
 
 import re
 from datetime import date
-from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
-# Route modules: imported before any app is built, until create_app's ROUTE_MODULES lists them.
-import hsbp.sms.admin_views
-import hsbp.sms.simulator_views  # noqa: F401
-from hsbp.audit import AuditEntry
-from hsbp.mapping import services as mapping
 from hsbp.security import Role
 from hsbp.sms import contacts
 from hsbp.sms.models import ConsentEvent, Contact, ContactMembership
-from tests.mapping.conftest import participant_fields
-
-
-def page_text(response) -> str:
-    """The visible text of a page, on one line."""
-    body = response.get_data(as_text=True)
-    body = re.sub(r"<(script|style|head)\b.*?</\1>", " ", body, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body))).strip()
-
-
-def actions(session, partnership_id) -> list[str]:
-    return list(
-        session.scalars(
-            select(AuditEntry.action)
-            .where(AuditEntry.partnership_id == partnership_id)
-            .order_by(AuditEntry.id)
-        )
-    )
+from tests.sms.conftest import actions, add_contact, map_participant, page_text
 
 
 @pytest.fixture
@@ -41,29 +18,6 @@ def facilitator(make, demo_partnership, login):
     user = make.member(demo_partnership, Role.FACILITATOR, user=make.user(locale="en"))
     login(user)
     return user
-
-
-def add_contact(session, partnership, phone, *, locale="es", participant=None, opted_out=False):
-    contact = contacts.get_or_create_contact(session, phone)
-    contact.locale = locale
-    contacts.join(
-        session,
-        contact=contact,
-        partnership_id=partnership.id,
-        channel="web",
-        participant_id=participant.id if participant else None,
-        note="agreed in person",
-    )
-    if opted_out:
-        contacts.opt_out(session, contact=contact, channel="sms")
-    session.flush()
-    return contact
-
-
-def map_participant(session, partnership, actor, **fields):
-    return mapping.create_participant(
-        session, actor=actor, partnership=partnership, fields=participant_fields(**fields)
-    )
 
 
 # Settings

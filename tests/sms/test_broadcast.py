@@ -6,15 +6,13 @@ import re
 import pytest
 from sqlalchemy import select
 
-import hsbp.sms.admin_views  # noqa: F401  (route modules, until create_app lists them)
 from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from hsbp.fake_twilio import FakeTwilio
 from hsbp.mapping import services as mapping
 from hsbp.security import Role
 from hsbp.sms import sending
 from hsbp.sms.models import Broadcast, OutboundMessage
-from tests.sms.conftest import SENDER, signed_post
-from tests.sms.test_admin import actions, add_contact, map_participant, page_text
+from tests.sms.conftest import SENDER, actions, add_contact, map_participant, page_text, signed_post
 
 # Spanish with accents outside GSM-7: UCS-2, 58 characters, one segment.
 ES = "Reunión comunitaria el sábado 14 a las 9:00 en la escuela."

@@ -6,14 +6,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-import hsbp.sms.admin_views  # noqa: F401  (route modules, until create_app lists them)
 from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from hsbp.fake_twilio import FakeTwilio
 from hsbp.security import Role
 from hsbp.sms import contacts
 from hsbp.sms.models import ContactMembership, InboundMessage, OutboundMessage
-from tests.sms.conftest import PHONE, SENDER
-from tests.sms.test_admin import actions, map_participant, page_text
+from tests.sms.conftest import PHONE, SENDER, actions, map_participant, page_text
 
 OTHER = "+573209876543"
 

@@ -3,13 +3,10 @@ replies come back, and broadcasts to the simulated number show in its thread."""
 
 import pytest
 
-# Route modules: imported before any app is built, until create_app's ROUTE_MODULES lists them.
-import hsbp.sms.admin_views
-import hsbp.sms.simulator_views  # noqa: F401
 from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from hsbp.fake_twilio import FakeTwilio
 from hsbp.security import Role
-from tests.sms.test_admin import page_text
+from tests.sms.conftest import page_text
 
 DEFAULT = "+573001110001"
 
