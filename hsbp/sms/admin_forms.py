@@ -161,3 +161,16 @@ def broadcast_form(locales: list[str], *, audience_choices, **kwargs) -> Broadca
     form.locales = list(locales)
     form.audience.choices = audience_choices
     return form
+
+
+class FakeFaultForm(FlaskForm):
+    """Training: make the fake Twilio misbehave, to see retries and refusals handled."""
+
+    fault = SelectField(
+        _l("What Twilio should do next"),
+        choices=[
+            ("429", _l("Answer 'too many requests' to the next 5 sends")),
+            ("503", _l("Be unavailable for one minute")),
+            ("reset", _l("Work normally again")),
+        ],
+    )

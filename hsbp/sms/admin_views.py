@@ -270,6 +270,7 @@ def broadcast(partnership_id: int, broadcast_id: int):
         "sms/broadcast.html",
         broadcast=found,
         progress=broadcast_admin.progress(session, broadcast_ids=[found.id])[found.id],
+        problems=broadcast_admin.problems(session, broadcast_id=found.id),
         audience=audience_label(found.audience, _audience_choices()),
     )
 

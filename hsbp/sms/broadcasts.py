@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, load_only
 
 from hsbp import audit
@@ -265,6 +265,36 @@ def progress(session: Session, *, broadcast_ids: list[int]) -> dict[int, Progres
     for broadcast_id, status, count in rows:
         result[broadcast_id].counts[status] = count
     return result
+
+
+@dataclass
+class Problem:
+    status: str
+    error_code: int | None
+    messages: int
+    retried: int
+
+
+def problems(session: Session, *, broadcast_id: int) -> list[Problem]:
+    """Messages that Twilio refused or that needed more than one attempt, by status and
+    Twilio error code, so a facilitator sees retries happening and why sends failed."""
+    rows = session.execute(
+        select(
+            OutboundMessage.status,
+            OutboundMessage.error_code,
+            func.count(),
+            func.sum(case((OutboundMessage.attempts > 1, 1), else_=0)),
+        )
+        .where(
+            OutboundMessage.broadcast_id == broadcast_id,
+            (OutboundMessage.error_code.is_not(None)) | (OutboundMessage.attempts > 1),
+        )
+        .group_by(OutboundMessage.status, OutboundMessage.error_code)
+        .order_by(func.count().desc())
+    ).all()
+    return [
+        Problem(status, code, count, int(retried or 0)) for status, code, count, retried in rows
+    ]
 
 
 def get_broadcast(session: Session, *, partnership_id: int, broadcast_id: int):

@@ -1,13 +1,14 @@
 """The phone simulator page: act as a basic phone writing to the partnership's sender."""
 
-from flask import current_app, g, redirect, request, url_for
+import requests
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from hsbp import db
 from hsbp.security import Role, partnership_guard
 from hsbp.sms import contacts, inbox, simulator
 from hsbp.sms.admin_common import display_phone
-from hsbp.sms.admin_forms import PhoneChoiceForm, SimulatorForm
+from hsbp.sms.admin_forms import FakeFaultForm, PhoneChoiceForm, SimulatorForm
 from hsbp.sms.views import bp
 from hsbp.views import render_form
 
@@ -68,4 +69,32 @@ def simulator_page(partnership_id: int):
         phone=phone,
         shown_phone=display_phone(phone),
         thread=thread,
+        faults=FakeFaultForm()
+        if current_app.config.get("TWILIO_API_BASE")
+        and current_app.config["HSBP_ENV"] != "production"
+        else None,
     )
+
+
+FAULTS = {"429": {"status": "429", "count": "5"}, "503": {"status": "503", "seconds": "60"}}
+
+
+@bp.post("/p/<int:partnership_id>/sms/simulator/faults")
+@partnership_guard(Role.FACILITATOR)
+def fake_faults(partnership_id: int):
+    """Tell the fake Twilio (demo and training only) to fail, so retries can be watched."""
+    base = current_app.config.get("TWILIO_API_BASE")
+    form = FakeFaultForm()
+    if not base or current_app.config["HSBP_ENV"] == "production" or not form.validate_on_submit():
+        abort(404)
+    path = "/_fake/reset" if form.fault.data == "reset" else "/_fake/failures"
+    try:
+        requests.post(base.rstrip("/") + path, data=FAULTS.get(form.fault.data, {}), timeout=3)
+    except requests.RequestException:
+        flash(_("The fake Twilio did not answer."), "error")
+    else:
+        flash(
+            _("The fake Twilio will now: %(what)s", what=dict(form.fault.choices)[form.fault.data]),
+            "info",
+        )
+    return redirect(url_for("sms.simulator_page", partnership_id=partnership_id))

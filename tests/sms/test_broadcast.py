@@ -180,7 +180,7 @@ def test_sending_queues_one_message_per_recipient_in_their_language(
 
 
 def status_counts(text: str) -> dict[str, int]:
-    table = text.split("Messages by status")[1].split("Refresh")[0]
+    table = text.split("Messages by status")[1].split("Retries and refusals")[0].split("Refresh")[0]
     return {
         status: int(count)
         for status, count in re.findall(

@@ -170,3 +170,35 @@ def test_status_callback_needs_a_valid_signature(client):
         "/sms/twilio/status", data={"MessageSid": "SMx", "MessageStatus": "delivered"}
     )
     assert response.status_code == 403
+
+
+def test_training_page_makes_the_fake_twilio_fail_and_the_broadcast_shows_retries(
+    twilio_app, fake, session, make, login
+):
+    from hsbp.security import Role
+    from hsbp.sms import broadcasts
+
+    partnership = make.partnership(locales=["es"], default_locale="es")
+    user = make.member(partnership, Role.FACILITATOR)
+    client = login(user, target=twilio_app.test_client())
+    contacts.configure_sender(
+        session, partnership_id=partnership.id, sender=SENDER, join_code="TRAIN"
+    )
+    contact = contacts.get_or_create_contact(session, PHONE)
+    contacts.join(session, contact=contact, partnership_id=partnership.id, channel="web")
+    response = client.post(f"/p/{partnership.id}/sms/simulator/faults", data={"fault": "429"})
+    assert response.status_code == 302
+    with twilio_app.test_request_context():
+        s = db.session()
+        created = broadcasts.create_broadcast(
+            s,
+            actor=s.merge(user),
+            partnership=s.merge(partnership),
+            bodies={"es": "Reunion el jueves"},
+            audience=broadcasts.Audience("all", ""),
+        )
+        broadcast_id = created.id
+        db.finish(commit=True)
+    page = client.get(f"/p/{partnership.id}/sms/broadcasts/{broadcast_id}").get_data(as_text=True)
+    assert "Retries and refusals" in page
+    assert ">20429</a>" in page
