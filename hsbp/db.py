@@ -140,7 +140,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock up front, so a transaction that reads then
+            # writes waits for another process's commit (up to the timeout) instead of
+            # failing at once with "database is locked" when that process wrote first.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -80,6 +80,8 @@ def make_test_app(database_url: str, tmp_path, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        # Nothing listens there: a test that forgets the fake Twilio fails fast, offline.
+        "TWILIO_API_BASE": "http://127.0.0.1:9",
     }
     config.update(overrides)
     os.environ["HSBP_INSTANCE_PATH"] = str(tmp_path)

@@ -150,10 +150,13 @@ def join(
     return found
 
 
-def partnership_for(session: Session, *, contact: Contact | None, to_number: str) -> int | None:
+def partnership_for(
+    session: Session, *, contact: Contact | None, to_number: str, senders=None
+) -> int | None:
     """Which partnership a message to `to_number` concerns: of the partnerships using that
-    sender, the one the contact joined most recently."""
-    sender_partnerships = {s.partnership_id for s in settings_for_sender(session, to_number)}
+    sender (`senders`, if the caller already has them), the one the contact joined last."""
+    senders = senders if senders is not None else settings_for_sender(session, to_number)
+    sender_partnerships = {s.partnership_id for s in senders}
     if contact is None or not sender_partnerships:
         # A stranger writing to a number only one partnership uses is heard by that one.
         return next(iter(sender_partnerships)) if len(sender_partnerships) == 1 else None

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
+from huey import crontab
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from hsbp import db
-from hsbp.extensions import app_task
+from hsbp.db import utcnow
+from hsbp.extensions import app_task, queue, queue_app
 from hsbp.sms import contacts, router, sending, spool
 from hsbp.sms.models import InboundMessage, OutboundStatus
 
@@ -23,7 +27,10 @@ def clean_body(body: str) -> str:
 
 def store(params: dict) -> InboundMessage | None:
     """Save a posted message and commit at once, so it is never lost whatever happens next.
-    Returns None for a MessageSid already stored (a repeated delivery)."""
+
+    Returns None for a MessageSid already stored and acted on (a repeated delivery). One
+    stored but never routed (a fault between the two steps) is returned again to be routed.
+    """
     session = db.session()
     raw_from = (params.get("From") or "").strip()
     phone = contacts.e164(raw_from) or ""
@@ -39,7 +46,8 @@ def store(params: dict) -> InboundMessage | None:
         session.commit()
     except IntegrityError:
         session.rollback()
-        return None
+        earlier = router.inbound_by_sid(session, message.provider_sid)
+        return earlier if earlier is not None and not earlier.route else None
     if not phone:
         message.route = "invalid_sender"
     return message
@@ -54,6 +62,8 @@ def act(message: InboundMessage) -> list[str]:
     try:
         with session.begin_nested():
             replies = router.route(session, message)
+    except SQLAlchemyError:
+        raise  # the database itself failed: the caller defers the message
     except Exception:
         log.exception("SMS %s could not be routed", message.provider_sid)
         message.route = "error"
@@ -81,6 +91,36 @@ def record_replies(message: InboundMessage, replies: list[str], *, via_queue: bo
             sending.queue_sms(session, **fields)
         else:
             sending.make_outbound(session, status=OutboundStatus.SENT, **fields)
+
+
+@app_task()
+def route_later(message_id: int) -> None:
+    """Route a stored message whose routing failed in the webhook; replies go by the queue."""
+    message = db.session().get(InboundMessage, message_id)
+    if message is None or message.route:
+        return
+    record_replies(message, act(message), via_queue=True)
+
+
+@queue.periodic_task(crontab(minute="*"))
+def route_stragglers() -> None:
+    """Once a minute: messages stored but left unrouted (a crash, a lost database) for more
+    than a minute are routed now, so nothing that reached us goes unanswered."""
+    app = queue_app()
+    with app.app_context():
+        cutoff = utcnow() - timedelta(minutes=1)
+        ids = (
+            db.session()
+            .scalars(
+                select(InboundMessage.id).where(
+                    InboundMessage.route == "", InboundMessage.received_at < cutoff
+                )
+            )
+            .all()
+        )
+        db.finish(commit=False)
+    for message_id in ids:
+        route_later.call_local(message_id)
 
 
 @app_task()

@@ -56,10 +56,13 @@ def route(session: Session, message: InboundMessage) -> list[str]:
         message.route = "join"
         return _join(session, message, words[1:], locale)
 
-    if not contacts.settings_for_sender(session, message.to_number):
+    senders = contacts.settings_for_sender(session, message.to_number)
+    if not senders:
         message.route = "unknown_number"  # stored for the record; nobody to answer for
         return []
-    partnership_id = contacts.partnership_for(session, contact=contact, to_number=message.to_number)
+    partnership_id = contacts.partnership_for(
+        session, contact=contact, to_number=message.to_number, senders=senders
+    )
     message.partnership_id = partnership_id
     if contact is None or contact.opted_out:
         # Unknown or opted-out numbers are heard (the inbox) but never answered.

@@ -15,7 +15,7 @@ import time
 import requests
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from twilio.base.exceptions import TwilioRestException
 
 from hsbp import db
@@ -109,9 +109,18 @@ throttle = Throttle()
 
 @app_task()
 def send_outbound(message_id: int) -> None:
-    """Send one queued message through Twilio (the task the worker runs)."""
+    """Send one queued message through Twilio (the task the worker runs).
+
+    One unit of work per message: a crash between Twilio's answer and our commit leaves the
+    row queued, and the retry may then send it a second time; Twilio's API offers no key
+    to prevent that, so the window is kept as short as one request.
+    """
     session = db.session()
-    message = session.get(OutboundMessage, message_id)
+    message = session.scalar(
+        select(OutboundMessage)
+        .options(joinedload(OutboundMessage.contact))
+        .where(OutboundMessage.id == message_id)
+    )
     if message is None or message.status not in (OutboundStatus.QUEUED, OutboundStatus.SENDING):
         return  # already sent, or cancelled: never send twice
     if message.contact.opted_out:
@@ -119,10 +128,6 @@ def send_outbound(message_id: int) -> None:
         return
     message.status = OutboundStatus.SENDING
     message.attempts += 1
-    db.finish(commit=True)  # the "sending" mark is saved before the request leaves
-
-    session = db.session()
-    message = session.get(OutboundMessage, message_id)
     throttle.wait(message.sender, current_app.config["SMS_RATE_PER_SECOND"])
     sender = message.sender
     params = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 
 from hsbp import db
@@ -42,8 +42,18 @@ def inbound_webhook():
         return twiml([])
     if message is None:
         return twiml([])  # the same MessageSid again: acknowledged, acted on once
-    replies = inbound.act(message)
-    inbound.record_replies(message, replies, via_queue=False)
+    message_id = message.id
+    try:
+        replies = inbound.act(message)
+        inbound.record_replies(message, replies, via_queue=False)
+        db.session().commit()  # here, where a failure can still be answered without a 500
+    except SQLAlchemyError:
+        # Stored, but the database failed while routing: answer now, route it later (the
+        # replies then go by the queue) rather than give Twilio a 500.
+        log.exception("SMS %s: routing deferred", message_id)
+        db.finish(commit=False)
+        db.after_commit(lambda: inbound.route_later(message_id))
+        return twiml([])
     if spool.pending():
         db.after_commit(inbound.drain_spool)
     return twiml(replies)

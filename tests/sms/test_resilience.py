@@ -101,3 +101,45 @@ def test_any_body_from_anyone_gets_valid_twiml(sms, demo_partnership, body, send
     root = ElementTree.fromstring(text)  # noqa: S314  (our own answer, in a test)
     assert root.tag == "Response"
     assert {child.tag for child in root} <= {"Message"}
+
+
+def stored_unrouted(session, *, sid, body, minutes_ago=0):
+    from datetime import timedelta
+
+    from hsbp.db import utcnow
+    from hsbp.sms import contacts
+
+    message = InboundMessage(
+        provider_sid=sid,
+        from_phone=PHONE,
+        from_hash=contacts.phone_hash(PHONE),
+        to_number="+15005550006",
+        body=body,
+        received_at=utcnow() - timedelta(minutes=minutes_ago),
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def test_a_message_stored_but_never_routed_is_routed_when_twilio_retries(
+    sms, session, demo_partnership
+):
+    stored_unrouted(session, sid="SM" + "1" * 32, body="JOIN DEMO")
+    response = sms("JOIN DEMO", sid="SM" + "1" * 32)
+    assert len(replies(response)) == 2
+    assert session.scalar(select(func.count()).select_from(InboundMessage)) == 1
+    again = sms("JOIN DEMO", sid="SM" + "1" * 32)
+    assert replies(again) == []
+
+
+def test_the_sweeper_routes_messages_left_unrouted(app, session, demo_partnership):
+    from hsbp.sms.inbound import route_stragglers
+
+    old = stored_unrouted(session, sid="SM" + "2" * 32, body="JOIN DEMO", minutes_ago=5)
+    fresh = stored_unrouted(session, sid="SM" + "3" * 32, body="HELP")
+    route_stragglers.call_local()
+    session.expire_all()
+    assert (old.route, fresh.route) == ("join", "")
+    queued = session.scalars(select(OutboundMessage.kind)).all()
+    assert queued == ["reply", "reply"]
