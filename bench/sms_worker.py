@@ -183,8 +183,9 @@ def queue_messages(app, count: int) -> list[int]:
     return ids
 
 
-def consume(count: int, time_limit: float) -> tuple[float, int]:
-    """Run one consumer with one worker thread until `count` tasks ended; (seconds, errors)."""
+def consume(count: int, time_limit: float, threads: int = 1) -> tuple[float, int]:
+    """Run one consumer (one `hsbp worker` process) with `threads` worker threads until
+    `count` tasks ended; (seconds, errors)."""
     first: list[float] = []
     ended: list[float] = []
     errors: list[str] = []
@@ -203,7 +204,7 @@ def consume(count: int, time_limit: float) -> tuple[float, int]:
 
     queue.signal(SIGNAL_EXECUTING)(executing)
     queue.signal(SIGNAL_COMPLETE, SIGNAL_ERROR)(finished)
-    consumer = queue.create_consumer(workers=1, worker_type="thread", periodic=False)
+    consumer = queue.create_consumer(workers=threads, worker_type="thread", periodic=False)
     # The consumer installs its own signal handlers; keep Ctrl-C able to stop this script.
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     consumer.start()
@@ -279,7 +280,7 @@ def run(label: str, url: str | None, args, fake: FakeTwilio) -> tuple[str, float
         if args.profile:
             seconds, errors = profile(len(ids), args.top)
         else:
-            seconds, errors = consume(len(ids), args.time_limit)
+            seconds, errors = consume(len(ids), args.time_limit, args.threads)
         return label, seconds, errors, verify(app, fake, ids)
     finally:
         if app is not None:
@@ -293,6 +294,9 @@ def run(label: str, url: str | None, args, fake: FakeTwilio) -> tuple[str, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument(
+        "--threads", type=int, default=2, help="worker threads (hsbp worker's default: 2)"
+    )
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per database")
     parser.add_argument("--database-url", default=POSTGRES_URL, help="the PostgreSQL row")
     parser.add_argument("--no-postgres", action="store_true")
@@ -317,7 +321,11 @@ def main() -> None:
     finally:
         fake.stop()
 
-    how = "cProfile loop in the main thread" if args.profile else "one consumer, 1 worker thread"
+    how = (
+        "cProfile loop in the main thread"
+        if args.profile
+        else f"one worker process, {args.threads} threads"
+    )
     print(
         f"{os.cpu_count()} cores; 1-min load average before/after {load:.2f}/"
         f"{os.getloadavg()[0]:.2f}; {args.messages} messages; {how}; fake Twilio in its "

@@ -3,6 +3,8 @@ signature check of everything Twilio posts to us."""
 
 from __future__ import annotations
 
+import urllib.request
+
 from flask import Flask, current_app, request
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
@@ -14,12 +16,13 @@ def client(app: Flask | None = None) -> Client:
     cached = app.extensions.get("hsbp.twilio")
     if cached is None:
         config = app.config
-        cached = Client(
-            config["TWILIO_ACCOUNT_SID"],
-            config["TWILIO_AUTH_TOKEN"],
-            # A send that takes longer is retried, never left hanging.
-            http_client=TwilioHttpClient(timeout=config["SMS_SEND_TIMEOUT"]),
-        )
+        # A send that takes longer is retried, never left hanging.
+        http = TwilioHttpClient(timeout=config["SMS_SEND_TIMEOUT"])
+        if not urllib.request.getproxies():
+            # No proxy is configured: skip the scan of the environment that requests
+            # would otherwise repeat on every send.
+            http.session.trust_env = False
+        cached = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http)
         if config.get("TWILIO_API_BASE"):
             cached.api.base_url = config["TWILIO_API_BASE"].rstrip("/")
         app.extensions["hsbp.twilio"] = cached
