@@ -10,6 +10,7 @@ from html import unescape
 
 from flask import current_app
 
+from hsbp import db
 from hsbp.sms.transport import sign
 
 INBOUND_PATH = "/sms/twilio/inbound"
@@ -18,6 +19,9 @@ INBOUND_PATH = "/sms/twilio/inbound"
 def send_as_phone(*, from_number: str, to_number: str, body: str) -> list[str]:
     """Post `body` from `from_number` to our own webhook; return the replies it answered."""
     app = current_app._get_current_object()
+    # End this page's transaction first: the webhook runs on another connection, and on
+    # SQLite it would wait for the write lock this request may hold.
+    db.finish(commit=True)
     params = {
         "MessageSid": "SM" + secrets.token_hex(16),
         "AccountSid": app.config["TWILIO_ACCOUNT_SID"],
