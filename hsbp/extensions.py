@@ -21,7 +21,9 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # Tasks are declared against this one instance at import time; init_app points it at the
 # storage named by HSBP_QUEUE_URL (SQLite for one machine, Redis when scaled out).
-queue: Huey = RedisHuey("hsbp", immediate=True)
+# No result store: tasks report through the rows they change, and storing each return
+# value would cost the queue one more write per message.
+queue: Huey = RedisHuey("hsbp", immediate=True, results=False)
 
 
 def configure_queue(url: str) -> None:
