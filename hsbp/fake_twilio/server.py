@@ -14,11 +14,18 @@ from typing import Any
 
 import requests
 from twilio.request_validator import RequestValidator
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from hsbp.fake_twilio.app import API_VERSION, FakeState, create_app
 
 logger = logging.getLogger(__name__)
+
+
+class KeepAliveHandler(WSGIRequestHandler):
+    """HTTP/1.1 with keep-alive, as Twilio's API speaks it: without it every send would pay
+    for a new connection that the real service does not charge."""
+
+    protocol_version = "HTTP/1.1"
 
 # A callback whose receiver cannot be reached is tried this many times in all, then dropped.
 CALLBACK_ATTEMPTS = 4
@@ -177,7 +184,9 @@ class FakeTwilio:
         return self.state.messages()
 
     def start(self) -> FakeTwilio:
-        self._server = make_server(self.host, self.port, self.app, threaded=True)
+        self._server = make_server(
+            self.host, self.port, self.app, threaded=True, request_handler=KeepAliveHandler
+        )
         self.port = self._server.server_port
         self.worker.start()
         # A short poll interval lets stop() return quickly; the default would add 0.5 s.
