@@ -22,7 +22,7 @@ from sqlalchemy import event, insert, select
 
 from hsbp import create_app, db, migrate
 from hsbp.auth.models import User
-from hsbp.mapping import services
+from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.models import (
     Participant,
     ParticipantLink,
@@ -64,7 +64,7 @@ def build(app, size: int) -> tuple[int, int, int]:
         session.add(
             Membership(partnership_id=partnership.id, user_id=user.id, role=Role.FACILITATOR)
         )
-        tags = services.group_tags(session, partnership_id=partnership.id)
+        tags = mapping_tags.group_tags(session, partnership_id=partnership.id)
         rows = []
         for n in range(size):
             name = f"Participante {n:05d}"

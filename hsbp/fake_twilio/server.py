@@ -27,6 +27,7 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     protocol_version = "HTTP/1.1"
 
+
 # A callback whose receiver cannot be reached is tried this many times in all, then dropped.
 CALLBACK_ATTEMPTS = 4
 CALLBACK_TIMEOUT = 5.0

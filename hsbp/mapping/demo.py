@@ -6,7 +6,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from hsbp.mapping import services
+from hsbp.mapping import relations, services
+from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.models import RelationshipKind
 
 # name, kind, sector, locality, groups, interest, influence, phone, risk, proposer, languages
@@ -350,7 +351,7 @@ LINKS = [
 def seed_participants(session: Session, *, partnership, partners: dict, actor, validators: dict):
     """Map the demo participants, relate them, and have partners of other sectors validate
     some of them (`validators`: partner name -> (user, membership))."""
-    tags = {t.key: t.id for t in services.group_tags(session, partnership_id=partnership.id)}
+    tags = {t.key: t.id for t in mapping_tags.group_tags(session, partnership_id=partnership.id)}
     mapped = []
     for index, row in enumerate(PARTICIPANTS):
         name, kind, sector, locality, groups, interest, influence, phone, risk, proposer, langs = (
@@ -386,7 +387,7 @@ def seed_participants(session: Session, *, partnership, partners: dict, actor, v
             )
         )
     for source, target, kind in LINKS:
-        services.add_relationship(
+        relations.add_relationship(
             session,
             actor=actor,
             partnership=partnership,

@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
-from hsbp.mapping import importing, queries, services
+from hsbp.mapping import importing, queries
+from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.forms import ImportForm
 from hsbp.mapping.views import _tags, bp, label_of_tag, register_filter
 from hsbp.partnerships.forms import ConfirmForm
@@ -92,7 +93,7 @@ def groups(partnership_id: int):
     if request.method == "POST" and confirm.validate_on_submit():
         names = {code: request.form.get(f"name-{code}", "") for code in g.partnership.locales}
         try:
-            services.add_tag(
+            mapping_tags.add_tag(
                 db.session(), actor=current_user, partnership=g.partnership, names=names
             )
         except ServiceError as error:
@@ -115,6 +116,6 @@ def remove_group(partnership_id: int, tag_id: int):
     tag = next((t for t in _tags() if t.id == tag_id), None)
     if tag is None or not ConfirmForm().validate_on_submit():
         abort(404 if tag is None else 400)
-    services.remove_tag(db.session(), actor=current_user, tag=tag)
+    mapping_tags.remove_tag(db.session(), actor=current_user, tag=tag)
     flash(_("The group is removed."), "success")
     return redirect(url_for("mapping.groups", partnership_id=partnership_id))

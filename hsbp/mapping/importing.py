@@ -22,6 +22,7 @@ from hsbp.auth.models import User
 from hsbp.db import field_cipher
 from hsbp.errors import ServiceError
 from hsbp.mapping import services
+from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.models import Participant, ParticipantImport
 from hsbp.partnerships.models import Partner, Partnership
 
@@ -197,7 +198,7 @@ def _to_fields(raw: dict, *, tags_by_key: dict, partners_by_name: dict, errors: 
 
 def check(session: Session, *, partnership: Partnership, rows: list[tuple[int, dict]]) -> Preview:
     """Check every row as the import would, without writing anything."""
-    tags = services.group_tags(session, partnership_id=partnership.id)
+    tags = mapping_tags.group_tags(session, partnership_id=partnership.id)
     tags_by_key = {tag.key: tag for tag in tags}
     partners_by_name = {
         p.name.lower(): p

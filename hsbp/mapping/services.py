@@ -18,12 +18,8 @@ from hsbp.db import field_cipher, utcnow
 from hsbp.errors import ServiceError
 from hsbp.mapping.labels import CONSENT_METHOD_LABELS, PARTICIPANT_SECTOR_LABELS
 from hsbp.mapping.models import (
-    DEFAULT_TAGS,
-    GroupTag,
     Participant,
     ParticipantKind,
-    ParticipantLink,
-    RelationshipKind,
     Risk,
     Validation,
 )
@@ -83,62 +79,6 @@ def normalise_phone(raw: str, *, country: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def group_tags(session: Session, *, partnership_id: int) -> list[GroupTag]:
-    """The partnership's group tags, creating the default list the first time."""
-    tags = list(
-        session.scalars(
-            select(GroupTag)
-            .where(GroupTag.partnership_id == partnership_id)
-            .order_by(GroupTag.position, GroupTag.id)
-        )
-    )
-    if tags:
-        return tags
-    tags = [
-        GroupTag(partnership_id=partnership_id, key=key, names={}, position=index)
-        for index, key in enumerate(DEFAULT_TAGS)
-    ]
-    session.add_all(tags)
-    session.flush()
-    return tags
-
-
-def add_tag(session: Session, *, actor: User, partnership: Partnership, names: dict) -> GroupTag:
-    """Add a group tag of the partnership's own, named in its languages."""
-    names = {code: text.strip() for code, text in names.items() if text and text.strip()}
-    if not names:
-        raise ServiceError(_l("Give the group a name."), field="names")
-    existing = group_tags(session, partnership_id=partnership.id)
-    key = re.sub(r"[^a-z0-9]+", "-", normalise_name(next(iter(names.values())))).strip("-")[:40]
-    if not key or key in {tag.key for tag in existing}:
-        raise ServiceError(_l("This partnership already has a group of this name."), field="names")
-    tag = GroupTag(partnership_id=partnership.id, key=key, names=names, position=len(existing))
-    session.add(tag)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="tag.create",
-        obj=tag,
-        partnership_id=partnership.id,
-        details={"key": key},
-    )
-    return tag
-
-
-def remove_tag(session: Session, *, actor: User, tag: GroupTag) -> None:
-    """Remove a tag; participants lose it (the mapping of the rows stays)."""
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="tag.delete",
-        obj=tag,
-        partnership_id=tag.partnership_id,
-        details={"key": tag.key},
-    )
-    session.delete(tag)
-
-
 def _pseudonym(session: Session, partnership_id: int) -> str:
     while True:
         code = "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(5))
@@ -179,6 +119,8 @@ def check_fields(session: Session, partnership: Partnership, fields: dict) -> di
         )
     phone = (fields.get("phone") or "").strip()
     phone = normalise_phone(phone, country=partnership.country) if phone else None
+    from hsbp.mapping.tags import group_tags  # tags imports this module's normalise_name
+
     tags = {tag.id: tag for tag in group_tags(session, partnership_id=partnership.id)}
     tag_ids = list(fields.get("tag_ids") or [])
     if any(tag_id not in tags for tag_id in tag_ids):
@@ -410,69 +352,3 @@ def get_participant(session: Session, *, partnership_id: int, participant_id: in
             Participant.id == participant_id, Participant.partnership_id == partnership_id
         )
     )
-
-
-def add_relationship(
-    session: Session,
-    *,
-    actor: User,
-    partnership: Partnership,
-    source_id: int,
-    target_id: int,
-    kind: str,
-    note: str = "",
-) -> ParticipantLink:
-    """Relate two participants of this partnership. Side effects: a row, an audit entry."""
-    if kind not in set(RelationshipKind):
-        raise ServiceError(_l("Choose a kind of relationship from the list."), field="kind")
-    if source_id == target_id:
-        raise ServiceError(_l("A participant cannot be related to itself."), field="target_id")
-    found = session.scalars(
-        select(Participant.id).where(
-            Participant.partnership_id == partnership.id,
-            Participant.id.in_([source_id, target_id]),
-        )
-    ).all()
-    if len(set(found)) != 2:
-        raise ServiceError(
-            _l("Both participants must be mapped in this partnership."), field="target_id"
-        )
-    exists = session.scalar(
-        select(ParticipantLink.id).where(
-            ParticipantLink.source_id == source_id,
-            ParticipantLink.target_id == target_id,
-            ParticipantLink.kind == kind,
-        )
-    )
-    if exists:
-        raise ServiceError(_l("This relationship is already recorded."), field="target_id")
-    link = ParticipantLink(
-        partnership_id=partnership.id,
-        source_id=source_id,
-        target_id=target_id,
-        kind=kind,
-        note=note.strip(),
-    )
-    session.add(link)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="relationship.create",
-        obj=link,
-        partnership_id=partnership.id,
-        details={"source_id": source_id, "target_id": target_id, "kind": kind},
-    )
-    return link
-
-
-def remove_relationship(session: Session, *, actor: User, link: ParticipantLink) -> None:
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="relationship.delete",
-        obj=link,
-        partnership_id=link.partnership_id,
-        details={"source_id": link.source_id, "target_id": link.target_id, "kind": link.kind},
-    )
-    session.delete(link)

@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
-from hsbp.mapping import queries, services
+from hsbp.mapping import queries, relations, services
+from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.forms import ParticipantForm, RegisterFilterForm, RelationshipForm
 from hsbp.mapping.labels import tag_label
 from hsbp.partnerships.forms import ConfirmForm
@@ -23,7 +24,7 @@ def label_of_tag(tag) -> str:
 
 
 def _tags():
-    return services.group_tags(db.session(), partnership_id=g.partnership.id)
+    return mapping_tags.group_tags(db.session(), partnership_id=g.partnership.id)
 
 
 def register_filter(args, tags) -> tuple[RegisterFilterForm, queries.RegisterFilter]:
@@ -224,7 +225,7 @@ def add_relationship(partnership_id: int, participant_id: int):
             target = queries.by_display_name(
                 db.session(), partnership_id=partnership_id, name=form.target.data
             )
-            services.add_relationship(
+            relations.add_relationship(
                 db.session(),
                 actor=current_user,
                 partnership=g.partnership,
@@ -253,7 +254,7 @@ def remove_relationship(partnership_id: int, link_id: int):
     link = queries.get_link(db.session(), partnership_id=partnership_id, link_id=link_id)
     if link is None or not ConfirmForm().validate_on_submit():
         abort(404 if link is None else 400)
-    services.remove_relationship(db.session(), actor=current_user, link=link)
+    relations.remove_relationship(db.session(), actor=current_user, link=link)
     flash(_("The relationship is removed."), "success")
     return redirect(
         url_for("mapping.participant", partnership_id=partnership_id, participant_id=link.source_id)

@@ -9,7 +9,7 @@ from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.i18n import translated
 from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS
-from hsbp.mapping.services import group_tags
+from hsbp.mapping.tags import group_tags
 from hsbp.mapping.views import label_of_tag
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.security import Role, partnership_guard

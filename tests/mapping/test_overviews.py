@@ -2,7 +2,8 @@
 
 import re
 
-from hsbp.mapping import services
+from hsbp.mapping import relations
+from hsbp.mapping import tags as mapping_tags
 
 
 def test_grid_counts_each_cell_and_links_to_the_register(client, login, mapped, add):
@@ -19,7 +20,9 @@ def test_grid_counts_each_cell_and_links_to_the_register(client, login, mapped, 
 
 
 def test_inclusion_panel_counts_and_flags_missing_groups(client, login, mapped, add, session):
-    tags = {t.key: t.id for t in services.group_tags(session, partnership_id=mapped.partnership.id)}
+    tags = {
+        t.key: t.id for t in mapping_tags.group_tags(session, partnership_id=mapped.partnership.id)
+    }
     add(name="A", tag_ids=[tags["women"]], phone="3104567821")
     add(name="B", tag_ids=[tags["women"], tags["youth"]])
     login(mapped.facilitator)
@@ -42,7 +45,7 @@ def test_inclusion_panel_counts_and_flags_missing_groups(client, login, mapped, 
 def test_network_draws_the_participants_and_their_links(client, login, mapped, add, session):
     a, b, c = add(name="Alfa"), add(name="Beta"), add(name="Gamma")
     for source, target, kind in ((a, b, "tension"), (b, c, "cooperates")):
-        services.add_relationship(
+        relations.add_relationship(
             session,
             actor=mapped.facilitator,
             partnership=mapped.partnership,
@@ -61,7 +64,7 @@ def test_network_draws_the_participants_and_their_links(client, login, mapped, a
 def test_pages_issue_the_same_number_of_queries_with_more_data(
     client, login, mapped, add, session, count_queries
 ):
-    tags = [t.id for t in services.group_tags(session, partnership_id=mapped.partnership.id)]
+    tags = [t.id for t in mapping_tags.group_tags(session, partnership_id=mapped.partnership.id)]
     login(mapped.facilitator)
     base = f"/p/{mapped.partnership.id}/mapping"
     urls = [base, f"{base}/grid", f"{base}/network", f"{base}/inclusion", f"{base}/export"]
@@ -76,7 +79,7 @@ def test_pages_issue_the_same_number_of_queries_with_more_data(
 
     first = add(name="P0", tag_ids=tags[:2])
     second = add(name="P1", tag_ids=tags[2:3])
-    services.add_relationship(
+    relations.add_relationship(
         session,
         actor=mapped.facilitator,
         partnership=mapped.partnership,
@@ -90,7 +93,7 @@ def test_pages_issue_the_same_number_of_queries_with_more_data(
         for n in range(30)
     ]
     for n in range(29):
-        services.add_relationship(
+        relations.add_relationship(
             session,
             actor=mapped.facilitator,
             partnership=mapped.partnership,

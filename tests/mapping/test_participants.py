@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from hsbp.audit import AuditEntry
 from hsbp.errors import ServiceError
-from hsbp.mapping import services
+from hsbp.mapping import relations, services
+from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.models import Participant
 from tests.mapping.conftest import participant_fields
 
@@ -108,7 +109,7 @@ def test_relationship_to_a_participant_of_another_partnership_is_refused(
         fields=participant_fields(name="Theirs"),
     )
     with pytest.raises(ServiceError, match=r"Both participants must be mapped in this"):
-        services.add_relationship(
+        relations.add_relationship(
             session,
             actor=mapped.facilitator,
             partnership=mapped.partnership,
@@ -120,7 +121,7 @@ def test_relationship_to_a_participant_of_another_partnership_is_refused(
 
 def test_relationship_rules(session, mapped, add):
     a, b = add(name="A"), add(name="B")
-    link = services.add_relationship(
+    link = relations.add_relationship(
         session,
         actor=mapped.facilitator,
         partnership=mapped.partnership,
@@ -131,7 +132,7 @@ def test_relationship_rules(session, mapped, add):
     )
     assert (link.kind, link.note) == ("tension", "Uso del agua")
     with pytest.raises(ServiceError, match="already recorded"):
-        services.add_relationship(
+        relations.add_relationship(
             session,
             actor=mapped.facilitator,
             partnership=mapped.partnership,
@@ -140,7 +141,7 @@ def test_relationship_rules(session, mapped, add):
             kind="tension",
         )
     with pytest.raises(ServiceError, match="cannot be related to itself"):
-        services.add_relationship(
+        relations.add_relationship(
             session,
             actor=mapped.facilitator,
             partnership=mapped.partnership,
@@ -151,7 +152,7 @@ def test_relationship_rules(session, mapped, add):
 
 
 def test_default_group_tags_and_a_partnership_s_own(session, mapped):
-    tags = services.group_tags(session, partnership_id=mapped.partnership.id)
+    tags = mapping_tags.group_tags(session, partnership_id=mapped.partnership.id)
     assert [t.key for t in tags] == [
         "women",
         "youth",
@@ -162,7 +163,7 @@ def test_default_group_tags_and_a_partnership_s_own(session, mapped):
         "disabilities",
         "older",
     ]
-    tag = services.add_tag(
+    tag = mapping_tags.add_tag(
         session,
         actor=mapped.facilitator,
         partnership=mapped.partnership,
@@ -170,7 +171,7 @@ def test_default_group_tags_and_a_partnership_s_own(session, mapped):
     )
     assert tag.key == "campesinos-sin-tierra"
     with pytest.raises(ServiceError, match="already has a group of this name"):
-        services.add_tag(
+        mapping_tags.add_tag(
             session,
             actor=mapped.facilitator,
             partnership=mapped.partnership,
@@ -180,7 +181,7 @@ def test_default_group_tags_and_a_partnership_s_own(session, mapped):
 
 def test_facilitator_maps_a_participant_through_the_form(client, login, mapped, session):
     login(mapped.facilitator)
-    tag = services.group_tags(session, partnership_id=mapped.partnership.id)[0]
+    tag = mapping_tags.group_tags(session, partnership_id=mapped.partnership.id)[0]
     response = client.post(
         f"/p/{mapped.partnership.id}/mapping/new",
         data={

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from hsbp.fake_twilio import FakeTwilio
-from hsbp.mapping import services as mapping
+from hsbp.mapping import tags as mapping_tags
 from hsbp.security import Role
 from hsbp.sms import sending
 from hsbp.sms.models import Broadcast, OutboundMessage
@@ -44,7 +44,7 @@ def audience(session, demo_partnership, web):
     """Five contacts: Spanish, English, no language, French (not a partnership language)
     and one who sent STOP; two linked to participants of the register."""
     actor = web.user
-    tags = {t.key: t for t in mapping.group_tags(session, partnership_id=demo_partnership.id)}
+    tags = {t.key: t for t in mapping_tags.group_tags(session, partnership_id=demo_partnership.id)}
     women = map_participant(
         session,
         demo_partnership,
