@@ -6,7 +6,6 @@ import re
 import secrets
 import unicodedata
 
-import phonenumbers
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from hsbp.mapping.models import (
 )
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.partnerships.reference import is_language_code
+from hsbp.phones import e164
 from hsbp.security import Role
 
 ACTION_LABELS.update(
@@ -68,15 +68,10 @@ def normalise_name(name: str) -> str:
 
 def normalise_phone(raw: str, *, country: str) -> str:
     """E.164 for `raw`, reading national numbers as of the partnership's country."""
-    try:
-        number = phonenumbers.parse(raw, country)
-    except phonenumbers.NumberParseException as exc:
-        raise ServiceError(
-            _l("This is not a phone number: %(value)s", value=raw), field="phone"
-        ) from exc
-    if not phonenumbers.is_valid_number(number):
+    number = e164(raw, region=country)
+    if number is None:
         raise ServiceError(_l("This is not a phone number: %(value)s", value=raw), field="phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def _pseudonym(session: Session, partnership_id: int) -> str:

@@ -14,7 +14,7 @@ from hsbp.mapping.labels import tag_label
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.services import list_partners
 from hsbp.security import Role, partnership_guard
-from hsbp.views import render_form
+from hsbp.views import page_number, render_form
 
 bp = Blueprint("mapping", __name__)
 
@@ -55,7 +55,7 @@ def register_filter(args, tags) -> tuple[RegisterFilterForm, queries.RegisterFil
 def register(partnership_id: int):
     tags = _tags()
     form, chosen = register_filter(request.args, tags)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     rows, total = queries.register(
         db.session(), partnership_id=partnership_id, filters=chosen, page=page
     )

@@ -9,7 +9,7 @@ from hsbp.errors import ServiceError, apply_to_form
 from hsbp.partnerships import members, services
 from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipForm
 from hsbp.security import Role, partnership_guard, site_admin_required
-from hsbp.views import render_form
+from hsbp.views import page_number, render_form
 
 bp = Blueprint("partnerships", __name__)
 
@@ -145,10 +145,10 @@ def edit_partner(partnership_id: int, partner_id: int):
 @bp.get("/p/<int:partnership_id>/audit")
 @partnership_guard(Role.FACILITATOR)
 def audit_log(partnership_id: int):
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     entries, total = audit.entries_for_partnership(
         db.session(), partnership_id=partnership_id, page=page
     )
     return render_template(
-        "partnerships/audit.html", entries=entries, total=total, page=max(page, 1), per_page=50
+        "partnerships/audit.html", entries=entries, total=total, page=page, per_page=50
     )

@@ -29,7 +29,7 @@ from hsbp.sms.admin_forms import (
     broadcast_form,
 )
 from hsbp.sms.views import bp
-from hsbp.views import render_form
+from hsbp.views import page_number, render_form
 
 
 @bp.context_processor
@@ -40,10 +40,6 @@ def _labels():
         "CONSENT_CHANNEL_LABELS": CONSENT_CHANNEL_LABELS,
         "body_field": broadcast_admin.body_field,
     }
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
 
 
 def _sms_settings():
@@ -100,7 +96,7 @@ def contacts_list(partnership_id: int):
             partnership_id=partnership_id,
             viewer_id=current_user.id,
             filters=chosen,
-            page=_page(),
+            page=page_number(),
         )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
@@ -109,7 +105,7 @@ def contacts_list(partnership_id: int):
         rows=rows,
         total=total,
         search_error=search_error,
-        page=_page(),
+        page=page_number(),
         per_page=PER_PAGE,
         args=args,
     )
@@ -203,7 +199,7 @@ def body_in_reader_language(broadcast) -> str:
 def broadcasts(partnership_id: int):
     session = db.session()
     rows, total = broadcast_admin.list_broadcasts(
-        session, partnership_id=partnership_id, page=_page()
+        session, partnership_id=partnership_id, page=page_number()
     )
     counts = broadcast_admin.progress(session, broadcast_ids=[b.id for b, _name in rows])
     return render_template(
@@ -211,7 +207,7 @@ def broadcasts(partnership_id: int):
         rows=rows,
         counts=counts,
         total=total,
-        page=_page(),
+        page=page_number(),
         per_page=PER_PAGE,
         choices=_audience_choices(),
         audience_label=audience_label,
@@ -282,14 +278,14 @@ def broadcast(partnership_id: int, broadcast_id: int):
 @partnership_guard(Role.FACILITATOR)
 def inbox(partnership_id: int):
     rows, total, unhandled = inbox_admin.inbox(
-        db.session(), partnership_id=partnership_id, page=_page()
+        db.session(), partnership_id=partnership_id, page=page_number()
     )
     return render_template(
         "sms/inbox.html",
         rows=rows,
         total=total,
         unhandled=unhandled,
-        page=_page(),
+        page=page_number(),
         per_page=PER_PAGE,
         sender=_sms_settings(),
         confirm=ConfirmForm(),

@@ -18,6 +18,7 @@ from hsbp.mapping import queries
 from hsbp.mapping.labels import CONSENT_METHOD_LABELS
 from hsbp.mapping.models import Participant, Risk
 from hsbp.partnerships.models import Membership, Partnership
+from hsbp.phones import e164
 from hsbp.sms import contacts, router
 from hsbp.sms.admin_common import PER_PAGE, display_phone
 from hsbp.sms.models import (
@@ -71,7 +72,7 @@ def save_settings(
 
 def phone_lookup(raw: str, *, country: str) -> str:
     """The keyed hash a typed number (national or international format) is stored under."""
-    number = contacts.e164(raw.strip(), region=country)
+    number = e164(raw.strip(), region=country)
     if number is None:
         raise ServiceError(_l("This is not a phone number: %(value)s", value=raw), field="q")
     return contacts.phone_hash(number)
@@ -204,7 +205,7 @@ def add_contact(
     The contact's own language choice is kept; `locale` applies to new contacts.
     Side effects: contact, membership and consent rows; an audit entry.
     """
-    number = contacts.e164(phone.strip(), region=partnership.country)
+    number = e164(phone.strip(), region=partnership.country)
     if number is None:
         raise ServiceError(_l("This is not a phone number: %(value)s", value=phone), field="phone")
     note = consent_note.strip()

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hsbp.db import field_cipher, utcnow
 from hsbp.errors import ServiceError
+from hsbp.phones import e164
 from hsbp.sms.models import ConsentEvent, Contact, ContactMembership, SmsSettings
 
 JOIN_CODE = re.compile(r"^[A-Z0-9]{3,20}$")
-
-
-def e164(raw: str, *, region: str | None = None) -> str | None:
-    """The E.164 form of `raw`, or None when it is not a valid phone number."""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def phone_hash(phone: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from hsbp import db
 from hsbp.db import utcnow
 from hsbp.extensions import app_task, queue, queue_app
+from hsbp.phones import e164
 from hsbp.sms import contacts, router, sending, spool
 from hsbp.sms.models import InboundMessage, OutboundStatus
 
@@ -33,7 +34,7 @@ def store(params: dict) -> InboundMessage | None:
     """
     session = db.session()
     raw_from = (params.get("From") or "").strip()
-    phone = contacts.e164(raw_from) or ""
+    phone = e164(raw_from) or ""
     message = InboundMessage(
         provider_sid=params["MessageSid"][:64],
         from_phone=phone or raw_from[:40],

@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from hsbp import db
+from hsbp.phones import e164
 from hsbp.security import Role, partnership_guard
 from hsbp.sms import contacts, inbox, simulator
 from hsbp.sms.admin_common import display_phone
@@ -29,7 +30,7 @@ def simulator_page(partnership_id: int):
     country = g.partnership.country
     choose = PhoneChoiceForm(request.args)
     choose.phone.data = (choose.phone.data or DEFAULT_PHONE).strip()[:40]
-    phone = contacts.e164(choose.phone.data, region=country)
+    phone = e164(choose.phone.data, region=country)
     if phone is None:
         choose.phone.errors = [_("This is not a phone number: %(value)s", value=choose.phone.data)]
     form = SimulatorForm(prefix="send")
@@ -37,7 +38,7 @@ def simulator_page(partnership_id: int):
         form.phone.data = phone or ""
     allowed = simulator_allowed()
     if settings is not None and allowed and form.validate_on_submit():
-        number = contacts.e164(form.phone.data or "", region=country)
+        number = e164(form.phone.data or "", region=country)
         if number is None:
             form.form_errors.append(_("Choose the phone number to act as first."))
         else:

@@ -13,7 +13,7 @@ import unicodedata
 
 from babel.support import NullTranslations, Translations
 
-from hsbp.i18n import UI_LOCALE_CODES
+from hsbp.i18n import UI_LOCALE_CODES, UI_LOCALES
 from hsbp.paths import resource_dir
 
 
@@ -90,7 +90,5 @@ def keyword_table() -> dict[str, str]:
 
 def language_menu(locales: list[str]) -> str:
     """'1 English, 2 Español' for the numbered language choice."""
-    from hsbp.i18n import UI_LOCALES
-
     names = {loc.code: loc.native_name for loc in UI_LOCALES}
     return ", ".join(f"{n} {names[code]}" for n, code in enumerate(locales, start=1))
