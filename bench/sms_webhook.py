@@ -190,7 +190,7 @@ def fire(name: str, port: int, prepared: list, concurrency: int, time_limit: flo
 
 
 @contextmanager
-def gunicorn(app_spec: str, port: int, workers: int, folder: Path, extra: tuple = ()):
+def gunicorn(app_spec: str, port: int, workers: int, threads: int, folder: Path, extra: tuple = ()):
     """Serve `app_spec` with gunicorn on `port` until the block ends; always stopped."""
     log = folder / f"gunicorn-{port}.log"
     command = [
@@ -198,12 +198,19 @@ def gunicorn(app_spec: str, port: int, workers: int, folder: Path, extra: tuple 
         "--workers",
         str(workers),
         "--worker-class",
-        "sync",
+        "gthread" if threads > 1 else "sync",
+        "--threads",
+        str(threads),
         "--bind",
         f"127.0.0.1:{port}",
         "--error-logfile",
         str(log),
         *extra,
+        *(
+            ["--config", os.environ["BENCH_GUNICORN_CONFIG"]]
+            if os.environ.get("BENCH_GUNICORN_CONFIG") and "hsbp" in app_spec
+            else []
+        ),
         app_spec,
     ]
     process = subprocess.Popen(
@@ -302,7 +309,7 @@ def run_target(name, app_spec, port, args, folder, *, extra=(), first=0) -> Resu
     os.environ["HSBP_PUBLIC_URL"] = public_url
     warm = sign_requests(public_url, first, args.warmup, args.joined)
     measured = sign_requests(public_url, first + args.warmup, args.requests, args.joined)
-    with gunicorn(app_spec, port, args.workers, folder, extra) as log:
+    with gunicorn(app_spec, port, args.workers, args.threads, folder, extra) as log:
         warm_result = fire(name, port, warm, args.concurrency, args.time_limit)
         if len(warm_result.errors) == len(warm):
             raise RuntimeError(f"{name}: every warm-up request failed: {warm_result.errors[:3]}")
@@ -334,7 +341,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="measured requests")
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (gthread when over 1)"
+    )
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per phase")
     parser.add_argument("--joined", type=int, default=500, help="contacts joined beforehand")
     parser.add_argument("--database-url", default=POSTGRES_URL, help="the PostgreSQL row")

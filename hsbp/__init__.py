@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp import db, extensions, i18n, security
     from hsbp.config import load_settings
     from hsbp.sms import handlers as sms_handlers
+    from hsbp.sms.intake import InboundIntake
 
     app = Flask(
         __name__,
@@ -41,6 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_errors(app)
     _register_template_helpers(app)
+    # Outermost: Twilio's inbound webhook is answered before Flask (see hsbp.sms.intake).
+    app.wsgi_app = InboundIntake(app, app.wsgi_app)
     return app
 
 

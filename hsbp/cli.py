@@ -109,11 +109,13 @@ def user_create(email: str, name: str, password: str, admin: bool, locale: str |
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 def worker(workers: int) -> None:
     """Run background tasks (e-mail, SMS) from the queue at HSBP_QUEUE_URL."""
-    from hsbp.extensions import queue
+    from hsbp.extensions import CONSUMER_OPTIONS, queue
+    from hsbp.sms.inbound import Router
 
     _app_from_environment()
     logging.basicConfig(level=logging.INFO)
-    queue.create_consumer(workers=workers, worker_type="thread").run()
+    Router().start()  # routes the SMS the webhook stored; a daemon thread
+    queue.create_consumer(workers=workers, **CONSUMER_OPTIONS).run()
 
 
 @main.command("demo", with_appcontext=False)
@@ -154,13 +156,14 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
     click.echo("")
     if no_serve:
         return
-    consumer = _start_inprocess_worker()
+    consumer, sms_router = _start_inprocess_worker()
     try:
         # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
         run_simple(host, port, app, threaded=True)
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
+            sms_router.stop()
         if fake is not None:
             fake.stop()
 
@@ -180,15 +183,19 @@ def fake_twilio(host: str, port: int) -> None:
 
 
 def _start_inprocess_worker():
-    """Run the queue's consumer in threads of this process, so the demo needs no worker."""
-    from hsbp.extensions import queue
+    """Run the queue's consumer and the SMS router in threads of this process, so the demo
+    needs no worker."""
+    from hsbp.extensions import CONSUMER_OPTIONS, queue
+    from hsbp.sms.inbound import Router
 
     if queue.immediate:
-        return None
-    consumer = queue.create_consumer(workers=1, worker_type="thread", periodic=True)
+        return None, None
+    consumer = queue.create_consumer(workers=2, periodic=True, **CONSUMER_OPTIONS)
     # The consumer installs its own signal handlers; keep the web server's Ctrl-C working.
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     consumer.start()
     for sig, handler in previous.items():
         signal.signal(sig, handler)
-    return consumer
+    sms_router = Router()
+    sms_router.start()
+    return consumer, sms_router

@@ -106,6 +106,8 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "SMS_RATE_PER_SECOND": float(_env("SMS_RATE_PER_SECOND", "10")),
         "SMS_SEND_TIMEOUT": float(_env("SMS_SEND_TIMEOUT", "10")),
         "SMS_SPOOL_DIR": _env("SMS_SPOOL_DIR", str(instance / "sms-spool")),
+        # Make the webhook wait for the disk on every inbound message (see db.QUICK_COMMIT).
+        "SMS_DURABLE_INTAKE": _env("SMS_DURABLE_INTAKE", "false").lower() in ("1", "true", "yes"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SESSION_COOKIE_HTTPONLY": True,

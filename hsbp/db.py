@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from hsbp.sqlite_writer import WriterLockedConnection
+
 # Stable constraint names from the first migration on, so later revisions can drop them by name.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -92,8 +94,13 @@ class FieldCipher:
         return hmac.new(self._hash_key, plain.encode(), hashlib.sha256).hexdigest()
 
 
-def field_cipher() -> FieldCipher:
-    return current_app.extensions["hsbp.cipher"]
+def field_cipher(app: Flask | None = None) -> FieldCipher:
+    return (app or current_app).extensions["hsbp.cipher"]
+
+
+class Sealed(str):
+    """A value already encrypted with the field key, written as it is. The SMS webhook
+    encrypts before it takes SQLite's write lock, so the lock is held for the INSERT only."""
 
 
 class EncryptedString(TypeDecorator):
@@ -103,7 +110,9 @@ class EncryptedString(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else field_cipher().encrypt(value)
+        if value is None or isinstance(value, Sealed):
+            return value
+        return field_cipher().encrypt(value)
 
     def process_result_value(self, value, dialect):
         return None if value is None else field_cipher().decrypt(value)
@@ -116,17 +125,36 @@ class EncryptedText(EncryptedString):
     cache_ok = True
 
 
-class Database:
-    """The engine and session factory of one app. Tests rebind `sessions` to a savepoint."""
+# An execution option for a transaction whose commit need not wait for the disk: it is
+# durable against a crash of the app (and on PostgreSQL of the server) at once, and against
+# a power cut once the next ordinary commit or PostgreSQL's WAL writer flushes the log, well
+# within a second. Only the SMS webhook asks for it (`db.session().connection(
+# execution_options=QUICK_COMMIT)`), so a burst of messages is not paced by the disk.
+_QUICK = "hsbp_quick_commit"
+QUICK_COMMIT = {_QUICK: True}
 
-    def __init__(self, url: str):
+
+class Database:
+    """The engines and session factories of one app. Tests rebind both factories to a
+    savepoint of their own connection."""
+
+    def __init__(self, url: str, *, intake_waits_for_disk: bool = False):
         self.engine: Engine = make_engine(url)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # The SMS webhook's engine: its commits need not wait for the disk, as each one is
+        # durable against a crash of the app (and on PostgreSQL of the server) at once, and
+        # against a power cut once the next ordinary commit or PostgreSQL's WAL writer
+        # flushes the log, well within a second. A burst of messages is then not paced by
+        # the disk. No ping before use: a store that fails goes to the spool, not lost.
+        self.intake_engine: Engine = make_engine(
+            url, quick_commit=not intake_waits_for_disk, pre_ping=False
+        )
+        self.intake_sessions = sessionmaker(bind=self.intake_engine, expire_on_commit=False)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, quick_commit: bool = False, pre_ping: bool = True) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15, "factory": WriterLockedConnection})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):
@@ -136,17 +164,32 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={'NORMAL' if quick_commit else 'FULL'}")
+            if quick_commit:
+                # The webhook's commits never copy the log into the database (a checkpoint
+                # would hold up the next message); the ordinary connections' commits do.
+                cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            # IMMEDIATE takes the write lock up front, so a transaction that reads then
-            # writes waits for another process's commit (up to the timeout) instead of
-            # failing at once with "database is locked" when that process wrote first.
+            # Writers queue on a lock of ours first (hsbp.sqlite_writer). IMMEDIATE then
+            # takes SQLite's write lock up front, so a transaction that reads then writes
+            # waits for another process's commit instead of failing at once with
+            # "database is locked" when that process wrote first.
+            connection.connection.dbapi_connection.begin_writing()
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if not quick_commit:
+        return create_engine(url, pool_pre_ping=pre_ping)
+    # The webhook's store is one INSERT: in autocommit it is one round trip, not three.
+    return create_engine(
+        url,
+        pool_pre_ping=pre_ping,
+        isolation_level="AUTOCOMMIT",
+        connect_args={"options": "-c synchronous_commit=off"},
+    )
 
 
 def database(app: Flask | None = None) -> Database:
@@ -190,7 +233,9 @@ def finish(*, commit: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["hsbp.db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["hsbp.db"] = Database(
+        app.config["DATABASE_URL"], intake_waits_for_disk=app.config["SMS_DURABLE_INTAKE"]
+    )
     app.extensions["hsbp.cipher"] = FieldCipher(app.config["FIELD_KEY"])
 
     @app.after_request

@@ -26,6 +26,11 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 queue: Huey = RedisHuey("hsbp", immediate=True, results=False)
 
 
+# Worker threads. An idle consumer polls an SQLite queue at least every half second (huey's
+# default backs off to 10 s), so an SMS reply never waits long; Redis queues block instead.
+CONSUMER_OPTIONS = {"worker_type": "thread", "max_delay": 0.5}
+
+
 def configure_queue(url: str) -> None:
     """Point the task queue at `url`: `immediate` (tests), `sqlite:///file` or `redis://...`."""
     if url == "immediate":

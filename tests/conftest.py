@@ -105,16 +105,17 @@ def connection(app):
     database = db.database(app)
     connection = database.engine.connect()
     transaction = connection.begin()
-    original = database.sessions
+    original = database.sessions, database.intake_sessions
     bind_sessions(app, connection)
     yield connection
-    database.sessions = original
+    database.sessions, database.intake_sessions = original
     transaction.rollback()
     connection.close()
 
 
 def bind_sessions(app, connection) -> None:
-    db.database(app).sessions = sessionmaker(
+    database = db.database(app)
+    database.sessions = database.intake_sessions = sessionmaker(
         bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
     )
 

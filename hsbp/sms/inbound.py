@@ -1,70 +1,117 @@
-"""Receiving a message: store it first (once per MessageSid), then route it."""
+"""Receiving a message: store it at once (once per MessageSid), route it in the worker.
+
+The webhook (hsbp.sms.intake) does the least that keeps a message safe: one INSERT and a
+commit, or a file in the local spool when the database is down. The table of stored
+messages is itself the work list: the worker's router picks up every message not routed
+yet, oldest first, and routes it (keywords, feature handlers, the inbox); the replies are
+outgoing rows sent through the REST API like every other message, so they are retried and
+tracked. As with RapidPro's courier, a burst of answers to a broadcast is accepted as fast
+as Twilio delivers it, a slow handler can never make Twilio time out, and the webhook keeps
+working while the queue is down.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
-from datetime import timedelta
+import re
+import threading
+import time
+from datetime import datetime
 
-from huey import crontab
+from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from hsbp import db
-from hsbp.db import utcnow
+from hsbp.db import Sealed, field_cipher, utcnow
 from hsbp.extensions import app_task, queue, queue_app
 from hsbp.phones import e164
 from hsbp.sms import contacts, router, sending, spool
-from hsbp.sms.models import InboundMessage, OutboundStatus
+from hsbp.sms.models import InboundMessage
 
 log = logging.getLogger("hsbp.sms")
 MAX_BODY = 1600
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1, but \t and \n
+E164_SHAPE = re.compile(r"\+[1-9][0-9]{6,14}")
+POLL_SECONDS = 0.2  # how often an idle router looks for new messages
+BATCH = 200
 
 
 def clean_body(body: str) -> str:
-    """Keep what a person wrote, minus control characters that no phone shows."""
-    kept = "".join(ch for ch in body if ch in "\n\t" or ch.isprintable())
-    return kept[:MAX_BODY]
+    """Keep what a person wrote, minus control characters that no phone shows. Format
+    characters stay: the joiners inside emoji and the direction marks of Arabic text."""
+    return CONTROL.sub("", body)[:MAX_BODY]
 
 
-def store(params: dict) -> InboundMessage | None:
+@functools.cache
+def _insert(dialect: str):
+    """INSERT ... ON CONFLICT (provider_sid) DO NOTHING RETURNING id, built once."""
+    build = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    return (
+        build(InboundMessage.__table__)
+        .on_conflict_do_nothing(index_elements=["provider_sid"])
+        .returning(InboundMessage.__table__.c.id)
+    )
+
+
+def store(app: Flask, params: dict, received_at: datetime | None = None) -> int | None:
     """Save a posted message and commit at once, so it is never lost whatever happens next.
 
-    Returns None for a MessageSid already stored and acted on (a repeated delivery). One
-    stored but never routed (a fault between the two steps) is returned again to be routed.
+    Returns the new row's id, or None for a MessageSid stored before: a repeated delivery
+    is acknowledged and acted on once (the first copy is routed). Needs no app context: the
+    webhook calls it in front of Flask, on the database's intake engine.
     """
-    session = db.session()
     raw_from = (params.get("From") or "").strip()
-    phone = e164(raw_from) or ""
-    message = InboundMessage(
-        provider_sid=params["MessageSid"][:64],
-        from_phone=phone or raw_from[:40],
-        from_hash=contacts.phone_hash(phone or raw_from[:40]),
-        to_number=(params.get("To") or "").strip()[:40],
-        body=clean_body(params.get("Body") or ""),
-    )
-    session.add(message)
-    try:
+    # Twilio sends E.164; anything else is read by phonenumbers. The router checks that the
+    # number is a valid one before answering it (the parse costs more than the INSERT).
+    phone = raw_from if E164_SHAPE.fullmatch(raw_from) else (e164(raw_from) or "")
+    sender = phone or raw_from[:40]
+    cipher = field_cipher(app)
+    # Everything is computed and encrypted before the transaction starts: on SQLite the
+    # write lock is then held for the INSERT and its commit only.
+    values = {
+        "provider_sid": params["MessageSid"][:64],
+        "from_phone": Sealed(cipher.encrypt(sender)),
+        "from_hash": cipher.lookup_hash(sender),
+        "to_number": (params.get("To") or "").strip()[:40],
+        "body": Sealed(cipher.encrypt(clean_body(params.get("Body") or ""))),
+        "received_at": received_at or utcnow(),
+        # A sender that is no phone number is kept for the record and never answered.
+        "route": "" if phone else "invalid_sender",
+        "in_inbox": False,
+    }
+    with db.database(app).intake_sessions() as session:
+        connection = session.connection()
+        message_id = connection.execute(_insert(connection.dialect.name), values).scalar()
         session.commit()
-    except IntegrityError:
-        session.rollback()
-        earlier = router.inbound_by_sid(session, message.provider_sid)
-        return earlier if earlier is not None and not earlier.route else None
-    if not phone:
-        message.route = "invalid_sender"
-    return message
+    return message_id
+
+
+def accept(app: Flask, params: dict) -> None:
+    """Store a message from the webhook; if the database cannot take it, spool it to local
+    disk (drained by the router once the database is back). Never raises."""
+    try:
+        message_id = store(app, params)
+    except Exception:
+        log.exception("SMS %s: not stored, spooled", str(params.get("MessageSid"))[:64])
+        spool.write(params, app)
+        return
+    if message_id is not None and queue.immediate:
+        # Tests and scripts run tasks at once; there is no router thread to wait for.
+        with app.app_context():
+            route_message(message_id)
 
 
 def act(message: InboundMessage) -> list[str]:
-    """Route a stored message; a fault in a handler is logged, never lost or a 500."""
+    """Route a stored message; a fault in a handler is logged, never lost."""
     session = db.session()
-    if message.route == "invalid_sender":
-        session.commit()
-        return []
     try:
         with session.begin_nested():
             replies = router.route(session, message)
     except SQLAlchemyError:
-        raise  # the database itself failed: the caller defers the message
+        raise  # the database itself failed: the router tries again later
     except Exception:
         log.exception("SMS %s could not be routed", message.provider_sid)
         message.route = "error"
@@ -72,69 +119,122 @@ def act(message: InboundMessage) -> list[str]:
     return replies
 
 
-def record_replies(message: InboundMessage, replies: list[str], *, via_queue: bool) -> None:
-    """Replies are rows like every other outgoing message: sent in the TwiML answer, or
-    through the queue when the answer already went (messages drained from the spool)."""
+def record_replies(message: InboundMessage, replies: list[str]) -> None:
+    """Replies are outgoing rows like every other message, sent through the queue. The one
+    confirmation of a STOP is marked so, as it is the only text an opted-out number gets."""
     session = db.session()
-    if not replies or message.contact_id is None:
+    if not replies:
         return
-    contact = message.contact
+    if message.contact_id is None:
+        # A number we never heard from (a JOIN with a wrong code, say): it becomes a contact
+        # with no partnership, so the reply is tracked and its opt-out honoured like any.
+        message.contact = contacts.get_or_create_contact(session, message.from_phone)
+    kind = "stop_confirmation" if message.route == "stop" else "reply"
     for body in replies:
-        fields = dict(
-            contact=contact,
+        sending.queue_sms(
+            session,
+            contact=message.contact,
             body=body,
             sender=message.to_number,
-            kind="reply",
+            kind=kind,
             partnership_id=message.partnership_id,
             reply_to_id=message.id,
         )
-        if via_queue:
-            sending.queue_sms(session, **fields)
-        else:
-            sending.make_outbound(session, status=OutboundStatus.SENT, **fields)
 
 
 @app_task()
-def route_later(message_id: int) -> None:
-    """Route a stored message whose routing failed in the webhook; replies go by the queue."""
-    message = db.session().get(InboundMessage, message_id)
-    if message is None or message.route:
-        return
-    record_replies(message, act(message), via_queue=True)
-
-
-@queue.periodic_task(crontab(minute="*"))
-def route_stragglers() -> None:
-    """Once a minute: messages stored but left unrouted (a crash, a lost database) for more
-    than a minute are routed now, so nothing that reached us goes unanswered."""
-    app = queue_app()
-    with app.app_context():
-        cutoff = utcnow() - timedelta(minutes=1)
-        ids = (
-            db.session()
-            .scalars(
-                select(InboundMessage.id).where(
-                    InboundMessage.route == "", InboundMessage.received_at < cutoff
-                )
-            )
-            .all()
+def route_message(message_id: int) -> None:
+    """Route a stored message, and before it any earlier unrouted one from the same number,
+    in the order they arrived, so a conversation is answered in the order it was written
+    (messages drained from the spool keep their arrival time). The rows are locked
+    (PostgreSQL; SQLite's write lock does the same), so two routers never route one
+    message twice or a person's messages out of order."""
+    session = db.session()
+    target = session.execute(
+        select(InboundMessage.from_hash, InboundMessage.received_at).where(
+            InboundMessage.id == message_id, InboundMessage.route == ""
         )
+    ).one_or_none()
+    if target is None:
+        return  # routed already
+    pending = session.scalars(
+        select(InboundMessage)
+        .where(
+            InboundMessage.from_hash == target.from_hash,
+            InboundMessage.route == "",
+            InboundMessage.received_at <= target.received_at,
+        )
+        .order_by(InboundMessage.received_at, InboundMessage.id)
+        .with_for_update()
+    ).all()
+    for message in pending:
+        record_replies(message, act(message))
+
+
+def unrouted(limit: int = BATCH) -> list[int]:
+    """The oldest messages stored and not routed yet."""
+    with queue_app().app_context():
+        ids = db.session().scalars(
+            select(InboundMessage.id)
+            .where(InboundMessage.route == "")
+            .order_by(InboundMessage.received_at, InboundMessage.id)
+            .limit(limit)
+        )
+        found = list(ids)
         db.finish(commit=False)
-    for message_id in ids:
-        route_later.call_local(message_id)
+    return found
 
 
-@app_task()
 def drain_spool() -> int:
-    """Store and route every spooled message, oldest first; replies go through the queue."""
+    """Store every spooled message, oldest first; the router then routes them like any."""
     done = 0
-    for path in spool.pending():
-        params = spool.read(path)
-        message = store(params)
-        if message is not None:
-            replies = act(message)
-            record_replies(message, replies, via_queue=True)
-            db.finish(commit=True)
-        path.unlink()
+    app = queue_app()
+    for path in spool.pending(app):
+        try:
+            params = spool.read(path)
+        except FileNotFoundError:
+            continue  # another router drained it first
+        store(app, params, received_at=spool.received_at(path))
+        path.unlink(missing_ok=True)
         done += 1
     return done
+
+
+class Router(threading.Thread):
+    """The worker's thread that routes what the webhook stored: the spool first (messages
+    from a database outage are older), then every unrouted message, oldest first. A
+    message whose routing fails on a database error is tried again later, with a growing
+    pause, without holding up the others."""
+
+    def __init__(self):
+        super().__init__(name="hsbp-sms-router", daemon=True)
+        self._stop = threading.Event()
+        self._retry_at: dict[int, tuple[float, float]] = {}  # id -> (when, pause)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.work_once()
+            except Exception:  # the database is down: look again after a pause
+                log.exception("SMS router: will try again")
+                busy = False
+            if not busy:
+                self._stop.wait(POLL_SECONDS)
+
+    def work_once(self) -> bool:
+        """One pass; True if it found work (so the next pass starts at once)."""
+        drained = drain_spool()
+        now = time.monotonic()
+        ids = [i for i in unrouted() if self._retry_at.get(i, (0.0, 0.0))[0] <= now]
+        for message_id in ids:
+            try:
+                route_message.call_local(message_id)
+                self._retry_at.pop(message_id, None)
+            except Exception:
+                pause = min(self._retry_at.get(message_id, (0.0, 1.0))[1] * 2, 300.0)
+                self._retry_at[message_id] = (time.monotonic() + pause, pause)
+                log.exception("SMS %s: routing failed, again in %.0f s", message_id, pause)
+        return bool(drained or ids)

@@ -40,6 +40,7 @@ class InboxRow:
     participant_name: str | None
     protected: bool
     handled_by: str | None
+    joined: bool  # the sender is a contact of this partnership (not only a number we know)
 
     @property
     def phone(self) -> str:
@@ -55,6 +56,7 @@ def _inbox_query(partnership_id: int):
             Participant.display_name,
             Participant.risk,
             handler.name,
+            ContactMembership.id,
         )
         .options(joinedload(InboundMessage.contact))
         .outerjoin(
@@ -71,8 +73,10 @@ def _inbox_query(partnership_id: int):
 
 
 def _inbox_row(row) -> InboxRow:
-    message, participant_id, name, risk, handled_by = row
-    return InboxRow(message, participant_id, name, risk == Risk.HIGH, handled_by)
+    message, participant_id, name, risk, handled_by, membership_id = row
+    return InboxRow(
+        message, participant_id, name, risk == Risk.HIGH, handled_by, membership_id is not None
+    )
 
 
 def inbox(
@@ -136,7 +140,10 @@ def reply(
             _l("A message may have %(count)d characters at most.", count=MAX_BODY), field="body"
         )
     contact = message.contact
-    if contact is None:
+    if (
+        contact is None
+        or contacts.membership(session, contact=contact, partnership_id=partnership.id) is None
+    ):
         raise ServiceError(_l("This number has not joined the partnership: it cannot be answered."))
     if contact.opted_out:
         raise ServiceError(

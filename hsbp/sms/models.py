@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hsbp.db import Base, EncryptedString, EncryptedText, JSONValue, UTCDateTime, utcnow
@@ -99,7 +99,17 @@ class InboundMessage(Base):
     """Every valid message Twilio delivered, stored before anything acts on it."""
 
     __tablename__ = "sms_inbound"
-    __table_args__ = (Index("ix_sms_inbound_inbox", "partnership_id", "in_inbox", "received_at"),)
+    __table_args__ = (
+        Index("ix_sms_inbound_inbox", "partnership_id", "in_inbox", "received_at"),
+        # The router's work list: the few messages not routed yet, in arrival order.
+        Index(
+            "ix_sms_inbound_unrouted",
+            "received_at",
+            "id",
+            sqlite_where=text("route = ''"),
+            postgresql_where=text("route = ''"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_sid: Mapped[str] = mapped_column(String(64), unique=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.partnerships.models import Partnership
+from hsbp.phones import e164
 from hsbp.sms import contacts, texts
 from hsbp.sms.handlers import Incoming, registry
 from hsbp.sms.models import Contact, InboundMessage
@@ -28,7 +29,10 @@ def route(session: Session, message: InboundMessage) -> list[str]:
     Side effects: contact, consent and membership rows; `message.route`, `in_inbox`.
     """
     phone = message.from_phone
-    contact = contacts.find_contact(session, phone) if phone else None
+    if e164(phone) != phone:
+        message.route = "invalid_sender"  # kept for the record, never answered
+        return []
+    contact = contacts.find_contact(session, phone)
     message.contact_id = contact.id if contact else None
     body = message.body or ""
     words = body.split()
@@ -70,7 +74,7 @@ def route(session: Session, message: InboundMessage) -> list[str]:
             session,
             message,
             contact,
-            reply=contact is None and phone is not None,
+            reply=contact is None,
             locale=locale,
             not_joined=True,
         )

@@ -123,7 +123,7 @@ def send_outbound(message_id: int) -> None:
     )
     if message is None or message.status not in (OutboundStatus.QUEUED, OutboundStatus.SENDING):
         return  # already sent, or cancelled: never send twice
-    if message.contact.opted_out:
+    if message.contact.opted_out and message.kind != "stop_confirmation":
         message.status, message.error_message = OutboundStatus.CANCELLED, "opted out"
         return
     message.status = OutboundStatus.SENDING

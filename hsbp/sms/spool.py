@@ -12,6 +12,7 @@ import logging
 import os
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -23,8 +24,8 @@ def spool_dir(app: Flask | None = None) -> Path:
     return Path((app or current_app).config["SMS_SPOOL_DIR"])
 
 
-def write(params: dict) -> Path:
-    folder = spool_dir()
+def write(params: dict, app: Flask | None = None) -> Path:
+    folder = spool_dir(app)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
     temporary = folder / f".{name}.tmp"
@@ -47,3 +48,9 @@ def pending(app: Flask | None = None) -> list[Path]:
 
 def read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def received_at(path: Path) -> datetime:
+    """When the spooled message arrived (its file name starts with the time in ns), so it
+    takes its place among the messages stored since."""
+    return datetime.fromtimestamp(int(path.name.split("-")[0]) / 1e9, UTC)

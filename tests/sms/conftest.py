@@ -9,9 +9,12 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from hsbp.audit import AuditEntry
-from hsbp.config import DEV_TWILIO_TOKEN
+from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
+from hsbp.fake_twilio import FakeTwilio
 from hsbp.mapping import services as mapping
+from hsbp.security import Role
 from hsbp.sms import contacts
+from hsbp.sms.models import InboundMessage, OutboundMessage
 from tests.mapping.conftest import participant_fields
 
 SENDER = "+15005550006"
@@ -26,8 +29,9 @@ def signed_post(client, path: str, params: dict, *, token: str = DEV_TWILIO_TOKE
 
 
 @pytest.fixture
-def sms(client):
-    """Send an SMS to the webhook as Twilio would; returns the response."""
+def sms(client, session):
+    """Send an SMS to the webhook as Twilio would; returns the response, with the replies
+    the worker queued for it (the queue runs tasks at once in tests) as `.replies`."""
 
     def send(body: str, *, sender: str = PHONE, to: str = SENDER, sid: str | None = None):
         params = {
@@ -38,9 +42,43 @@ def sms(client):
             "Body": body,
             "NumMedia": "0",
         }
-        return signed_post(client, "/sms/twilio/inbound", params)
+        response = signed_post(client, "/sms/twilio/inbound", params)
+        response.replies = replies_to(session, params["MessageSid"])
+        return response
 
     return send
+
+
+def replies_to(session, sid: str) -> list[str]:
+    """The texts queued in answer to the inbound message `sid`, in order."""
+    return list(
+        session.scalars(
+            select(OutboundMessage.body)
+            .join(InboundMessage, OutboundMessage.reply_to_id == InboundMessage.id)
+            .where(InboundMessage.provider_sid == sid)
+            .order_by(OutboundMessage.id)
+        )
+    )
+
+
+@pytest.fixture
+def fake():
+    """The project's fake Twilio over HTTP, calling back within 10 ms."""
+    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=0.01) as running:
+        yield running
+
+
+@pytest.fixture
+def web(app_with, fake, make, login, demo_partnership):
+    """A facilitator's client (`.user`) on an app that sends through the fake Twilio."""
+    app = app_with(TWILIO_API_BASE=fake.url, SMS_RATE_PER_SECOND=0)
+    client = app.test_client()
+    user = make.member(
+        demo_partnership, Role.FACILITATOR, user=make.user(name="Lucía", locale="en")
+    )
+    login(user, target=client)
+    client.user = user
+    return client
 
 
 @pytest.fixture
@@ -53,13 +91,12 @@ def demo_partnership(make, session):
 
 
 def replies(response) -> list[str]:
-    import re
-    from html import unescape
-
-    return [
-        unescape(m)
-        for m in re.findall(r"<Message>(.*?)</Message>", response.get_data(as_text=True), re.S)
-    ]
+    """What a phone got for a message: the queued replies the `sms` fixture attached, or, for
+    a post made otherwise, the messages in the TwiML answer (the webhook answers none)."""
+    if hasattr(response, "replies"):
+        return response.replies
+    xml = response.get_data(as_text=True)
+    return [unescape(m) for m in re.findall(r"<Message>(.*?)</Message>", xml, re.S)]
 
 
 def page_text(response) -> str:

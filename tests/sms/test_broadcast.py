@@ -6,8 +6,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
-from hsbp.fake_twilio import FakeTwilio
 from hsbp.mapping import tags as mapping_tags
 from hsbp.security import Role
 from hsbp.sms import sending
@@ -20,23 +18,6 @@ ES = "Reunión comunitaria el sábado 14 a las 9:00 en la escuela."
 DASH = "\u2013"
 EN_LINE = f"Community meeting on Saturday 14 at 9:00 at the school {DASH} bring your ID. "
 EN = (EN_LINE * 3).strip()
-
-
-@pytest.fixture
-def fake():
-    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=0.01) as running:
-        yield running
-
-
-@pytest.fixture
-def web(app_with, fake, make, login, demo_partnership):
-    """A facilitator's client on an app that sends through the fake Twilio."""
-    app = app_with(TWILIO_API_BASE=fake.url, SMS_RATE_PER_SECOND=0)
-    client = app.test_client()
-    user = make.member(demo_partnership, Role.FACILITATOR, user=make.user(locale="en"))
-    login(user, target=client)
-    client.user = user
-    return client
 
 
 @pytest.fixture

@@ -1,28 +1,10 @@
 """The phone simulator page: a message typed there goes through the real webhook, the
 replies come back, and broadcasts to the simulated number show in its thread."""
 
-import pytest
-
-from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
-from hsbp.fake_twilio import FakeTwilio
 from hsbp.security import Role
 from tests.sms.conftest import page_text
 
 DEFAULT = "+573001110001"
-
-
-@pytest.fixture
-def fake():
-    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=0.01) as running:
-        yield running
-
-
-@pytest.fixture
-def web(app_with, fake, make, login, demo_partnership):
-    app = app_with(TWILIO_API_BASE=fake.url, SMS_RATE_PER_SECOND=0)
-    client = app.test_client()
-    login(make.member(demo_partnership, Role.FACILITATOR, user=make.user(locale="en")), client)
-    return client
 
 
 def bubbles(text: str) -> list[str]:
@@ -59,7 +41,7 @@ def test_join_shows_both_replies_then_a_broadcast(web, fake, demo_partnership):
     assert len(thread) == 4
     assert thread[3].startswith("< Reunión el sábado a las 9.")
     assert "Sent · broadcast" in thread[3]
-    assert [m["to"] for m in fake.messages] == [DEFAULT]
+    assert [m["to"] for m in fake.messages] == [DEFAULT] * 3  # two replies, the broadcast
 
 
 def test_a_national_number_is_read_in_the_partnership_country(web, demo_partnership):
