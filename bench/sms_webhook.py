@@ -4,8 +4,10 @@ served by gunicorn, against a bare Flask endpoint served the same way in the sam
     python bench/sms_webhook.py                        # bare, SQLite and PostgreSQL
     python bench/sms_webhook.py --no-postgres          # bare and SQLite only
     python bench/sms_webhook.py --requests 4000 --concurrency 16
+    python bench/sms_webhook.py --durable              # also with HSBP_SMS_DURABLE_INTAKE=true
 
-Each target runs under `gunicorn -w 2` (sync workers) on 127.0.0.1: first bench/bare_app.py
+Each target runs under `gunicorn -w 2` (sync workers; --threads N for gthread) on 127.0.0.1:
+first bench/bare_app.py
 (a fixed TwiML answer), then the real app (`hsbp:create_app()`, HSBP_ENV=production) on a
 fresh SQLite file and on a recreated PostgreSQL database (default
 postgresql+psycopg://postgres@127.0.0.1:5432/hsbp_bench_sms, dropped and recreated). The
@@ -18,6 +20,10 @@ fixed number of requests (bounded by a time limit too) after a warm-up. It share
 machine's cores with gunicorn, so figures are comparable only within one run: the ratio
 webhook / bare is the result. Every answer must be 200 with TwiML; the stored rows are
 counted afterwards. Target: the webhook keeps at least half the bare endpoint's throughput.
+
+The webhook stores; the worker's router routes (hsbp.sms.inbound). After each webhook run the
+router is run here, in one thread, over everything that was stored, and its rate printed:
+that is how fast inbound messages are acted on, replies included (handed to the queue).
 
 Run by hand; never collected by pytest.
 """
@@ -50,6 +56,7 @@ from twilio.request_validator import RequestValidator
 from hsbp import create_app, db, migrate
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, spool
+from hsbp.sms.inbound import Router, unrouted
 from hsbp.sms.models import InboundMessage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -304,6 +311,24 @@ def stored_messages() -> tuple[int, dict[str, int], int]:
     return count, routes, len(spool.pending(app))
 
 
+def route_everything() -> tuple[int, float]:
+    """Run the worker's router in this process until every stored message is routed:
+    how many it routed and how long it took."""
+    app = create_app()
+    router = Router(app)
+    start = time.perf_counter()
+    routed = 0
+    while True:
+        batch = len(unrouted(app))
+        if not batch or not router.work_once():
+            break
+        routed += batch
+    seconds = time.perf_counter() - start
+    db.database(app).engine.dispose()
+    db.database(app).intake_engine.dispose()
+    return routed, seconds
+
+
 def run_target(name, app_spec, port, args, folder, *, extra=(), first=0) -> Result:
     public_url = f"http://127.0.0.1:{port}"
     os.environ["HSBP_PUBLIC_URL"] = public_url
@@ -349,21 +374,33 @@ def main() -> None:
     parser.add_argument("--joined", type=int, default=500, help="contacts joined beforehand")
     parser.add_argument("--database-url", default=POSTGRES_URL, help="the PostgreSQL row")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--durable",
+        action="store_true",
+        help="also measure with HSBP_SMS_DURABLE_INTAKE=true (every commit waits for the disk)",
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="hsbp-bench-sms-"))
     saved = {n: v for n, v in os.environ.items() if n.startswith("HSBP_")}
     load = os.getloadavg()[0]
-    targets = [("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}")]
+    databases = [("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}")]
     if not args.no_postgres:
-        targets.append(("postgres", args.database_url))
+        databases.append(("postgres", args.database_url))
+    targets = [(label, url, False) for label, url in databases]
+    if args.durable:
+        targets += [
+            (f"{label} durable", url.replace(".sqlite3", "-durable.sqlite3"), True)
+            for label, url in databases
+        ]
     results: list[tuple[Result, tuple]] = []
+    routing: list[tuple[str, int, float]] = []
     try:
         extra = ("--pythonpath", str(ROOT / "bench"))
         bare = run_target("bare Flask", "bare_app:app", free_port(), args, folder, extra=extra)
         results.append((bare, ()))
-        for label, url in targets:
-            instance = folder / label
+        for label, url, durable in targets:
+            instance = folder / label.replace(" ", "-")
             use_environment(
                 {
                     "HSBP_ENV": "production",
@@ -376,11 +413,14 @@ def main() -> None:
                     "HSBP_TWILIO_ACCOUNT_SID": ACCOUNT_SID,
                     "HSBP_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
                     "HSBP_PUBLIC_URL": "http://127.0.0.1",
+                    "HSBP_SMS_DURABLE_INTAKE": "true" if durable else "false",
                 }
             )
             prepare_database(url, args.joined)
             result = run_target(f"webhook {label}", "hsbp:create_app()", free_port(), args, folder)
             results.append((result, stored_messages()))
+            if not durable:
+                routing.append((label, *route_everything()))
     finally:
         use_environment(saved)
         shutil.rmtree(folder, ignore_errors=True)
@@ -392,7 +432,8 @@ def main() -> None:
 
     print(
         f"{os.cpu_count()} cores (shared with the load generator); 1-min load average "
-        f"before/after {load:.2f}/{os.getloadavg()[0]:.2f}; gunicorn {args.workers} sync workers;"
+        f"before/after {load:.2f}/{os.getloadavg()[0]:.2f}; gunicorn {args.workers} workers"
+        f" ({'sync' if args.threads == 1 else f'gthread x {args.threads}'});"
         f" {args.requests} requests at concurrency {args.concurrency} after {args.warmup} warm-up"
     )
     header = ("req/s", "p50 ms", "p95 ms", "max ms", "errors", "warm-up", "vs bare")
@@ -413,6 +454,11 @@ def main() -> None:
         if result.sent < args.requests:
             note += f"   stopped by the time limit after {result.sent}"
         print(f"{result.name:<18}{row}{note}")
+    for label, routed, seconds in routing:
+        print(
+            f"router on {label}: {routed} stored messages routed in {seconds:.1f} s, "
+            f"{routed / seconds:.0f} msg/s (one thread; replies handed to the queue)"
+        )
     for result, _stored in results:
         for line, count in (result.server_errors or {}).items():
             print(f"  {result.name} server log, {count} x {line}")

@@ -3,6 +3,7 @@
     python bench/sms_worker.py                     # SQLite, then PostgreSQL
     python bench/sms_worker.py --no-postgres --messages 5000
     python bench/sms_worker.py --profile           # cProfile of the task loop, top functions
+    python bench/sms_worker.py --redis             # also with the queue on Redis (db 15)
 
 For each database (a fresh SQLite file; postgresql+psycopg://postgres@127.0.0.1:5432/
 hsbp_bench_sms_worker, dropped and recreated) it migrates, creates a partnership with a
@@ -81,6 +82,8 @@ class RemoteFake:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         code = (
+            # Twilio keeps no request log on our machine: neither does the fake here.
+            "import logging; logging.getLogger('werkzeug').setLevel(logging.WARNING); "
             "from hsbp.fake_twilio import run; "
             f"run('127.0.0.1', {port}, {ACCOUNT_SID!r}, {AUTH_TOKEN!r}, callback_delay=3600)"
         )
@@ -109,14 +112,14 @@ class RemoteFake:
         self.process.wait(timeout=10)
 
 
-def build_app(url: str, folder: Path, fake: FakeTwilio):
+def build_app(url: str, folder: Path, fake: FakeTwilio, queue_url: str | None = None):
     return create_app(
         {
             "ENV": "production",
             "SECRET_KEY": "bench-secret-key",
             "FIELD_KEY": Fernet.generate_key().decode(),
             "DATABASE_URL": url,
-            "QUEUE_URL": f"sqlite:///{folder / 'queue.sqlite3'}",
+            "QUEUE_URL": queue_url or f"sqlite:///{folder / 'queue.sqlite3'}",
             "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "TWILIO_API_BASE": fake.url,
@@ -265,7 +268,9 @@ def verify(app, fake: FakeTwilio, ids: list[int]) -> list[str]:
     return problems
 
 
-def run(label: str, url: str | None, args, fake: FakeTwilio) -> tuple[str, float, int, list]:
+def run(
+    label: str, url: str | None, args, fake: FakeTwilio, queue_url: str | None = None
+) -> tuple[str, float, int, list]:
     """One database (`url`, or None for a SQLite file): prepare, consume, check."""
     folder = Path(tempfile.mkdtemp(prefix=f"hsbp-bench-worker-{label}-"))
     url = url or f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -274,7 +279,7 @@ def run(label: str, url: str | None, args, fake: FakeTwilio) -> tuple[str, float
         if url.startswith("postgresql"):
             recreate_postgres_database(url)
         migrate.upgrade(url)
-        app = build_app(url, folder, fake)
+        app = build_app(url, folder, fake, queue_url)
         fake.reset()
         ids = queue_messages(app, args.messages)
         if args.profile:
@@ -300,6 +305,12 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per database")
     parser.add_argument("--database-url", default=POSTGRES_URL, help="the PostgreSQL row")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--redis",
+        nargs="?",
+        const="redis://127.0.0.1:6379/15",
+        help="also run with the queue on this Redis (the production queue; default db 15)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile, in the main thread")
     parser.add_argument("--top", type=int, default=30, help="functions shown by --profile")
     args = parser.parse_args()
@@ -318,6 +329,10 @@ def main() -> None:
         rows.append(run("sqlite", None, args, fake))
         if not args.no_postgres:
             rows.append(run("postgres", args.database_url, args, fake))
+        if args.redis:
+            rows.append(run("sqlite+redis", None, args, fake, args.redis))
+            if not args.no_postgres:
+                rows.append(run("postgres+redis", args.database_url, args, fake, args.redis))
     finally:
         fake.stop()
 

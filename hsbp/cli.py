@@ -112,9 +112,9 @@ def worker(workers: int) -> None:
     from hsbp.extensions import CONSUMER_OPTIONS, queue
     from hsbp.sms.inbound import Router
 
-    _app_from_environment()
+    app = _app_from_environment()
     logging.basicConfig(level=logging.INFO)
-    Router().start()  # routes the SMS the webhook stored; a daemon thread
+    Router(app).start()  # routes the SMS the webhook stored; a daemon thread
     queue.create_consumer(workers=workers, **CONSUMER_OPTIONS).run()
 
 
@@ -156,7 +156,7 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
     click.echo("")
     if no_serve:
         return
-    consumer, sms_router = _start_inprocess_worker()
+    consumer, sms_router = _start_inprocess_worker(app)
     try:
         # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
         run_simple(host, port, app, threaded=True)
@@ -182,7 +182,7 @@ def fake_twilio(host: str, port: int) -> None:
     run(host, port, DEV_TWILIO_SID, DEV_TWILIO_TOKEN)
 
 
-def _start_inprocess_worker():
+def _start_inprocess_worker(app):
     """Run the queue's consumer and the SMS router in threads of this process, so the demo
     needs no worker."""
     from hsbp.extensions import CONSUMER_OPTIONS, queue
@@ -196,6 +196,6 @@ def _start_inprocess_worker():
     consumer.start()
     for sig, handler in previous.items():
         signal.signal(sig, handler)
-    sms_router = Router()
+    sms_router = Router(app)
     sms_router.start()
     return consumer, sms_router

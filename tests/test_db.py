@@ -6,7 +6,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Column, Integer, MetaData, Table, select
 
-from hsbp.db import EncryptedString, FieldCipher, UTCDateTime
+from hsbp.db import Database, EncryptedString, FieldCipher, UTCDateTime
 
 scratch = MetaData()
 protected = Table(
@@ -46,3 +46,20 @@ def test_text_encrypted_with_another_key_is_reported_not_garbled():
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="naive"):
         UTCDateTime().process_bind_param(datetime(2026, 1, 1), None)
+
+
+@pytest.mark.parametrize("durable", [False, True])
+def test_only_the_intake_engine_commits_without_waiting_for_the_disk(database_url, durable):
+    database = Database(database_url, intake_waits_for_disk=durable)
+    sqlite = database_url.startswith("sqlite")
+    ask = "PRAGMA synchronous" if sqlite else "SHOW synchronous_commit"
+    waits = 2 if sqlite else "on"  # FULL
+    quick = 1 if sqlite else "off"  # NORMAL
+    try:
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql(ask).scalar() == waits
+        with database.intake_engine.connect() as connection:
+            assert connection.exec_driver_sql(ask).scalar() == (waits if durable else quick)
+    finally:
+        database.engine.dispose()
+        database.intake_engine.dispose()

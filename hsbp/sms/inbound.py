@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hsbp import db
 from hsbp.db import Sealed, field_cipher, utcnow
-from hsbp.extensions import app_task, queue, queue_app
+from hsbp.extensions import app_task, queue
 from hsbp.phones import e164
 from hsbp.sms import contacts, router, sending, spool
 from hsbp.sms.models import InboundMessage
@@ -171,9 +171,9 @@ def route_message(message_id: int) -> None:
         record_replies(message, act(message))
 
 
-def unrouted(limit: int = BATCH) -> list[int]:
+def unrouted(app: Flask, limit: int = BATCH) -> list[int]:
     """The oldest messages stored and not routed yet."""
-    with queue_app().app_context():
+    with app.app_context():
         ids = db.session().scalars(
             select(InboundMessage.id)
             .where(InboundMessage.route == "")
@@ -185,10 +185,9 @@ def unrouted(limit: int = BATCH) -> list[int]:
     return found
 
 
-def drain_spool() -> int:
+def drain_spool(app: Flask) -> int:
     """Store every spooled message, oldest first; the router then routes them like any."""
     done = 0
-    app = queue_app()
     for path in spool.pending(app):
         try:
             params = spool.read(path)
@@ -206,32 +205,34 @@ class Router(threading.Thread):
     message whose routing fails on a database error is tried again later, with a growing
     pause, without holding up the others."""
 
-    def __init__(self):
+    def __init__(self, app: Flask):
         super().__init__(name="hsbp-sms-router", daemon=True)
-        self._stop = threading.Event()
+        self.app = app
+        self._stopping = threading.Event()
         self._retry_at: dict[int, tuple[float, float]] = {}  # id -> (when, pause)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 busy = self.work_once()
             except Exception:  # the database is down: look again after a pause
                 log.exception("SMS router: will try again")
                 busy = False
             if not busy:
-                self._stop.wait(POLL_SECONDS)
+                self._stopping.wait(POLL_SECONDS)
 
     def work_once(self) -> bool:
         """One pass; True if it found work (so the next pass starts at once)."""
-        drained = drain_spool()
+        drained = drain_spool(self.app)
         now = time.monotonic()
-        ids = [i for i in unrouted() if self._retry_at.get(i, (0.0, 0.0))[0] <= now]
+        ids = [i for i in unrouted(self.app) if self._retry_at.get(i, (0.0, 0.0))[0] <= now]
         for message_id in ids:
             try:
-                route_message.call_local(message_id)
+                with self.app.app_context():
+                    route_message.call_local(message_id)
                 self._retry_at.pop(message_id, None)
             except Exception:
                 pause = min(self._retry_at.get(message_id, (0.0, 1.0))[1] * 2, 300.0)

@@ -8,14 +8,15 @@ arrives in the middle of a broadcast stops the rest of it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 
 import requests
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 
 from hsbp import db
@@ -28,6 +29,8 @@ from hsbp.sms.transport import client
 
 log = logging.getLogger("hsbp.sms")
 MAX_ATTEMPTS = 12
+# UPDATEs that leave the session's objects alone: the worker holds none of those rows.
+CORE = {"synchronize_session": False}
 OPTED_OUT_CODE = 21610
 # Status only moves forward: a late "sent" callback must not undo "delivered".
 STATUS_RANK = {
@@ -111,46 +114,117 @@ throttle = Throttle()
 def send_outbound(message_id: int) -> None:
     """Send one queued message through Twilio (the task the worker runs).
 
-    One unit of work per message: a crash between Twilio's answer and our commit leaves the
-    row queued, and the retry may then send it a second time; Twilio's API offers no key
-    to prevent that, so the window is kept as short as one request.
+    Claim, send, record, and no transaction is open while Twilio is asked: on SQLite an
+    open one would hold the database's write lock for the whole request (against the real
+    Twilio, a tenth of a second or more), stopping every other send and every page that
+    writes. A crash between the claim and the record leaves the row "sending", and it is
+    not sent again by itself: Twilio's API offers no key to tell whether it went, and a
+    message twice is worse than a message shown as stuck.
     """
-    session = db.session()
-    message = session.scalar(
-        select(OutboundMessage)
-        .options(joinedload(OutboundMessage.contact))
-        .where(OutboundMessage.id == message_id)
-    )
-    if message is None or message.status not in (OutboundStatus.QUEUED, OutboundStatus.SENDING):
-        return  # already sent, or cancelled: never send twice
-    if message.contact.opted_out and message.kind != "stop_confirmation":
-        message.status, message.error_message = OutboundStatus.CANCELLED, "opted out"
-        return
-    message.status = OutboundStatus.SENDING
-    message.attempts += 1
-    throttle.wait(message.sender, current_app.config["SMS_RATE_PER_SECOND"])
-    sender = message.sender
-    params = {
-        "to": message.contact.phone,
-        "body": message.body,
-        "status_callback": public_url("sms.status_callback"),
-    }
-    if sender.startswith("MG"):
-        params["messaging_service_sid"] = sender
-    else:
-        params["from_"] = sender
+    claimed = _claim(message_id)
+    db.finish(commit=True)
+    if claimed is None:
+        return  # already sent, cancelled, or the number opted out
+    sender, params = claimed
+    throttle.wait(sender, current_app.config["SMS_RATE_PER_SECOND"])
     try:
         sent = client().messages.create(**params)
     except TwilioRestException as error:
-        _failed(session, message, status=error.status, code=error.code, text=error.msg)
-        return
+        outcome = dict(status=error.status, code=error.code, text=error.msg)
     except requests.RequestException as error:
-        _failed(session, message, status=None, code=None, text=str(error)[:500])
+        outcome = dict(status=None, code=None, text=str(error)[:500])
+    else:
+        outcome = None
+    if outcome is not None:
+        session = db.session()
+        _failed(session, session.get(OutboundMessage, message_id), **outcome)
         return
-    message.provider_sid = sent.sid
-    message.status = OutboundStatus.SENT
-    message.sent_at = utcnow()
-    message.error_code, message.error_message = None, ""
+    session = _one_statement_session()
+    session.execute(
+        _statements(session.get_bind().dialect.name)["sent"],
+        {"message_id": message_id, "sid": sent.sid, "now": utcnow()},
+        execution_options=CORE,
+    )
+
+
+def _one_statement_session() -> Session:
+    """A session for work that is one statement at a time: on PostgreSQL it runs them in
+    autocommit, one round trip each instead of three (BEGIN, the statement, COMMIT)."""
+    session = db.session()
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session
+
+
+@functools.cache
+def _statements(dialect: str) -> dict:
+    """The statements of every send, built once (building them cost more than running)."""
+    message = OutboundMessage
+    claim = (
+        update(message)
+        .where(message.id == bindparam("message_id"), message.status == OutboundStatus.QUEUED)
+        .values(status=OutboundStatus.SENDING, attempts=message.attempts + 1)
+        .returning(message.sender, message.body, message.kind, message.contact_id)
+    )
+    contact = select(Contact.phone, Contact.opted_out).where(Contact.id == bindparam("contact_id"))
+    if dialect == "postgresql":
+        # One round trip instead of two: the claim and the contact's number together.
+        claimed = claim.cte("claimed")
+        claim = select(
+            claimed.c.sender, claimed.c.body, claimed.c.kind, Contact.phone, Contact.opted_out
+        ).join(Contact, Contact.id == claimed.c.contact_id)
+        contact = None
+    sent = (
+        update(message)
+        .where(message.id == bindparam("message_id"))
+        .values(
+            provider_sid=bindparam("sid"),
+            status=OutboundStatus.SENT,
+            sent_at=bindparam("now"),
+            error_code=None,
+            error_message="",
+        )
+    )
+    return {"claim": claim, "contact": contact, "sent": sent}
+
+
+def _claim(message_id: int) -> tuple[str, dict] | None:
+    """Mark a queued message "sending" and return its sender and Twilio's parameters; None
+    when it must not go: not queued (sent, being sent, cancelled), or its number opted out
+    (checked now, at send time). The claim is one conditional UPDATE, so two workers
+    handed the same message never both send it."""
+    session = _one_statement_session()
+    statements = _statements(session.get_bind().dialect.name)
+    claimed = session.execute(
+        statements["claim"], {"message_id": message_id}, execution_options=CORE
+    ).one_or_none()
+    if claimed is None:
+        return None
+    if statements["contact"] is None:
+        phone, opted_out = claimed.phone, claimed.opted_out
+    else:
+        phone, opted_out = session.execute(
+            statements["contact"], {"contact_id": claimed.contact_id}
+        ).one()
+    if opted_out and claimed.kind != "stop_confirmation":
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id == message_id)
+            .values(status=OutboundStatus.CANCELLED, error_message="opted out"),
+            execution_options=CORE,
+        )
+        return None
+    params = {
+        "to": phone,
+        "body": claimed.body,
+        "status_callback": public_url("sms.status_callback"),
+    }
+    if claimed.sender.startswith("MG"):
+        params["messaging_service_sid"] = claimed.sender
+    else:
+        params["from_"] = claimed.sender
+    return claimed.sender, params
 
 
 def _failed(session: Session, message: OutboundMessage, *, status, code, text: str) -> None:

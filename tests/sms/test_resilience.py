@@ -42,8 +42,7 @@ def test_messages_during_a_database_outage_are_spooled_then_stored_once(
     assert len(spool.pending(down)) == 2
 
     up = app_with(SMS_SPOOL_DIR=spool_dir)
-    with up.app_context():
-        assert Router().work_once() is True  # stores both copies once, then routes it
+    assert Router(up).work_once() is True  # stores both copies once, then routes it
     assert spool.pending(up) == []
     stored = session.scalars(select(InboundMessage)).all()
     assert [(m.provider_sid, m.route) for m in stored] == [("SM" + "d" * 32, "join")]
@@ -64,8 +63,7 @@ def test_a_spooled_message_keeps_its_place_in_the_conversation(
     up = app_with(SMS_SPOOL_DIR=spool_dir)
     # "2" reaches the database first; the router has not run yet.
     later = inbound.store(up, {**join, "MessageSid": "SM" + "f" * 32, "Body": "2"})
-    with up.app_context():
-        assert Router().work_once() is True
+    assert Router(up).work_once() is True
     assert spool.pending(up) == []
     routes = session.execute(
         select(InboundMessage.id, InboundMessage.body, InboundMessage.route).order_by(
@@ -131,7 +129,7 @@ def test_the_router_routes_what_is_left_unrouted_oldest_first(app, session, demo
     """After a crash or a queue outage: whatever is stored and unrouted is routed, once."""
     old = stored_unrouted(session, sid="SM" + "2" * 32, body="JOIN DEMO", minutes_ago=5)
     fresh = stored_unrouted(session, sid="SM" + "3" * 32, body="HELP")
-    router = Router()
+    router = Router(app)
     assert router.work_once() is True
     session.expire_all()
     assert (old.route, fresh.route) == ("join", "help")

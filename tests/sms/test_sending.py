@@ -2,7 +2,9 @@
 retries on transient failures, permanent errors recorded, opt-out checked at send time."""
 
 import pytest
-from sqlalchemy import select
+from flask import g
+from sqlalchemy import select, update
+from twilio.rest.api.v2010.account.message import MessageList
 
 from hsbp import db
 from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
@@ -61,6 +63,37 @@ def test_a_message_is_a_row_then_a_request_with_a_sid(twilio_app, fake, session)
     assert [m["sid"] for m in fake.messages] == [message.provider_sid]
     assert fake.messages[0]["body"] == '"Hola" - nos vemos el jueves...'
     assert fake.messages[0]["status_callback"] == "http://hsbp.test/sms/twilio/status"
+
+
+def test_a_message_already_claimed_or_sent_is_never_sent_again(twilio_app, fake, session):
+    """A task handed twice (a restart, a second worker): the claim lets one send it."""
+    message_id = send(twilio_app)
+    assert len(fake.messages) == 1
+    with twilio_app.app_context():
+        sending.send_outbound.call_local(message_id)  # sent already
+    claimed = send(twilio_app, phone="+573009998877")
+    session.execute(
+        update(OutboundMessage).where(OutboundMessage.id == claimed).values(status="sending")
+    )
+    with twilio_app.app_context():
+        sending.send_outbound.call_local(claimed)  # another worker is sending it
+    assert len(fake.messages) == 2
+    assert row(session, claimed).status == "sending"
+
+
+def test_no_transaction_is_open_while_twilio_is_asked(twilio_app, fake, session, monkeypatch):
+    """On SQLite an open transaction would hold the write lock for the whole request."""
+    seen = []
+    create = MessageList.create
+
+    def watching(self, **params):
+        seen.append("db_session" in g)
+        return create(self, **params)
+
+    monkeypatch.setattr(MessageList, "create", watching)
+    send(twilio_app)
+    assert seen == [False]
+    assert len(fake.messages) == 1
 
 
 def test_429_is_retried_and_sent_once(twilio_app, fake, session):
