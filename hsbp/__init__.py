@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     """
     from hsbp import db, extensions, i18n, security
     from hsbp.config import load_settings
+    from hsbp.consultations import conversation as consultation_sms
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
 
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     extensions.init_app(app)
     sms_handlers.init_app(app)
+    consultation_sms.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     _register_blueprints(app)
@@ -55,11 +57,14 @@ ROUTE_MODULES = (
     "hsbp.mapping.exchange_views",
     "hsbp.sms.admin_views",
     "hsbp.sms.simulator_views",
+    "hsbp.consultations.answer_views",
+    "hsbp.consultations.results_views",
 )
 
 
 def _register_blueprints(app: Flask) -> None:
     from hsbp.auth.views import bp as auth_bp
+    from hsbp.consultations.views import bp as consultations_bp
     from hsbp.extensions import login_manager
     from hsbp.mapping.views import bp as mapping_bp
     from hsbp.partnerships.views import bp as partnerships_bp
@@ -74,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(partnerships_bp)
     app.register_blueprint(mapping_bp)
     app.register_blueprint(principles_bp)
+    app.register_blueprint(consultations_bp)
     app.register_blueprint(sms_bp)
 
 

@@ -2,6 +2,15 @@
 
 from hsbp.audit import AuditEntry
 from hsbp.auth.models import User
+from hsbp.consultations.models import (
+    Answer,
+    AnswerChoice,
+    Consultation,
+    Participation,
+    Question,
+    Response,
+    Theme,
+)
 from hsbp.db import Base
 from hsbp.mail import OutboundEmail
 from hsbp.mapping.models import GroupTag, Participant, ParticipantImport, ParticipantLink
@@ -20,10 +29,13 @@ from hsbp.sms.models import (
 metadata = Base.metadata
 
 __all__ = [
+    "Answer",
+    "AnswerChoice",
     "AuditEntry",
     "Broadcast",
     "CharterVersion",
     "ConsentEvent",
+    "Consultation",
     "Contact",
     "ContactMembership",
     "Endorsement",
@@ -36,9 +48,13 @@ __all__ = [
     "Participant",
     "ParticipantImport",
     "ParticipantLink",
+    "Participation",
     "Partner",
     "Partnership",
+    "Question",
+    "Response",
     "SmsSettings",
+    "Theme",
     "User",
     "metadata",
 ]

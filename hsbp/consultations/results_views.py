@@ -1,0 +1,3 @@
+"""Routes of the consultations blueprint (see views.py)."""
+
+from hsbp.consultations.views import bp  # noqa: F401
