@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hsbp.auth.models import User
 from hsbp.auth.services import create_user
+from hsbp.consultations.demo import seed as seed_consultation
 from hsbp.mapping.demo import seed_participants
 from hsbp.partnerships import members, services
 from hsbp.partnerships.models import Membership, Partnership, Sector, Stage
@@ -236,5 +237,6 @@ def seed_if_empty(session: Session) -> bool:
     _member(session, zenica, amra, Role.FACILITATOR)
     session.flush()
     seed_sms(session, partnership=caguan, other_partnership=zenica, participants=mapped)
+    seed_consultation(session, caguan, facilitator)
     session.flush()
     return True

@@ -9,6 +9,7 @@ and an anonymous consultation never stores who answered.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
@@ -201,7 +202,7 @@ def _checked(question, picked, number, text):
             raise ServiceError(_l("Choose one answer only."))
         return picked, None, None
     if kind == QuestionKind.NUMBER:
-        if number is None:
+        if number is None or not math.isfinite(number):
             raise ServiceError(_l("Give a number."))
         low, high = question.minimum, question.maximum
         if (low is not None and number < low) or (high is not None and number > high):
@@ -253,6 +254,8 @@ def read_reply(question: Question, reply: str, locale: str, fallback: str = "en"
             value = float(reply.replace(",", ".").replace(" ", ""))
         except ValueError:
             return None
+        if not math.isfinite(value):
+            return None  # "nan" and "inf" parse as floats; they are no one's count
         low, high = question.minimum, question.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             return None

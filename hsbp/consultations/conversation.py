@@ -1,7 +1,591 @@
-"""The SMS conversation of a consultation (a handler of the SMS channel)."""
+"""The SMS conversation of a consultation (a handler of the SMS channel).
+
+A contact answers one consultation at a time, one question per message, in their own
+language. Inviting starts the conversation at once (a short intro and the first question),
+or leaves it waiting behind the one the contact is answering now; finishing one starts the
+next. Each reply is read against the question it answers (numbers or labels, the skip word),
+a reply that fits nothing is asked again twice and then skipped, and skip logic picks the
+next question. A periodic task closes due consultations and forgotten conversations and
+sends reminders, in the partnership's daytime only.
+
+Anonymity: the response is created without identity and, when the conversation ends, the
+participation forgets which response was its own. The message log (hsbp.sms) still holds
+what each number sent, as it does for every SMS.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+from huey import crontab
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hsbp import audit
+from hsbp.auth.models import User
+from hsbp.consultations import answering, services
+from hsbp.consultations.models import (
+    Consultation,
+    Participation,
+    Question,
+    QuestionKind,
+    Response,
+    Status,
+)
+from hsbp.consultations.sms_format import render_question
+from hsbp.db import utcnow
+from hsbp.errors import ServiceError
+from hsbp.extensions import app_task, queue
+from hsbp.i18n import UI_LOCALE_CODES, translated
+from hsbp.mapping.models import Participant, participant_tags
+from hsbp.partnerships.models import Partnership
+from hsbp.sms import contacts, sending
+from hsbp.sms.handlers import Incoming, registry
+from hsbp.sms.models import Contact, ContactMembership
+from hsbp.sms.texts import N_, NP_, catalog, fold
+
+audit.ACTION_LABELS["consultation.invite_sms"] = _l("Consultation sent to SMS contacts")
+
+SKIP_KEYWORD = NP_("SMS keyword to skip a consultation question; comma-separated", "SKIP")
+TEXTS = {
+    "intro": N_("%(title)s: a few questions by SMS. Reply %(skip)s to skip a question."),
+    "choose": N_("Please answer with one of the numbers."),
+    "number_between": N_("Please answer with a number from %(low)s to %(high)s."),
+    "number": N_("Please answer with a number."),
+    "write": N_("Please write your answer."),
+    "skipped": N_("We skipped that question."),
+    "thanks": N_("Thank you! Your answers are saved."),
+    "closed": N_("This consultation has closed. Thank you for taking part."),
+    "reminder": N_("Reminder:"),
+}
+
+# Participation states of an SMS conversation.
+WAITING = "waiting"
+IN_PROGRESS = "in_progress"
+COMPLETE = "complete"
+PARTIAL = "partial"
+
+SMS = "sms"
+SMS_KIND = "consultation"  # outgoing rows that are not replies: intros, reminders
+MAX_REPROMPTS = 2
+TITLE_LENGTH = 60  # keeps the intro one SMS in most languages
+# Reminders and conversations started by the task wait for the partnership's daytime.
+DAY_STARTS, DAY_ENDS = 8, 20
+
+
+def text(locale: str, key: str, **values) -> str:
+    """Built-in text `key` in the contact's language."""
+    translated = catalog(locale).gettext(TEXTS[key])
+    return translated % values if values else translated
+
+
+def skip_words(locale: str) -> list[str]:
+    """The words that skip a question in `locale`, the one to show first."""
+    context, words = SKIP_KEYWORD
+    return [w.strip() for w in catalog(locale).pgettext(context, words).split(",") if w.strip()]
+
+
+@functools.cache
+def _skip_table(locale: str) -> frozenset[str]:
+    # English always works too, as the channel's keywords do.
+    return frozenset(fold(word) for word in skip_words("en") + skip_words(locale))
+
+
+def invite_by_sms(session: Session, *, actor: User, consultation: Consultation) -> int:
+    """Ask the partnership's SMS contacts in the consultation's audience to take part.
+
+    Each new contact gets a participation; one not answering another consultation now gets
+    the intro and the first question at once, the others wait their turn. Contacts asked
+    before are left alone, so inviting again only reaches newcomers. Returns how many were
+    added. Side effects: participation rows, outgoing SMS rows, an audit entry.
+    """
+    _check_can_invite(session, consultation)
+    asked = set(
+        session.scalars(
+            select(Participation.contact_id).where(
+                Participation.consultation_id == consultation.id,
+                Participation.contact_id.is_not(None),
+            )
+        )
+    )
+    busy = set(
+        session.scalars(
+            select(Participation.contact_id).where(
+                Participation.state == IN_PROGRESS, Participation.contact_id.is_not(None)
+            )
+        )
+    )
+    added = started = 0
+    for contact, participant in _audience(session, consultation):
+        if contact.id in asked:
+            continue
+        participation = Participation(
+            consultation_id=consultation.id,
+            contact_id=contact.id,
+            channel=SMS,
+            state=WAITING,
+            sector=participant.sector if participant else "",
+        )
+        try:
+            with session.begin_nested():
+                session.add(participation)
+                session.flush()
+        except IntegrityError:
+            continue  # invited at this very moment by another request
+        added += 1
+        if contact.id not in busy:
+            talk = _Talk.of(session, participation, contact)
+            _send(talk, _begin(talk))
+            busy.add(contact.id)
+            started += 1
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="consultation.invite_sms",
+        obj=consultation,
+        partnership_id=consultation.partnership_id,
+        details={"invited": added, "started": started},
+    )
+    return added
+
+
+def _check_can_invite(session: Session, consultation: Consultation) -> None:
+    if consultation.status != Status.OPEN:
+        raise ServiceError(_l("Open the consultation before inviting by SMS."))
+    if SMS not in consultation.channels:
+        raise ServiceError(_l("This consultation does not take answers by SMS."))
+    if not (consultation.audience or {}).get("contacts"):
+        raise ServiceError(_l("This consultation's audience does not include SMS contacts."))
+    if contacts.settings_of(session, consultation.partnership_id) is None:
+        raise ServiceError(_l("Set up the partnership's SMS sender first."))
+
+
+def _audience(session: Session, consultation: Consultation):
+    """(contact, mapped participant or None) of every reachable contact in the audience.
+    The filters apply through the participant, so they leave out unmapped contacts."""
+    audience = consultation.audience or {}
+    query = (
+        select(Contact, Participant)
+        .join(ContactMembership, ContactMembership.contact_id == Contact.id)
+        .outerjoin(
+            Participant,
+            (Participant.id == ContactMembership.participant_id)
+            & (Participant.partnership_id == consultation.partnership_id),
+        )
+        .where(
+            ContactMembership.partnership_id == consultation.partnership_id,
+            Contact.opted_out.is_(False),
+        )
+        .order_by(Contact.id)
+    )
+    if audience.get("sectors"):
+        query = query.where(Participant.sector.in_(audience["sectors"]))
+    if audience.get("localities"):
+        query = query.where(Participant.locality.in_(audience["localities"]))
+    if audience.get("tags"):
+        query = query.where(
+            exists().where(
+                participant_tags.c.participant_id == Participant.id,
+                participant_tags.c.tag_id.in_(audience["tags"]),
+            )
+        )
+    return session.execute(query).all()
+
+
+@dataclass
+class _Talk:
+    """One contact's conversation about one consultation, in the contact's language."""
+
+    session: Session
+    participation: Participation
+    consultation: Consultation
+    contact: Contact
+    locale: str
+    fallback: str  # the partnership's default language, for texts not written in `locale`
+
+    @classmethod
+    def of(cls, session: Session, participation: Participation, contact: Contact) -> _Talk:
+        consultation = session.get(Consultation, participation.consultation_id)
+        fallback = session.get(Partnership, consultation.partnership_id).default_locale
+        locale = contact.locale or fallback
+        locale = locale if locale in UI_LOCALE_CODES else "en"
+        return cls(session, participation, consultation, contact, locale, fallback)
+
+    def text(self, key: str, **values) -> str:
+        return text(self.locale, key, **values)
+
+    def question_message(self, question: Question) -> str:
+        active = answering.active_questions(self.consultation)
+        number = active.index(question) + 1
+        return render_question(question, self.locale, number, len(active), self.fallback)
+
+    def response(self) -> Response | None:
+        if self.participation.response_id is None:
+            return None
+        return self.session.get(Response, self.participation.response_id)
+
+
+def handle_message(session: Session, incoming: Incoming) -> list[str] | None:
+    """The SMS channel's conversation handler: take a message from a contact answering a
+    consultation of the partnership it reached; None lets the message go on to the inbox."""
+    contact = incoming.contact
+    if contact is None or incoming.partnership_id is None:
+        return None
+    participation = session.scalar(
+        select(Participation).where(
+            Participation.contact_id == contact.id, Participation.state == IN_PROGRESS
+        )
+    ) or _cut_off_by_closing(session, contact, incoming.partnership_id)
+    if participation is None:
+        return None
+    talk = _Talk.of(session, participation, contact)
+    if talk.consultation.partnership_id != incoming.partnership_id:
+        return None
+    if talk.consultation.status == Status.OPEN and participation.state == IN_PROGRESS:
+        return _answer(talk, incoming)
+    if talk.consultation.status == Status.CLOSED:
+        return _tell_closed(talk, incoming)
+    return None
+
+
+def _cut_off_by_closing(session: Session, contact: Contact, partnership_id: int):
+    """A conversation the closing of its consultation ended and the contact has not been
+    told about yet (it keeps the question it stopped at until then)."""
+    return session.scalar(
+        select(Participation)
+        .join(Consultation, Consultation.id == Participation.consultation_id)
+        .where(
+            Participation.contact_id == contact.id,
+            Participation.state == PARTIAL,
+            Participation.current_question_id.is_not(None),
+            Consultation.partnership_id == partnership_id,
+            Consultation.status == Status.CLOSED,
+        )
+        .order_by(Participation.last_activity_at.desc())
+        .limit(1)
+    )
+
+
+def _answer(talk: _Talk, incoming: Incoming) -> list[str] | None:
+    participation = talk.participation
+    question_id = participation.current_question_id
+    question = talk.session.get(Question, question_id) if question_id else None
+    if question is None or question.retired:
+        # Edited or removed while this contact was answering: the reply was to a wording
+        # that is gone, so it is not recorded; the conversation goes on from where it stands.
+        return _ask_next(talk, incoming.partnership_id)
+    if _written_before_asked(participation, incoming):
+        # Sent before the current question reached the phone: a repeat of the previous
+        # answer (two taps on send), not an answer to a question not seen yet.
+        return [] if talk.response() is not None else None
+    reply = incoming.text.strip()
+    note = None
+    values = _read(question, reply, talk.locale, talk.fallback)
+    if values is None or not _recorded(talk, question, values, raw=reply):
+        incoming.message.in_inbox = True  # not an answer: maybe something a person must read
+        if participation.reprompts < MAX_REPROMPTS:
+            participation.reprompts += 1
+            participation.last_activity_at = utcnow()
+            return [f"{_retry_text(talk, question)} {talk.question_message(question)}"]
+        note = talk.text("skipped")
+        _recorded(talk, question, {"skipped": True}, raw=reply)
+    return _ask_next(talk, incoming.partnership_id, note)
+
+
+def _written_before_asked(participation: Participation, incoming: Incoming) -> bool:
+    # A re-prompted question was asked before too, so a reply written in between is its own.
+    asked_at = participation.last_activity_at
+    received_at = incoming.message.received_at
+    return (
+        participation.reprompts == 0
+        and None not in (asked_at, received_at)
+        and (received_at < asked_at)
+    )
+
+
+def _read(question: Question, reply: str, locale: str, fallback: str) -> dict | None:
+    if fold(reply) in _skip_table(locale):
+        return {"skipped": True}
+    return answering.read_reply(question, reply, locale, fallback)
+
+
+def _recorded(talk: _Talk, question: Question, values: dict, *, raw: str) -> bool:
+    """Store an answer; False when it does not fit the question after all. One already
+    there (a repeated or racing reply) counts once and the conversation goes on."""
+    response = talk.response() or _start_response(talk)
+    try:
+        answering.record_answer(talk.session, response, question, raw=raw, **values)
+    except answering.AlreadyAnswered:
+        return True
+    except ServiceError:
+        return False
+    return True
+
+
+def _start_response(talk: _Talk) -> Response:
+    """The response, made at the first answer so that people who never reply leave no
+    empty ones, with the constituency of the contact's mapped participant."""
+    session, participation = talk.session, talk.participation
+    membership = contacts.membership(
+        session, contact=talk.contact, partnership_id=talk.consultation.partnership_id
+    )
+    participant_id = membership.participant_id if membership else None
+    participant = session.get(Participant, participant_id) if participant_id else None
+    response = answering.start_response(
+        session,
+        talk.consultation,
+        channel=SMS,
+        locale=talk.locale,
+        sector=participant.sector if participant else participation.sector,
+        locality=participant.locality if participant else "",
+        tag_ids=[tag.id for tag in participant.tags] if participant else (),
+        contact_id=talk.contact.id,
+        participant_id=participant_id,
+    )
+    participation.response_id = response.id
+    return response
+
+
+def _retry_text(talk: _Talk, question: Question) -> str:
+    if question.kind == QuestionKind.NUMBER:
+        low, high = question.minimum, question.maximum
+        if low is not None and high is not None:
+            return talk.text("number_between", low=_number(low), high=_number(high))
+        return talk.text("number")
+    if question.kind == QuestionKind.TEXT:
+        return talk.text("write")
+    return talk.text("choose")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _ask_next(talk: _Talk, replying_for: int | None, note: str | None = None) -> list[str]:
+    """The next question per skip logic, or the thanks, the end, and the next consultation."""
+    participation = talk.participation
+    response = talk.response()
+    answers = answering.answers_of(talk.session, response) if response is not None else {}
+    question = answering.next_question(talk.consultation, answers)
+    participation.reprompts = 0
+    participation.last_activity_at = utcnow()
+    if question is not None:
+        participation.current_question_id = question.id
+        return [_joined(note, talk.question_message(question))]
+    if response is not None:
+        answering.finish_response(talk.session, response)
+    _end(talk, COMPLETE)
+    replies = [_joined(note, talk.text("thanks"))]
+    return replies + _start_next(talk.session, talk.contact, replying_for=replying_for)
+
+
+def _tell_closed(talk: _Talk, incoming: Incoming) -> list[str]:
+    """Say once that the consultation closed; the message itself goes to the inbox, as it
+    may be about something else."""
+    if talk.participation.state == IN_PROGRESS:
+        _close_partial(talk)
+    talk.participation.current_question_id = None
+    incoming.message.in_inbox = True
+    replies = [talk.text("closed")]
+    return replies + _start_next(talk.session, talk.contact, replying_for=incoming.partnership_id)
+
+
+def _close_partial(talk: _Talk, *, keep_place: bool = True) -> None:
+    response = talk.response()
+    if response is not None:
+        answering.finish_response(talk.session, response, partial=True)
+    _end(talk, PARTIAL, keep_place=keep_place)
+
+
+def _end(talk: _Talk, state: str, *, keep_place: bool = False) -> None:
+    participation = talk.participation
+    participation.state = state
+    participation.reprompts = 0
+    if not keep_place:
+        participation.current_question_id = None
+    if talk.consultation.anonymous:
+        # Nothing may link this person to their answers once they are given.
+        participation.response_id = None
+
+
+def _start_next(session: Session, contact: Contact, *, replying_for: int | None = None):
+    """Start the contact's oldest waiting conversation, if any. Its texts are returned as
+    replies when it belongs to `replying_for` (the partnership the contact is writing to),
+    else sent from its own partnership's number."""
+    if contact.opted_out:
+        return []
+    participation = session.scalar(
+        select(Participation)
+        .join(Consultation, Consultation.id == Participation.consultation_id)
+        .where(
+            Participation.contact_id == contact.id,
+            Participation.state == WAITING,
+            Consultation.status == Status.OPEN,
+        )
+        .order_by(Participation.invited_at, Participation.id)
+        .limit(1)
+    )
+    if participation is None:
+        return []
+    talk = _Talk.of(session, participation, contact)
+    texts = _begin(talk)
+    if talk.consultation.partnership_id == replying_for:
+        return texts
+    _send(talk, texts)
+    return []
+
+
+def _begin(talk: _Talk) -> list[str]:
+    """Make the participation the contact's conversation; the intro and first question."""
+    first = answering.next_question(talk.consultation, {})
+    if first is None:
+        return []  # every question was removed after opening: nothing to ask
+    participation = talk.participation
+    participation.state = IN_PROGRESS
+    participation.current_question_id = first.id
+    participation.reprompts = 0
+    participation.last_activity_at = utcnow()
+    title = translated(talk.consultation.title, locale=talk.locale, fallback=talk.fallback)
+    intro = talk.text("intro", title=_shortened(title), skip=skip_words(talk.locale)[0])
+    return [intro, talk.question_message(first)]
+
+
+def _send(talk: _Talk, texts: list[str]) -> None:
+    """Send texts that answer no message (intros, reminders) from the partnership's number."""
+    partnership_id = talk.consultation.partnership_id
+    settings = contacts.settings_of(talk.session, partnership_id)
+    if settings is None:
+        return  # the partnership's number was removed: nobody to send from
+    for body in texts:
+        sending.queue_sms(
+            talk.session,
+            contact=talk.contact,
+            body=body,
+            sender=settings.sender,
+            kind=SMS_KIND,
+            partnership_id=partnership_id,
+        )
+
+
+def _joined(note: str | None, message: str) -> str:
+    return f"{note} {message}" if note else message
+
+
+def _shortened(title: str) -> str:
+    return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 3].rstrip() + "..."
+
+
+# -- Periodic work -------------------------------------------------------------------------
+
+
+def close_due_consultations(session: Session, *, now: datetime) -> int:
+    """Close the open consultations whose closing time has passed. Returns how many."""
+    due = session.scalars(
+        select(Consultation).where(
+            Consultation.status == Status.OPEN,
+            Consultation.closes_at.is_not(None),
+            Consultation.closes_at <= now,
+        )
+    ).all()
+    for consultation in due:
+        services.close_consultation(session, actor=None, consultation=consultation)
+    return len(due)
+
+
+def end_conversations(session: Session, *, now: datetime) -> int:
+    """End, as partial, the SMS conversations of closed consultations and those left
+    unanswered for the consultation's `stale_days`, and start each contact's next waiting
+    one. Partnerships where it is night are left for a later run. Returns how many ended."""
+    rows = session.execute(
+        select(Participation, Consultation, Contact)
+        .join(Consultation, Consultation.id == Participation.consultation_id)
+        .join(Contact, Contact.id == Participation.contact_id)
+        .where(Participation.state == IN_PROGRESS, Participation.channel == SMS)
+        .order_by(Participation.id)
+    ).all()
+    ended = 0
+    for participation, consultation, contact in rows:
+        closed = consultation.status == Status.CLOSED
+        quiet_since = now - timedelta(days=consultation.stale_days)
+        stale = (participation.last_activity_at or participation.invited_at) <= quiet_since
+        if not (closed or stale) or not _daytime(session, consultation, now):
+            continue
+        # Cut off by the closing: the place is kept, so they are told if they write again.
+        _close_partial(_Talk.of(session, participation, contact), keep_place=closed)
+        _start_next(session, contact)
+        ended += 1
+    return ended
+
+
+def send_reminders(session: Session, *, now: datetime) -> int:
+    """Send the current question again to those who have not answered for the
+    consultation's `reminder_days`, nor been reminded since. Returns how many."""
+    rows = session.execute(
+        select(Participation, Consultation, Contact)
+        .join(Consultation, Consultation.id == Participation.consultation_id)
+        .join(Contact, Contact.id == Participation.contact_id)
+        .where(
+            Participation.state == IN_PROGRESS,
+            Participation.channel == SMS,
+            Participation.current_question_id.is_not(None),
+            Consultation.status == Status.OPEN,
+            Consultation.reminder_days > 0,
+            Contact.opted_out.is_(False),
+        )
+        .order_by(Participation.id)
+    ).all()
+    sent = 0
+    for participation, consultation, contact in rows:
+        heard = participation.last_activity_at or participation.invited_at
+        last = max(heard, participation.reminded_at or heard)
+        if now - last < timedelta(days=consultation.reminder_days):
+            continue
+        if not _daytime(session, consultation, now):
+            continue
+        question = session.get(Question, participation.current_question_id)
+        if question.retired:
+            continue  # its successor is asked at the next reply
+        talk = _Talk.of(session, participation, contact)
+        _send(talk, [_joined(talk.text("reminder"), talk.question_message(question))])
+        participation.reminded_at = now
+        sent += 1
+    return sent
+
+
+def _daytime(session: Session, consultation: Consultation, now: datetime) -> bool:
+    """Whether it is day where the partnership is: nobody gets a question at night."""
+    partnership = session.get(Partnership, consultation.partnership_id)
+    try:
+        zone = ZoneInfo(partnership.timezone or "UTC")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    return DAY_STARTS <= now.astimezone(zone).hour < DAY_ENDS
+
+
+@app_task()
+def sweep_consultation_sms() -> None:
+    """Close due consultations, end forgotten conversations, send reminders."""
+    from hsbp import db
+
+    session = db.session()
+    now = utcnow()
+    close_due_consultations(session, now=now)
+    session.flush()
+    end_conversations(session, now=now)
+    send_reminders(session, now=now)
+
+
+@queue.periodic_task(crontab(minute="7"), name="consultation_sms_hourly")
+def consultation_sms_hourly() -> None:
+    sweep_consultation_sms.call_local()
 
 
 def init_app(app: Flask) -> None:
     """Register the consultation conversation with the SMS channel."""
+    registry(app).conversation("consultation", handle_message)

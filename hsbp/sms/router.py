@@ -52,7 +52,12 @@ def route(session: Session, message: InboundMessage) -> list[str]:
             session, contact=contact, channel="sms", inbound_id=message.id
         )
         return [texts.text(locale, "stopped")] if first_time else []
-    if action == "start" and contact is not None:
+    # START's words include YES (SI, DA, NDIYO...): from a contact who has not opted out,
+    # "yes" is more likely the answer to a question, so the conversations hear it first.
+    restart = action == "start" and contact is not None
+    if restart and not contact.opted_out:
+        action = None
+    elif restart:
         message.route = "start"
         contacts.opt_in(session, contact=contact, channel="sms", inbound_id=message.id)
         return [texts.text(locale, "started")]
@@ -99,6 +104,9 @@ def route(session: Session, message: InboundMessage) -> list[str]:
         if replies is not None:
             message.route = name
             return replies
+    if restart:
+        message.route = "start"  # already receiving messages: START just confirms it
+        return [texts.text(locale, "started")]
     return _to_inbox(session, message, contact, reply=True, locale=locale)
 
 

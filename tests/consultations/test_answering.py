@@ -15,7 +15,7 @@ def questions(consultation):
 
 def test_a_full_response_follows_the_skip_logic(session, build):
     consultation = build()
-    water, worries, trust, meetings, river, children = questions(consultation)
+    water, worries, trust, meetings, _river, children = questions(consultation)
     response = answering.start_response(
         session, consultation, channel="web", locale="en", sector="community"
     )
@@ -81,9 +81,7 @@ def test_a_second_answer_to_the_same_question_is_refused_not_counted(session, bu
     assert session.scalars(select(AnswerChoice.choice)).all() == ["river"]
 
 
-def test_an_anonymous_response_keeps_the_constituency_and_no_identity(
-    session, build, facilitator
-):
+def test_an_anonymous_response_keeps_the_constituency_and_no_identity(session, build, facilitator):
     consultation = build(anonymous=True)
     response = answering.start_response(
         session,

@@ -1,0 +1,124 @@
+"""Exports of answers: one row per response, identities only for facilitators of
+consultations that are not anonymous, formulas defused."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from hsbp.audit import AuditEntry
+from hsbp.security import Role
+from tests.consultations.test_results import respond
+from tests.consultations.test_results_pages import NAME, PHONE, base, identified
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+
+
+def xlsx_rows(response) -> list[list]:
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.get_data()), read_only=True)
+    return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+def flat(rows) -> str:
+    return "|".join(str(cell) for row in rows for cell in row if cell is not None)
+
+
+HEADER = [
+    "Sector",
+    "Groups",
+    "Locality",
+    "Channel",
+    "State",
+    "1. Where does your water come from?",
+    "2. What worries you?",
+    "3. Trust in the company",
+    "4. Do you attend meetings?",
+    "5. What is happening to the river?",
+    "6. How many children at home?",
+]
+
+
+def test_export_has_a_row_per_counted_response_with_labels(
+    client, login, session, build, facilitator
+):
+    consultation = build()
+    respond(session, consultation, sector="company", water="river", worries=("dust", "roads"))
+    respond(session, consultation, sector="community_group", channel="sms", worries=None)
+    respond(session, consultation, state="in_progress")
+    login(facilitator)
+    rows = csv_rows(client.get(base(consultation) + "/results/export?format=csv"))
+    assert rows[0] == HEADER
+    assert sorted(rows[1:]) == [
+        ["community_group", "", "", "sms", "complete", "Well", "(skipped)", "3", "Yes", "", "2"],
+        [
+            "company",
+            "",
+            "",
+            "web",
+            "complete",
+            "River",
+            "Dust; Roads",
+            "3",
+            "Yes",
+            "El agua baja turbia.",
+            "2",
+        ],
+    ]
+
+
+def test_export_defuses_formula_looking_text(client, login, session, build, facilitator):
+    consultation = build()
+    respond(session, consultation, water="river", text='=HYPERLINK("http://x")')
+    login(facilitator)
+    rows = csv_rows(client.get(base(consultation) + "/results/export?format=csv"))
+    assert rows[1][9] == '\'=HYPERLINK("http://x")'
+    rows = xlsx_rows(client.get(base(consultation) + "/results/export?format=xlsx"))
+    assert rows[1][9] == '\'=HYPERLINK("http://x")'
+    assert rows[1][10] == 2
+
+
+def test_facilitator_export_with_identity_names_people_and_is_audited(
+    client, login, session, make, build, facilitator
+):
+    consultation = identified(session, make, build, anonymous=False)
+    login(facilitator)
+    for kind, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+        rows = read(client.get(f"{base(consultation)}/results/export?format={kind}&identity=1"))
+        assert rows[0][5:7] == ["Member", "Phone"]
+        assert NAME in flat(rows) and PHONE in flat(rows)
+    logged = session.scalars(
+        select(AuditEntry.details).where(AuditEntry.action == "consultation.export_identities")
+    ).all()
+    assert logged == [{"format": "csv"}, {"format": "xlsx"}]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_observer_export_has_no_identity_columns(
+    client, login, session, make, build, partnership, kind
+):
+    consultation = identified(session, make, build, anonymous=False)
+    login(make.member(partnership, Role.OBSERVER, user=make.user(locale="en")))
+    read = csv_rows if kind == "csv" else xlsx_rows
+    rows = read(client.get(f"{base(consultation)}/results/export?format={kind}&identity=1"))
+    assert rows[0] == HEADER
+    assert NAME not in flat(rows) and PHONE not in flat(rows)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_anonymous_export_holds_no_identity_even_for_facilitators(
+    client, login, session, make, build, facilitator, kind
+):
+    consultation = identified(session, make, build, anonymous=True)
+    login(facilitator)
+    read = csv_rows if kind == "csv" else xlsx_rows
+    rows = read(client.get(f"{base(consultation)}/results/export?format={kind}&identity=1"))
+    assert rows[0] == HEADER
+    assert len(rows) == 7
+    assert NAME not in flat(rows) and PHONE not in flat(rows)
+    assert session.scalars(select(AuditEntry).where(AuditEntry.action.like("%export%"))).all() == []
