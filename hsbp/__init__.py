@@ -57,6 +57,7 @@ ROUTE_MODULES = (
     "hsbp.mapping.exchange_views",
     "hsbp.sms.admin_views",
     "hsbp.sms.simulator_views",
+    "hsbp.consultations.question_views",
     "hsbp.consultations.answer_views",
     "hsbp.consultations.results_views",
 )

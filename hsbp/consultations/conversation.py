@@ -16,20 +16,18 @@ what each number sent, as it does for every SMS.
 from __future__ import annotations
 
 import functools
+import importlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from huey import crontab
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hsbp import audit
 from hsbp.auth.models import User
-from hsbp.consultations import answering, services
+from hsbp.consultations import answering
 from hsbp.consultations.models import (
     Consultation,
     Participation,
@@ -41,7 +39,6 @@ from hsbp.consultations.models import (
 from hsbp.consultations.sms_format import render_question
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
-from hsbp.extensions import app_task, queue
 from hsbp.i18n import UI_LOCALE_CODES, translated
 from hsbp.mapping.models import Participant, participant_tags
 from hsbp.partnerships.models import Partnership
@@ -75,8 +72,6 @@ SMS = "sms"
 SMS_KIND = "consultation"  # outgoing rows that are not replies: intros, reminders
 MAX_REPROMPTS = 2
 TITLE_LENGTH = 60  # keeps the intro one SMS in most languages
-# Reminders and conversations started by the task wait for the partnership's daytime.
-DAY_STARTS, DAY_ENDS = 8, 20
 
 
 def text(locale: str, key: str, **values) -> str:
@@ -140,8 +135,8 @@ def invite_by_sms(session: Session, *, actor: User, consultation: Consultation) 
             continue  # invited at this very moment by another request
         added += 1
         if contact.id not in busy:
-            talk = _Talk.of(session, participation, contact)
-            _send(talk, _begin(talk))
+            talk = Talk.of(session, participation, contact)
+            send_texts(talk, _begin(talk))
             busy.add(contact.id)
             started += 1
     audit.record(
@@ -199,7 +194,7 @@ def _audience(session: Session, consultation: Consultation):
 
 
 @dataclass
-class _Talk:
+class Talk:
     """One contact's conversation about one consultation, in the contact's language."""
 
     session: Session
@@ -210,7 +205,7 @@ class _Talk:
     fallback: str  # the partnership's default language, for texts not written in `locale`
 
     @classmethod
-    def of(cls, session: Session, participation: Participation, contact: Contact) -> _Talk:
+    def of(cls, session: Session, participation: Participation, contact: Contact) -> Talk:
         consultation = session.get(Consultation, participation.consultation_id)
         fallback = session.get(Partnership, consultation.partnership_id).default_locale
         locale = contact.locale or fallback
@@ -244,7 +239,7 @@ def handle_message(session: Session, incoming: Incoming) -> list[str] | None:
     ) or _cut_off_by_closing(session, contact, incoming.partnership_id)
     if participation is None:
         return None
-    talk = _Talk.of(session, participation, contact)
+    talk = Talk.of(session, participation, contact)
     if talk.consultation.partnership_id != incoming.partnership_id:
         return None
     if talk.consultation.status == Status.OPEN and participation.state == IN_PROGRESS:
@@ -272,7 +267,7 @@ def _cut_off_by_closing(session: Session, contact: Contact, partnership_id: int)
     )
 
 
-def _answer(talk: _Talk, incoming: Incoming) -> list[str] | None:
+def _answer(talk: Talk, incoming: Incoming) -> list[str] | None:
     participation = talk.participation
     question_id = participation.current_question_id
     question = talk.session.get(Question, question_id) if question_id else None
@@ -315,7 +310,7 @@ def _read(question: Question, reply: str, locale: str, fallback: str) -> dict | 
     return answering.read_reply(question, reply, locale, fallback)
 
 
-def _recorded(talk: _Talk, question: Question, values: dict, *, raw: str) -> bool:
+def _recorded(talk: Talk, question: Question, values: dict, *, raw: str) -> bool:
     """Store an answer; False when it does not fit the question after all. One already
     there (a repeated or racing reply) counts once and the conversation goes on."""
     response = talk.response() or _start_response(talk)
@@ -328,7 +323,7 @@ def _recorded(talk: _Talk, question: Question, values: dict, *, raw: str) -> boo
     return True
 
 
-def _start_response(talk: _Talk) -> Response:
+def _start_response(talk: Talk) -> Response:
     """The response, made at the first answer so that people who never reply leave no
     empty ones, with the constituency of the contact's mapped participant."""
     session, participation = talk.session, talk.participation
@@ -352,7 +347,7 @@ def _start_response(talk: _Talk) -> Response:
     return response
 
 
-def _retry_text(talk: _Talk, question: Question) -> str:
+def _retry_text(talk: Talk, question: Question) -> str:
     if question.kind == QuestionKind.NUMBER:
         low, high = question.minimum, question.maximum
         if low is not None and high is not None:
@@ -367,7 +362,7 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _ask_next(talk: _Talk, replying_for: int | None, note: str | None = None) -> list[str]:
+def _ask_next(talk: Talk, replying_for: int | None, note: str | None = None) -> list[str]:
     """The next question per skip logic, or the thanks, the end, and the next consultation."""
     participation = talk.participation
     response = talk.response()
@@ -377,33 +372,33 @@ def _ask_next(talk: _Talk, replying_for: int | None, note: str | None = None) ->
     participation.last_activity_at = utcnow()
     if question is not None:
         participation.current_question_id = question.id
-        return [_joined(note, talk.question_message(question))]
+        return [with_note(note, talk.question_message(question))]
     if response is not None:
         answering.finish_response(talk.session, response)
     _end(talk, COMPLETE)
-    replies = [_joined(note, talk.text("thanks"))]
-    return replies + _start_next(talk.session, talk.contact, replying_for=replying_for)
+    replies = [with_note(note, talk.text("thanks"))]
+    return replies + start_next(talk.session, talk.contact, replying_for=replying_for)
 
 
-def _tell_closed(talk: _Talk, incoming: Incoming) -> list[str]:
+def _tell_closed(talk: Talk, incoming: Incoming) -> list[str]:
     """Say once that the consultation closed; the message itself goes to the inbox, as it
     may be about something else."""
     if talk.participation.state == IN_PROGRESS:
-        _close_partial(talk)
+        close_partial(talk)
     talk.participation.current_question_id = None
     incoming.message.in_inbox = True
     replies = [talk.text("closed")]
-    return replies + _start_next(talk.session, talk.contact, replying_for=incoming.partnership_id)
+    return replies + start_next(talk.session, talk.contact, replying_for=incoming.partnership_id)
 
 
-def _close_partial(talk: _Talk, *, keep_place: bool = True) -> None:
+def close_partial(talk: Talk, *, keep_place: bool = True) -> None:
     response = talk.response()
     if response is not None:
         answering.finish_response(talk.session, response, partial=True)
     _end(talk, PARTIAL, keep_place=keep_place)
 
 
-def _end(talk: _Talk, state: str, *, keep_place: bool = False) -> None:
+def _end(talk: Talk, state: str, *, keep_place: bool = False) -> None:
     participation = talk.participation
     participation.state = state
     participation.reprompts = 0
@@ -414,7 +409,7 @@ def _end(talk: _Talk, state: str, *, keep_place: bool = False) -> None:
         participation.response_id = None
 
 
-def _start_next(session: Session, contact: Contact, *, replying_for: int | None = None):
+def start_next(session: Session, contact: Contact, *, replying_for: int | None = None):
     """Start the contact's oldest waiting conversation, if any. Its texts are returned as
     replies when it belongs to `replying_for` (the partnership the contact is writing to),
     else sent from its own partnership's number."""
@@ -433,15 +428,15 @@ def _start_next(session: Session, contact: Contact, *, replying_for: int | None 
     )
     if participation is None:
         return []
-    talk = _Talk.of(session, participation, contact)
+    talk = Talk.of(session, participation, contact)
     texts = _begin(talk)
     if talk.consultation.partnership_id == replying_for:
         return texts
-    _send(talk, texts)
+    send_texts(talk, texts)
     return []
 
 
-def _begin(talk: _Talk) -> list[str]:
+def _begin(talk: Talk) -> list[str]:
     """Make the participation the contact's conversation; the intro and first question."""
     first = answering.next_question(talk.consultation, {})
     if first is None:
@@ -456,7 +451,7 @@ def _begin(talk: _Talk) -> list[str]:
     return [intro, talk.question_message(first)]
 
 
-def _send(talk: _Talk, texts: list[str]) -> None:
+def send_texts(talk: Talk, texts: list[str]) -> None:
     """Send texts that answer no message (intros, reminders) from the partnership's number."""
     partnership_id = talk.consultation.partnership_id
     settings = contacts.settings_of(talk.session, partnership_id)
@@ -473,7 +468,7 @@ def _send(talk: _Talk, texts: list[str]) -> None:
         )
 
 
-def _joined(note: str | None, message: str) -> str:
+def with_note(note: str | None, message: str) -> str:
     return f"{note} {message}" if note else message
 
 
@@ -481,111 +476,8 @@ def _shortened(title: str) -> str:
     return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 3].rstrip() + "..."
 
 
-# -- Periodic work -------------------------------------------------------------------------
-
-
-def close_due_consultations(session: Session, *, now: datetime) -> int:
-    """Close the open consultations whose closing time has passed. Returns how many."""
-    due = session.scalars(
-        select(Consultation).where(
-            Consultation.status == Status.OPEN,
-            Consultation.closes_at.is_not(None),
-            Consultation.closes_at <= now,
-        )
-    ).all()
-    for consultation in due:
-        services.close_consultation(session, actor=None, consultation=consultation)
-    return len(due)
-
-
-def end_conversations(session: Session, *, now: datetime) -> int:
-    """End, as partial, the SMS conversations of closed consultations and those left
-    unanswered for the consultation's `stale_days`, and start each contact's next waiting
-    one. Partnerships where it is night are left for a later run. Returns how many ended."""
-    rows = session.execute(
-        select(Participation, Consultation, Contact)
-        .join(Consultation, Consultation.id == Participation.consultation_id)
-        .join(Contact, Contact.id == Participation.contact_id)
-        .where(Participation.state == IN_PROGRESS, Participation.channel == SMS)
-        .order_by(Participation.id)
-    ).all()
-    ended = 0
-    for participation, consultation, contact in rows:
-        closed = consultation.status == Status.CLOSED
-        quiet_since = now - timedelta(days=consultation.stale_days)
-        stale = (participation.last_activity_at or participation.invited_at) <= quiet_since
-        if not (closed or stale) or not _daytime(session, consultation, now):
-            continue
-        # Cut off by the closing: the place is kept, so they are told if they write again.
-        _close_partial(_Talk.of(session, participation, contact), keep_place=closed)
-        _start_next(session, contact)
-        ended += 1
-    return ended
-
-
-def send_reminders(session: Session, *, now: datetime) -> int:
-    """Send the current question again to those who have not answered for the
-    consultation's `reminder_days`, nor been reminded since. Returns how many."""
-    rows = session.execute(
-        select(Participation, Consultation, Contact)
-        .join(Consultation, Consultation.id == Participation.consultation_id)
-        .join(Contact, Contact.id == Participation.contact_id)
-        .where(
-            Participation.state == IN_PROGRESS,
-            Participation.channel == SMS,
-            Participation.current_question_id.is_not(None),
-            Consultation.status == Status.OPEN,
-            Consultation.reminder_days > 0,
-            Contact.opted_out.is_(False),
-        )
-        .order_by(Participation.id)
-    ).all()
-    sent = 0
-    for participation, consultation, contact in rows:
-        heard = participation.last_activity_at or participation.invited_at
-        last = max(heard, participation.reminded_at or heard)
-        if now - last < timedelta(days=consultation.reminder_days):
-            continue
-        if not _daytime(session, consultation, now):
-            continue
-        question = session.get(Question, participation.current_question_id)
-        if question.retired:
-            continue  # its successor is asked at the next reply
-        talk = _Talk.of(session, participation, contact)
-        _send(talk, [_joined(talk.text("reminder"), talk.question_message(question))])
-        participation.reminded_at = now
-        sent += 1
-    return sent
-
-
-def _daytime(session: Session, consultation: Consultation, now: datetime) -> bool:
-    """Whether it is day where the partnership is: nobody gets a question at night."""
-    partnership = session.get(Partnership, consultation.partnership_id)
-    try:
-        zone = ZoneInfo(partnership.timezone or "UTC")
-    except (ValueError, KeyError):
-        zone = ZoneInfo("UTC")
-    return DAY_STARTS <= now.astimezone(zone).hour < DAY_ENDS
-
-
-@app_task()
-def sweep_consultation_sms() -> None:
-    """Close due consultations, end forgotten conversations, send reminders."""
-    from hsbp import db
-
-    session = db.session()
-    now = utcnow()
-    close_due_consultations(session, now=now)
-    session.flush()
-    end_conversations(session, now=now)
-    send_reminders(session, now=now)
-
-
-@queue.periodic_task(crontab(minute="7"), name="consultation_sms_hourly")
-def consultation_sms_hourly() -> None:
-    sweep_consultation_sms.call_local()
-
-
 def init_app(app: Flask) -> None:
-    """Register the consultation conversation with the SMS channel."""
+    """Register the consultation conversation with the SMS channel, and the periodic work
+    (importing the module declares its tasks to the queue)."""
+    importlib.import_module("hsbp.consultations.tasks")
     registry(app).conversation("consultation", handle_message)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from hsbp.consultations import answering, conversation, services
+from hsbp.consultations import answering, conversation, services, tasks
 from hsbp.consultations.models import Answer, AnswerChoice, Participation, Response
 from hsbp.consultations.sms_format import render_question
 from hsbp.errors import ServiceError
@@ -196,7 +196,7 @@ def test_stop_in_the_middle_stops_the_questions(session, sms, build, facilitator
     assert sms("2").replies == []
     participation = participation_of(session, consultation, contact)
     participation.last_activity_at = NOON - timedelta(days=3)
-    assert conversation.send_reminders(session, now=NOON) == 0
+    assert tasks.send_reminders(session, now=NOON) == 0
     assert sent(session, contact) == [intro(consultation), asked(consultation, 0)]
     response = session.get(Response, participation.response_id)
     assert len(answers_by_question(session, response.id)) == 1
@@ -300,7 +300,7 @@ def test_due_consultations_close_and_their_contacts_are_told(
     consultation.closes_at = datetime.now(UTC) - timedelta(minutes=1)
     session.flush()
     with app.app_context():
-        conversation.sweep_consultation_sms()
+        tasks.sweep_consultation_sms()
     session.expire_all()
     assert consultation.status == "closed"
     assert sms("1").replies == [say("closed")]
@@ -312,10 +312,10 @@ def test_a_forgotten_conversation_closes_and_the_next_starts(session, build, fac
     invite(session, facilitator, first)
     invite(session, facilitator, second)
     participation_of(session, first, contact).last_activity_at = NOON - timedelta(days=6)
-    assert conversation.end_conversations(session, now=NOON) == 0  # not stale yet
+    assert tasks.end_conversations(session, now=NOON) == 0  # not stale yet
     participation_of(session, first, contact).last_activity_at = NOON - timedelta(days=7)
-    assert conversation.end_conversations(session, now=MIDNIGHT + timedelta(days=1)) == 0
-    assert conversation.end_conversations(session, now=NOON) == 1
+    assert tasks.end_conversations(session, now=MIDNIGHT + timedelta(days=1)) == 0
+    assert tasks.end_conversations(session, now=NOON) == 1
 
     ended = participation_of(session, first, contact)
     assert (ended.state, ended.current_question_id) == ("partial", None)
@@ -333,10 +333,10 @@ def test_reminders_resend_the_question_every_few_days(
     invite(session, facilitator, never)  # the other contact answers this one
     for participation in session.scalars(select(Participation)):
         participation.last_activity_at = NOON - timedelta(days=2)
-    assert conversation.send_reminders(session, now=MIDNIGHT + timedelta(days=1)) == 0  # night
-    assert conversation.send_reminders(session, now=NOON) == 1
-    assert conversation.send_reminders(session, now=NOON + timedelta(days=1)) == 0
-    assert conversation.send_reminders(session, now=NOON + timedelta(days=2)) == 1
+    assert tasks.send_reminders(session, now=MIDNIGHT + timedelta(days=1)) == 0  # night
+    assert tasks.send_reminders(session, now=NOON) == 1
+    assert tasks.send_reminders(session, now=NOON + timedelta(days=1)) == 0
+    assert tasks.send_reminders(session, now=NOON + timedelta(days=2)) == 1
     reminder = say("reminder")
     assert sent(session, contact)[2:] == [asked(consultation, 0, note=reminder)] * 2
     assert sent(session, other) == [intro(never), asked(never, 0)]
