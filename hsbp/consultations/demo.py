@@ -187,7 +187,7 @@ def seed(session: Session, partnership: Partnership, facilitator: User) -> Consu
             ),
             "dimensions": ["environmental", "economic", "health"],
             "audience": {"contacts": True, "members": True},
-            "channels": ["web", "sms", "assisted"],
+            "channels": ["web", "public", "sms", "assisted"],
             "anonymous": False,
         },
     )

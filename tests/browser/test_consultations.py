@@ -90,3 +90,8 @@ def test_consultation_pages_have_no_axe_violations(page, live_server, language):
         page.goto(base + suffix)
         count, report = axe_violations(page)
         assert count == 0, f"{base + suffix} ({language}):\n{report}"
+    page.goto(base)
+    public = page.locator("#public-link ~ p a").first.get_attribute("href")
+    page.goto(public)  # the first page of the public link: language and group
+    count, report = axe_violations(page)
+    assert count == 0, f"public link ({language}):\n{report}"
