@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from common import recreate_postgres_database, time_pages
 from cryptography.fernet import Fernet
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from hsbp import create_app, db, migrate
 from hsbp.auth.models import User
@@ -189,33 +189,8 @@ def build(app, size: int) -> tuple[int, int, int]:
 
 
 def measure(app, partnership_id: int, consultation_id: int, user_id: int, repeats: int) -> dict:
-    with app.app_context():
-        cookie = db.session().get(User, user_id).get_id()
-        db.finish(commit=False)
-    client = app.test_client()
-    with client.session_transaction() as s:
-        s["_user_id"], s["_fresh"] = cookie, True
-    engine = db.database(app).engine
-    counter = {"n": 0}
-
-    def count(*_args):
-        counter["n"] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    found = {}
-    for name, pattern in PAGES.items():
-        url = pattern.format(pid=partnership_id, cid=consultation_id)
-        client.get(url)  # warm caches
-        times = []
-        for _ in range(repeats):
-            counter["n"] = 0
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-            assert response.status_code == 200, (url, response.status_code)
-        found[name] = (statistics.median(times) * 1000, counter["n"], len(response.get_data()))
-    event.remove(engine, "before_cursor_execute", count)
-    return found
+    urls = {name: p.format(pid=partnership_id, cid=consultation_id) for name, p in PAGES.items()}
+    return time_pages(app, user_id, urls, repeats)
 
 
 def main() -> None:
@@ -227,8 +202,6 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="hsbp-bench-"))
     url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     if url.startswith("postgresql"):
-        from tests.conftest import recreate_postgres_database
-
         recreate_postgres_database(url)
     migrate.upgrade(url)
     app = create_app(

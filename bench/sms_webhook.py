@@ -48,9 +48,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from common import recreate_postgres_database
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from hsbp import create_app, db, migrate
@@ -93,24 +93,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def recreate_postgres_database(url: str) -> None:
-    """Drop and create the database named in `url`, so every run starts from nothing."""
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
-def drop_postgres_database(url: str) -> None:
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def use_environment(settings: dict[str, str]) -> None:
@@ -426,7 +408,7 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
         if not args.no_postgres:
             try:
-                drop_postgres_database(args.database_url)
+                recreate_postgres_database(args.database_url, create=False)
             except Exception as error:  # the database may never have been reached
                 print(f"could not drop {args.database_url}: {error}")
 

@@ -40,10 +40,10 @@ import time
 from pathlib import Path
 
 import requests
+from common import recreate_postgres_database
 from cryptography.fernet import Fernet
 from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_EXECUTING
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select
 
 from hsbp import create_app, db, migrate
 from hsbp.extensions import queue
@@ -60,17 +60,6 @@ BODY = (
     "Responda SI para confirmar o STOP para no recibir mas mensajes."
 )
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/hsbp_bench_sms_worker"
-
-
-def recreate_postgres_database(url: str, *, create: bool = True) -> None:
-    """Drop the database named in `url` and (unless `create` is false) create it empty."""
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        if create:
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 class RemoteFake:

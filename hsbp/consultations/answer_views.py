@@ -26,7 +26,7 @@ from hsbp.consultations.answer_forms import (
 )
 from hsbp.consultations.answering import active_questions, answers_of, question_text
 from hsbp.consultations.models import Channel, Consultation
-from hsbp.consultations.views import bp
+from hsbp.consultations.views import bp, consultation_or_404
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.extensions import limiter
 from hsbp.i18n import SESSION_KEY, UI_LOCALE_CODES, translated
@@ -48,16 +48,6 @@ def _start_limit() -> str:
 
 def _answer_limit() -> str:
     return current_app.config.get("PUBLIC_ANSWER_RATE_LIMIT", "120 per minute;5000 per day")
-
-
-def _consultation(consultation_id: int) -> Consultation:
-    consultation = db.session().scalar(
-        select(Consultation).where(
-            Consultation.id == consultation_id,
-            Consultation.partnership_id == g.partnership.id,
-        )
-    )
-    return consultation or abort(404)
 
 
 def _unavailable(consultation, partnership, reason: str):
@@ -124,7 +114,7 @@ def _record(form, *, consultation, response, question, participation=None) -> bo
 )
 @partnership_guard(Role.OBSERVER)
 def answer(partnership_id: int, consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = consultation_or_404(consultation_id)
     partnership = g.partnership
     reason = web_answers.refusal(consultation, Channel.WEB)
     if reason:
@@ -326,7 +316,7 @@ def _assisted_form(consultation, partnership) -> AssistedForm:
 )
 @partnership_guard(Role.FACILITATOR)
 def assisted(partnership_id: int, consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = consultation_or_404(consultation_id)
     partnership = g.partnership
     reason = web_answers.refusal(consultation, Channel.ASSISTED)
     if reason:

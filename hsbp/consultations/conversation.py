@@ -45,7 +45,7 @@ from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, sending
 from hsbp.sms.handlers import Incoming, registry
 from hsbp.sms.models import Contact, ContactMembership
-from hsbp.sms.texts import N_, NP_, catalog, fold
+from hsbp.sms.texts import N_, NP_, catalog, fold, in_language
 
 audit.ACTION_LABELS["consultation.invite_sms"] = _l("Consultation sent to SMS contacts")
 
@@ -76,8 +76,7 @@ TITLE_LENGTH = 60  # keeps the intro one SMS in most languages
 
 def text(locale: str, key: str, **values) -> str:
     """Built-in text `key` in the contact's language."""
-    translated = catalog(locale).gettext(TEXTS[key])
-    return translated % values if values else translated
+    return in_language(locale, TEXTS[key], **values)
 
 
 def skip_words(locale: str) -> list[str]:

@@ -8,12 +8,9 @@ rows are shuffled, so their order cannot be matched with the order of participat
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -37,7 +34,6 @@ audit.ACTION_LABELS.update(
 )
 
 BATCH = 500
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -153,30 +149,3 @@ def record_identity_export(
         partnership_id=consultation.partnership_id,
         details={"format": kind},
     )
-
-
-def to_csv(rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([defuse(value) for value in row])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(rows) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("answers")
-    for row in rows:
-        sheet.append([defuse(value) for value in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def defuse(value):
-    """A text starting with =, +, -, @ (or a tab or carriage return before one) would run as
-    a formula in a spreadsheet; people write such things in free text, so it is quoted (a
-    plain negative number is left as it is)."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not value[1:].isdigit():
-        return "'" + value
-    return value

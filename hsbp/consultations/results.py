@@ -147,17 +147,6 @@ class Results:
         return self.complete + self.partial
 
 
-def get_consultation(
-    session: Session, *, partnership_id: int, consultation_id: int
-) -> Consultation | None:
-    """A consultation looked up by both ids, so an id of another partnership finds nothing."""
-    return session.scalar(
-        select(Consultation).where(
-            Consultation.id == consultation_id, Consultation.partnership_id == partnership_id
-        )
-    )
-
-
 def _counted(consultation_id: int):
     return and_(Response.consultation_id == consultation_id, Response.state.in_(COUNTED_STATES))
 

@@ -9,9 +9,9 @@ from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from hsbp import db
+from hsbp import db, spreadsheets
 from hsbp.consultations import charts, export, results, themes
-from hsbp.consultations.views import bp
+from hsbp.consultations.views import bp, consultation_or_404
 from hsbp.errors import ServiceError
 from hsbp.i18n import translated
 from hsbp.partnerships.forms import ConfirmForm
@@ -19,13 +19,6 @@ from hsbp.security import Role, partnership_guard
 from hsbp.views import page_number
 
 BASE = "/p/<int:partnership_id>/consultations/<int:consultation_id>"
-
-
-def _consultation(consultation_id: int):
-    consultation = results.get_consultation(
-        db.session(), partnership_id=g.partnership.id, consultation_id=consultation_id
-    )
-    return consultation or abort(404)
 
 
 def _locale() -> tuple[str, str]:
@@ -55,7 +48,7 @@ def _page_context(consultation) -> dict:
 @bp.get(f"{BASE}/results")
 @partnership_guard(Role.OBSERVER)
 def results_page(partnership_id: int, consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = consultation_or_404(consultation_id)
     found = _results(consultation)
     theme_counts = themes.theme_counts(db.session(), consultation=consultation)
     return render_template(
@@ -69,7 +62,7 @@ def results_page(partnership_id: int, consultation_id: int):
 @bp.get(f"{BASE}/results/common-ground")
 @partnership_guard(Role.OBSERVER)
 def results_common_ground(partnership_id: int, consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = consultation_or_404(consultation_id)
     found = _results(consultation)
     return render_template(
         "consultations/results_common_ground.html",
@@ -82,7 +75,7 @@ def results_common_ground(partnership_id: int, consultation_id: int):
 @bp.get(f"{BASE}/results/print")
 @partnership_guard(Role.OBSERVER)
 def results_print(partnership_id: int, consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = consultation_or_404(consultation_id)
     found = _results(consultation)
     return render_template(
         "consultations/results_print.html",
@@ -98,7 +91,7 @@ def results_print(partnership_id: int, consultation_id: int):
 def results_export(partnership_id: int, consultation_id: int):
     """?format=csv|xlsx; ?identity=1 adds names and phones for a facilitator of a consultation
     that is not anonymous (and is audited)."""
-    consultation = _consultation(consultation_id)
+    consultation = consultation_or_404(consultation_id)
     kind = "xlsx" if request.args.get("format") == "xlsx" else "csv"
     identity = (
         request.args.get("identity") == "1"
@@ -114,7 +107,9 @@ def results_export(partnership_id: int, consultation_id: int):
     rows = export.export_rows(
         session, consultation=consultation, identity=identity, locale=locale, fallback=fallback
     )
-    body = export.to_csv(rows) if kind == "csv" else export.to_xlsx(rows)
+    body = (
+        spreadsheets.to_csv(rows) if kind == "csv" else spreadsheets.to_xlsx(rows, sheet="answers")
+    )
     name = f"consultation-{consultation.id}-answers.{kind}"
     return Response(
         body,
@@ -126,7 +121,7 @@ def results_export(partnership_id: int, consultation_id: int):
 @bp.route(f"{BASE}/themes", methods=["GET", "POST"])
 @partnership_guard(Role.FACILITATOR)
 def results_themes(partnership_id: int, consultation_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = consultation_or_404(consultation_id)
     session = db.session()
     confirm = ConfirmForm()
     errors = []
@@ -172,7 +167,7 @@ def results_themes(partnership_id: int, consultation_id: int):
 @bp.post(f"{BASE}/themes/answers/<int:answer_id>")
 @partnership_guard(Role.FACILITATOR)
 def results_tag_answer(partnership_id: int, consultation_id: int, answer_id: int):
-    consultation = _consultation(consultation_id)
+    consultation = consultation_or_404(consultation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

@@ -4,7 +4,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from hsbp import db
+from hsbp import db, spreadsheets
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.mapping import importing, queries
 from hsbp.mapping import tags as mapping_tags
@@ -77,7 +77,11 @@ def export(partnership_id: int):
         db.session(), partnership_id=partnership_id, filters=chosen
     )
     rows = importing.export_rows(participants, show_contacts=g.membership.role == Role.FACILITATOR)
-    body = importing.to_csv(rows) if kind == "csv" else importing.to_xlsx(rows)
+    body = (
+        spreadsheets.to_csv(rows)
+        if kind == "csv"
+        else spreadsheets.to_xlsx(rows, sheet="participants")
+    )
     return Response(
         body,
         mimetype=EXPORT_TYPES[kind],

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -357,28 +357,3 @@ def export_rows(participants, *, show_contacts: bool):
             p.proposed_by.name if p.proposed_by else "",
             p.status,
         ]
-
-
-def to_csv(rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow([_defuse(value) for value in row])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(rows) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("participants")
-    for row in rows:
-        sheet.append([_defuse(value) for value in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _defuse(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not value[1:].isdigit():
-        return "'" + value
-    return value

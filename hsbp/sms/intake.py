@@ -18,7 +18,7 @@ from flask import Flask
 from twilio.twiml.messaging_response import MessagingResponse
 
 from hsbp.sms import inbound
-from hsbp.sms.transport import check_signature
+from hsbp.sms.transport import check_signature, signed_url
 
 log = logging.getLogger("hsbp.sms")
 PATH = "/sms/twilio/inbound"
@@ -58,7 +58,7 @@ class InboundIntake:
         config = self.app.config
         if not check_signature(
             config.get("TWILIO_AUTH_TOKEN"),
-            signed_url(config["PUBLIC_URL"], environ),
+            signed_url(config["PUBLIC_URL"], PATH, environ.get("QUERY_STRING", "")),
             params,
             environ.get("HTTP_X_TWILIO_SIGNATURE", ""),
         ):
@@ -84,10 +84,3 @@ def read_form(environ) -> dict[str, str] | None:
     for name, value in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True):
         params.setdefault(name, value)
     return params
-
-
-def signed_url(public_url: str, environ) -> str:
-    """The URL Twilio signed: ours as the world sees it (HSBP_PUBLIC_URL), not as the app
-    sees it behind a TLS-terminating proxy or a tunnel."""
-    query = environ.get("QUERY_STRING", "")
-    return public_url + PATH + (f"?{query}" if query else "")

@@ -62,7 +62,12 @@ def catalog(locale: str) -> NullTranslations:
 
 def text(locale: str | None, key: str, **values) -> str:
     """Built-in text `key` in `locale` (English when the contact has not chosen one)."""
-    translated = catalog(locale or "en").gettext(TEXTS[key])
+    return in_language(locale, TEXTS[key], **values)
+
+
+def in_language(locale: str | None, message: str, **values) -> str:
+    """An SMS text marked with N_ (the channel's or a feature's), in the contact's language."""
+    translated = catalog(locale or "en").gettext(message)
     return translated % values if values else translated
 
 

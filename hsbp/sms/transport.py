@@ -30,12 +30,14 @@ def client(app: Flask | None = None) -> Client:
 
 
 def public_request_url() -> str:
+    """The URL Twilio signed for the current request (see signed_url)."""
+    return signed_url(current_app.config["PUBLIC_URL"], request.path, request.query_string.decode())
+
+
+def signed_url(public_url: str, path: str, query: str) -> str:
     """The URL Twilio signed: ours as the world sees it (HSBP_PUBLIC_URL), not as the app
     sees it behind a TLS-terminating proxy or a tunnel."""
-    url = current_app.config["PUBLIC_URL"] + request.path
-    if request.query_string:
-        url += "?" + request.query_string.decode()
-    return url
+    return public_url + path + (f"?{query}" if query else "")
 
 
 def signature_is_valid() -> bool:

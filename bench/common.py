@@ -1,0 +1,57 @@
+"""What the benchmarks share: a PostgreSQL database made empty, and pages timed with their
+SQL statement count. Imported by the scripts beside it (run as `python bench/<name>.py`)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from hsbp import db
+from hsbp.auth.models import User
+
+
+def recreate_postgres_database(url: str, *, create: bool = True) -> None:
+    """Drop the database named in `url` and (unless `create` is false) create it empty."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        if create:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def time_pages(app, user_id: int, urls: dict[str, str], repeats: int) -> dict:
+    """{name: (median ms, SQL statements, bytes)} for each page, fetched `repeats` times as
+    the signed-in user `user_id`, after one warm-up request."""
+    with app.app_context():
+        cookie = db.session().get(User, user_id).get_id()
+        db.finish(commit=False)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = cookie, True
+    engine = db.database(app).engine
+    counter = {"n": 0}
+
+    def count(*_args):
+        counter["n"] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    found = {}
+    try:
+        for name, url in urls.items():
+            client.get(url)  # warm caches
+            times = []
+            for _ in range(repeats):
+                counter["n"] = 0
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - start)
+                assert response.status_code == 200, (url, response.status_code)
+            found[name] = (statistics.median(times) * 1000, counter["n"], len(response.data))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return found
