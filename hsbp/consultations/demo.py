@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hsbp.auth.models import User
-from hsbp.consultations import answering, services
+from hsbp.consultations import answering, questions, services
 from hsbp.consultations.models import Consultation, Participation, Question
 from hsbp.mapping import tags as mapping_tags
 from hsbp.partnerships.models import Membership, Partner, Partnership
@@ -135,7 +135,7 @@ def _questions(session, facilitator, partnership, consultation) -> list[Question
             fields["show_if_question_id"] = added[0].id
             fields["show_if_choices"] = list(spec["show_if"])
         added.append(
-            services.add_question(
+            questions.add_question(
                 session,
                 actor=facilitator,
                 partnership=partnership,

@@ -26,7 +26,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from hsbp.consultations.answering import choice_keys
 from hsbp.consultations.models import Channel, Dimension, QuestionKind, Status
-from hsbp.consultations.services import MAX_CHOICES, MAX_TEXT
+from hsbp.consultations.questions import MAX_CHOICES
+from hsbp.consultations.services import MAX_TEXT
 from hsbp.errors import ServiceError
 from hsbp.i18n import language_name
 from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS

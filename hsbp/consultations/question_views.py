@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hsbp import db
-from hsbp.consultations import services
+from hsbp.consultations import questions as editing
 from hsbp.consultations.answering import active_questions, choice_label
 from hsbp.consultations.forms import (
     apply_error,
@@ -174,7 +174,7 @@ def new_question(partnership_id: int, consultation_id: int):
     )
     if form.validate_on_submit():
         try:
-            services.add_question(
+            editing.add_question(
                 db.session(),
                 actor=current_user,
                 partnership=g.partnership,
@@ -197,7 +197,7 @@ def new_question(partnership_id: int, consultation_id: int):
 def edit_question(partnership_id: int, consultation_id: int, question_id: int):
     consultation = consultation_or_404(consultation_id)
     question = question_or_404(consultation, question_id)
-    answered = services.is_answered(db.session(), question)
+    answered = editing.is_answered(db.session(), question)
     form = question_form(
         partnership=g.partnership,
         earlier=_earlier_choice_questions(consultation, question),
@@ -206,7 +206,7 @@ def edit_question(partnership_id: int, consultation_id: int, question_id: int):
     )
     if form.validate_on_submit():
         try:
-            saved = services.edit_question(
+            saved = editing.edit_question(
                 db.session(),
                 actor=current_user,
                 partnership=g.partnership,
@@ -240,7 +240,7 @@ def remove_question(partnership_id: int, consultation_id: int, question_id: int)
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.remove_question(db.session(), actor=current_user, question=question)
+        editing.remove_question(db.session(), actor=current_user, question=question)
     except ServiceError as error:
         form.form_errors.append(error.message)
         return _questions_page(consultation, failed=form)
@@ -260,7 +260,7 @@ def move_question(partnership_id: int, consultation_id: int, question_id: int):
     if not form.validate_on_submit() or step is None:
         abort(400)
     try:
-        services.move_question(db.session(), question=question, step=step)
+        editing.move_question(db.session(), question=question, step=step)
     except ServiceError as error:
         form.form_errors.append(error.message)
         return _questions_page(consultation, failed=form)

@@ -3,7 +3,7 @@ an open consultation of every kind of question, skip logic included."""
 
 import pytest
 
-from hsbp.consultations import services
+from hsbp.consultations import questions, services
 from hsbp.security import Role
 
 
@@ -53,7 +53,7 @@ def build(session, facilitator, partnership):
             partnership=partnership,
             fields=consultation_fields(**overrides),
         )
-        add = lambda **fields: services.add_question(  # noqa: E731
+        add = lambda **fields: questions.add_question(  # noqa: E731
             session,
             actor=facilitator,
             partnership=partnership,
