@@ -24,9 +24,10 @@ def recreate_postgres_database(url: str, *, create: bool = True) -> None:
     admin.dispose()
 
 
-def time_pages(app, user_id: int, urls: dict[str, str], repeats: int) -> dict:
+def time_pages(app, user_id: int, urls: dict[str, str], repeats: int, before_each=None) -> dict:
     """{name: (median ms, SQL statements, bytes)} for each page, fetched `repeats` times as
-    the signed-in user `user_id`, after one warm-up request."""
+    the signed-in user `user_id`, after one warm-up request. `before_each()`, when given, runs
+    before every timed request, outside the timing (to empty a cache, say)."""
     with app.app_context():
         cookie = db.session().get(User, user_id).get_id()
         db.finish(commit=False)
@@ -46,6 +47,8 @@ def time_pages(app, user_id: int, urls: dict[str, str], repeats: int) -> dict:
             client.get(url)  # warm caches
             times = []
             for _ in range(repeats):
+                if before_each:
+                    before_each()
                 counter["n"] = 0
                 start = time.perf_counter()
                 response = client.get(url)

@@ -1,6 +1,8 @@
 """Benchmark: the results and common-ground pages of a consultation of 20 questions with 500
 and with 50,000 respondents. Prints the median response time and the SQL statements per page,
-and the ratio of the large run to the small one measured in the same run.
+and the ratio of the large run to the small one measured in the same run: once with the
+answers counted afresh for every view (the first view after a response is finished) and once
+with the counts kept from the view before.
 
     python bench/consultation_results.py                      # SQLite in a temporary folder
     python bench/consultation_results.py --database-url postgresql+psycopg://postgres@127.0.0.1/hsbp_bench
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from common import recreate_postgres_database, time_pages
 from cryptography.fernet import Fernet
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from hsbp import create_app, db, migrate
 from hsbp.auth.models import User
@@ -31,6 +33,7 @@ from hsbp.consultations.models import (
     Participation,
     Question,
     Response,
+    ResultsCache,
     response_tags,
 )
 from hsbp.mapping import tags as mapping_tags
@@ -188,9 +191,21 @@ def build(app, size: int) -> tuple[int, int, int]:
         return partnership.id, consultation.id, user.id
 
 
-def measure(app, partnership_id: int, consultation_id: int, user_id: int, repeats: int) -> dict:
+def measure(app, partnership_id, consultation_id, user_id, repeats: int) -> dict:
+    """{(page, counted afresh or kept): timings} for each page."""
     urls = {name: p.format(pid=partnership_id, cid=consultation_id) for name, p in PAGES.items()}
-    return time_pages(app, user_id, urls, repeats)
+
+    def forget_counts():
+        with app.app_context():
+            db.session().execute(delete(ResultsCache))
+            db.finish(commit=True)
+
+    fresh = time_pages(app, user_id, urls, repeats, before_each=forget_counts)
+    kept = time_pages(app, user_id, urls, repeats)
+    return {
+        **{(name, "counted"): found for name, found in fresh.items()},
+        **{(name, "kept"): found for name, found in kept.items()},
+    }
 
 
 def main() -> None:
@@ -222,10 +237,12 @@ def main() -> None:
     print(f"database: {url.split(':')[0]}; median of {args.repeats} requests per page")
     print(f"data built in {built:.0f} s")
     header = ("500 ms", "large ms", "ratio", "SQL 500", "SQL large", "KB large")
-    print(f"{'page':<16}" + "".join(f"{h:>10}" for h in header))
-    for name in PAGES:
-        (t1, q1, _b1), (t2, q2, b2) = small[name], large[name]
-        print(f"{name:<16}{t1:>10.1f}{t2:>10.1f}{t2 / t1:>10.1f}{q1:>10}{q2:>10}{b2 / 1024:>10.1f}")
+    print(f"{'page':<24}" + "".join(f"{h:>10}" for h in header))
+    for name, counts in small:
+        (t1, q1, _b1), (t2, q2, b2) = small[name, counts], large[name, counts]
+        row = f"{name} ({counts})"
+        print(f"{row:<24}{t1:>10.1f}{t2:>10.1f}{t2 / t1:>10.1f}{q1:>10}{q2:>10}{b2 / 1024:>10.1f}")
+    print("counted: every view counts the answers; kept: the counts of the view before are read")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.init_app(app)
     sms_handlers.init_app(app)
     consultation_sms.init_app(app)
+    for module in TASK_MODULES:
+        importlib.import_module(module)
     i18n.init_app(app)
     security.init_app(app)
     _register_blueprints(app)
@@ -48,6 +50,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = InboundIntake(app, app.wsgi_app)
     return app
 
+
+# Modules that only declare tasks to the queue: imported here because the worker runs
+# create_app() before its consumer starts, and a periodic task must be declared by then.
+TASK_MODULES = ("hsbp.sms.sweeper",)
 
 # Modules that only add routes to a blueprint defined elsewhere, or register a callback.
 ROUTE_MODULES = (

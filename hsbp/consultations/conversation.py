@@ -1,12 +1,13 @@
 """The SMS conversation of a consultation (a handler of the SMS channel).
 
 A contact answers one consultation at a time, one question per message, in their own
-language. Inviting starts the conversation at once (a short intro and the first question),
-or leaves it waiting behind the one the contact is answering now; finishing one starts the
-next. Each reply is read against the question it answers (numbers or labels, the skip word),
-a reply that fits nothing is asked again twice and then skipped, and skip logic picks the
-next question. A periodic task closes due consultations and forgotten conversations and
-sends reminders, in the partnership's daytime only.
+language. Inviting (hsbp.consultations.invitations) starts the conversation at once (a short
+intro and the first question), or leaves it waiting behind the one the contact is answering
+now; finishing one starts the next. Each reply is read against the question it answers
+(numbers or labels, the skip word), a reply that fits nothing is asked again twice and then
+skipped, and skip logic picks the next question. A periodic task closes due consultations
+and forgotten conversations, invites contacts who joined the audience since, and sends
+reminders, in the partnership's daytime only.
 
 Anonymity: the response is created without identity and, when the conversation ends, the
 participation forgets which response was its own. The message log (hsbp.sms) still holds
@@ -20,13 +21,9 @@ import importlib
 from dataclasses import dataclass
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hsbp import audit
-from hsbp.auth.models import User
 from hsbp.consultations import answering
 from hsbp.consultations.models import (
     Consultation,
@@ -40,14 +37,12 @@ from hsbp.consultations.sms_format import render_question
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
 from hsbp.i18n import UI_LOCALE_CODES, translated
-from hsbp.mapping.models import Participant, participant_tags
+from hsbp.mapping.models import Participant
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, sending
 from hsbp.sms.handlers import Incoming, registry
-from hsbp.sms.models import Contact, ContactMembership
+from hsbp.sms.models import Contact
 from hsbp.sms.texts import N_, NP_, catalog, fold, in_language
-
-audit.ACTION_LABELS["consultation.invite_sms"] = _l("Consultation sent to SMS contacts")
 
 SKIP_KEYWORD = NP_("SMS keyword to skip a consultation question; comma-separated", "SKIP")
 TEXTS = {
@@ -89,107 +84,6 @@ def skip_words(locale: str) -> list[str]:
 def _skip_table(locale: str) -> frozenset[str]:
     # English always works too, as the channel's keywords do.
     return frozenset(fold(word) for word in skip_words("en") + skip_words(locale))
-
-
-def invite_by_sms(session: Session, *, actor: User, consultation: Consultation) -> int:
-    """Ask the partnership's SMS contacts in the consultation's audience to take part.
-
-    Each new contact gets a participation; one not answering another consultation now gets
-    the intro and the first question at once, the others wait their turn. Contacts asked
-    before are left alone, so inviting again only reaches newcomers. Returns how many were
-    added. Side effects: participation rows, outgoing SMS rows, an audit entry.
-    """
-    _check_can_invite(session, consultation)
-    asked = set(
-        session.scalars(
-            select(Participation.contact_id).where(
-                Participation.consultation_id == consultation.id,
-                Participation.contact_id.is_not(None),
-            )
-        )
-    )
-    busy = set(
-        session.scalars(
-            select(Participation.contact_id).where(
-                Participation.state == IN_PROGRESS, Participation.contact_id.is_not(None)
-            )
-        )
-    )
-    added = started = 0
-    for contact, participant in _audience(session, consultation):
-        if contact.id in asked:
-            continue
-        participation = Participation(
-            consultation_id=consultation.id,
-            contact_id=contact.id,
-            channel=SMS,
-            state=WAITING,
-            sector=participant.sector if participant else "",
-        )
-        try:
-            with session.begin_nested():
-                session.add(participation)
-                session.flush()
-        except IntegrityError:
-            continue  # invited at this very moment by another request
-        added += 1
-        if contact.id not in busy:
-            talk = Talk.of(session, participation, contact)
-            send_texts(talk, _begin(talk))
-            busy.add(contact.id)
-            started += 1
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="consultation.invite_sms",
-        obj=consultation,
-        partnership_id=consultation.partnership_id,
-        details={"invited": added, "started": started},
-    )
-    return added
-
-
-def _check_can_invite(session: Session, consultation: Consultation) -> None:
-    if consultation.status != Status.OPEN:
-        raise ServiceError(_l("Open the consultation before inviting by SMS."))
-    if SMS not in consultation.channels:
-        raise ServiceError(_l("This consultation does not take answers by SMS."))
-    if not (consultation.audience or {}).get("contacts"):
-        raise ServiceError(_l("This consultation's audience does not include SMS contacts."))
-    if contacts.settings_of(session, consultation.partnership_id) is None:
-        raise ServiceError(_l("Set up the partnership's SMS sender first."))
-
-
-def _audience(session: Session, consultation: Consultation):
-    """(contact, mapped participant or None) of every reachable contact in the audience.
-    The filters apply through the participant, so they leave out unmapped contacts."""
-    audience = consultation.audience or {}
-    query = (
-        select(Contact, Participant)
-        .join(ContactMembership, ContactMembership.contact_id == Contact.id)
-        .outerjoin(
-            Participant,
-            (Participant.id == ContactMembership.participant_id)
-            & (Participant.partnership_id == consultation.partnership_id),
-        )
-        .where(
-            ContactMembership.partnership_id == consultation.partnership_id,
-            Contact.opted_out.is_(False),
-        )
-        .order_by(Contact.id)
-    )
-    if audience.get("sectors"):
-        query = query.where(Participant.sector.in_(audience["sectors"]))
-    if audience.get("localities"):
-        query = query.where(Participant.locality.in_(audience["localities"]))
-    if audience.get("tags"):
-        query = query.where(
-            exists().where(
-                participant_tags.c.participant_id == Participant.id,
-                participant_tags.c.tag_id.in_(audience["tags"]),
-            )
-        )
-    return session.execute(query).all()
 
 
 @dataclass
@@ -428,14 +322,14 @@ def start_next(session: Session, contact: Contact, *, replying_for: int | None =
     if participation is None:
         return []
     talk = Talk.of(session, participation, contact)
-    texts = _begin(talk)
+    texts = begin(talk)
     if talk.consultation.partnership_id == replying_for:
         return texts
     send_texts(talk, texts)
     return []
 
 
-def _begin(talk: Talk) -> list[str]:
+def begin(talk: Talk) -> list[str]:
     """Make the participation the contact's conversation; the intro and first question."""
     first = answering.next_question(talk.consultation, {})
     if first is None:
@@ -476,7 +370,9 @@ def _shortened(title: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the consultation conversation with the SMS channel, and the periodic work
-    (importing the module declares its tasks to the queue)."""
+    """Register the consultation conversation with the SMS channel, the invitations' page
+    helper, and the periodic work (importing the module declares its tasks to the queue)."""
     importlib.import_module("hsbp.consultations.tasks")
+    # Imported here: the invitations module builds on this one.
+    importlib.import_module("hsbp.consultations.invitations").init_app(app)
     registry(app).conversation("consultation", handle_message)

@@ -25,7 +25,7 @@ from hsbp.consultations.models import (
     Response,
     response_tags,
 )
-from hsbp.consultations.results import COUNTED_STATES
+from hsbp.consultations.tallies import COUNTED_STATES
 from hsbp.mapping.models import GroupTag
 from hsbp.sms.models import Contact
 

@@ -294,3 +294,20 @@ answer_themes = Table(
     ),
     Index("ix_consultation_answer_themes_theme_id", "theme_id"),
 )
+
+
+class ResultsCache(Base):
+    """The counts behind a consultation's results as last computed, with the fingerprint of
+    the responses they were computed from: counting a large consultation's answers takes
+    seconds, and the counts only change when a response is finished."""
+
+    __tablename__ = "consultation_results_cache"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
+    )
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    counts: Mapped[dict] = mapped_column(JSONValue)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How long the counting took: a slow count is not redone on every view (see tallies).
+    duration_ms: Mapped[int] = mapped_column(default=0)

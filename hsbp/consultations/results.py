@@ -1,6 +1,7 @@
 """Results of a consultation, counted in SQL: answers per option, overall and by constituency.
 
-Every figure comes from a GROUP BY over the answers; no answer is loaded into Python, so the
+Every figure comes from a GROUP BY over the answers (hsbp.consultations.tallies, which keeps
+the counts until another response is finished); no answer is loaded into Python, so the
 number of statements is the same for fifty respondents as for fifty thousand.
 
 Small groups are protected. A group (a sector, a marginalised-group tag, a channel) with
@@ -14,24 +15,22 @@ same applies to everyone: a question answered by fewer than MIN_GROUP people sho
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from hsbp.consultations import tallies
 from hsbp.consultations.answering import active_questions, choice_keys, choice_label, question_text
 from hsbp.consultations.models import (
     CHOICE_KINDS,
-    Answer,
-    AnswerChoice,
     Channel,
     Consultation,
     Participation,
     Question,
     QuestionKind,
-    Response,
     ResponseState,
-    response_tags,
 )
 from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS, tag_label
 from hsbp.mapping.models import GroupTag
@@ -39,7 +38,6 @@ from hsbp.mapping.models import GroupTag
 MIN_GROUP = 5
 # Two constituencies whose shares of an option are this many points apart disagree on it.
 DIVERGENCE_POINTS = 30
-COUNTED_STATES = (ResponseState.COMPLETE, ResponseState.PARTIAL)
 
 CHANNEL_LABELS = {
     Channel.WEB: _l("Web (members)"),
@@ -141,14 +139,12 @@ class Results:
     partial: int
     questions: list[QuestionResult]
     rates: list[ResponseRate]
+    # When the figures are of an earlier moment (a very large consultation; see tallies).
+    counted_at: datetime | None = None
 
     @property
     def respondents(self) -> int:
         return self.complete + self.partial
-
-
-def _counted(consultation_id: int):
-    return and_(Response.consultation_id == consultation_id, Response.state.in_(COUNTED_STATES))
 
 
 def sector_label(sector: str) -> str:
@@ -162,11 +158,6 @@ def results(session: Session, *, consultation: Consultation, locale: str, fallba
     statements whatever the number of respondents."""
     cid = consultation.id
     questions = active_questions(consultation)
-    states = dict(
-        session.execute(
-            select(Response.state, func.count()).where(_counted(cid)).group_by(Response.state)
-        ).all()
-    )
     tags = session.scalars(
         select(GroupTag)
         .where(GroupTag.partnership_id == consultation.partnership_id)
@@ -174,70 +165,27 @@ def results(session: Session, *, consultation: Consultation, locale: str, fallba
     ).all()
     tag_labels = {str(t.id): tag_label(t, locale=locale, fallback=fallback) for t in tags}
 
+    counts = tallies.tally(session, cid)
     # Answered (not skipped) and skipped, per question and (sector, channel) cell.
     answered_cells: dict[int, dict[tuple[str, str], int]] = {}
     skipped: dict[int, int] = {}
-    for qid, sector, channel, was_skipped, n in session.execute(
-        select(Answer.question_id, Response.sector, Response.channel, Answer.skipped, func.count())
-        .join(Response, Response.id == Answer.response_id)
-        .where(_counted(cid))
-        .group_by(Answer.question_id, Response.sector, Response.channel, Answer.skipped)
-    ):
+    for qid, sector, channel, was_skipped, n in counts.answered:
         if was_skipped:
             skipped[qid] = skipped.get(qid, 0) + n
         else:
             cells = answered_cells.setdefault(qid, {})
             cells[(sector, channel)] = cells.get((sector, channel), 0) + n
     answered_by_tag: dict[int, dict[str, int]] = {}
-    for qid, tag_id, n in session.execute(
-        select(Answer.question_id, response_tags.c.tag_id, func.count())
-        .join(Response, Response.id == Answer.response_id)
-        .join(response_tags, response_tags.c.response_id == Response.id)
-        .where(_counted(cid), Answer.skipped.is_(False))
-        .group_by(Answer.question_id, response_tags.c.tag_id)
-    ):
-        answered_by_tag.setdefault(qid, {})[str(tag_id)] = n
-
+    for qid, tag_id, n in counts.answered_by_tag:
+        answered_by_tag.setdefault(qid, {})[tag_id] = n
     # Chosen options, per question, option and (sector, channel) cell, and per tag.
     choice_cells: dict[int, dict[tuple[str, str, str], int]] = {}
-    for qid, key, sector, channel, n in session.execute(
-        select(
-            AnswerChoice.question_id,
-            AnswerChoice.choice,
-            Response.sector,
-            Response.channel,
-            func.count(),
-        )
-        .join(Response, Response.id == AnswerChoice.response_id)
-        .where(_counted(cid))
-        .group_by(AnswerChoice.question_id, AnswerChoice.choice, Response.sector, Response.channel)
-    ):
+    for qid, key, sector, channel, n in counts.choices:
         choice_cells.setdefault(qid, {})[(key, sector, channel)] = n
     choices_by_tag: dict[int, dict[tuple[str, str], int]] = {}
-    for qid, key, tag_id, n in session.execute(
-        select(AnswerChoice.question_id, AnswerChoice.choice, response_tags.c.tag_id, func.count())
-        .join(Response, Response.id == AnswerChoice.response_id)
-        .join(response_tags, response_tags.c.response_id == Response.id)
-        .where(_counted(cid))
-        .group_by(AnswerChoice.question_id, AnswerChoice.choice, response_tags.c.tag_id)
-    ):
-        choices_by_tag.setdefault(qid, {})[(key, str(tag_id))] = n
-
-    numbers = {
-        qid: NumberStats(n, float(low), float(high), float(mean))
-        for qid, n, low, high, mean in session.execute(
-            select(
-                Answer.question_id,
-                func.count(Answer.number),
-                func.min(Answer.number),
-                func.max(Answer.number),
-                func.avg(Answer.number),
-            )
-            .join(Response, Response.id == Answer.response_id)
-            .where(_counted(cid), Answer.number.is_not(None))
-            .group_by(Answer.question_id)
-        )
-    }
+    for qid, key, tag_id, n in counts.choices_by_tag:
+        choices_by_tag.setdefault(qid, {})[(key, tag_id)] = n
+    numbers = {qid: NumberStats(n, low, high, mean) for qid, n, low, high, mean in counts.numbers}
 
     question_results = []
     for position, question in enumerate(questions, start=1):
@@ -266,10 +214,11 @@ def results(session: Session, *, consultation: Consultation, locale: str, fallba
         question_results.append(result)
     return Results(
         consultation=consultation,
-        complete=states.get(ResponseState.COMPLETE, 0),
-        partial=states.get(ResponseState.PARTIAL, 0),
+        complete=counts.states.get(ResponseState.COMPLETE, 0),
+        partial=counts.states.get(ResponseState.PARTIAL, 0),
         questions=question_results,
         rates=response_rates(session, consultation=consultation),
+        counted_at=counts.counted_at,
     )
 
 

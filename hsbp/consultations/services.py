@@ -15,6 +15,7 @@ from hsbp.consultations.models import (
     Channel,
     Consultation,
     Dimension,
+    Participation,
     Response,
     ResponseState,
     Status,
@@ -196,6 +197,21 @@ def close_consultation(session: Session, *, actor: User | None, consultation: Co
         .values(state=ResponseState.PARTIAL, finished_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
+    # Members part-way through on the web end now; SMS conversations are ended by the
+    # periodic sweep, which also tells the person if they write again.
+    ended = {"state": ResponseState.PARTIAL, "last_activity_at": utcnow()}
+    if consultation.anonymous:
+        ended["response_id"] = None  # nothing may link a person to their answers
+    session.execute(
+        update(Participation)
+        .where(
+            Participation.consultation_id == consultation.id,
+            Participation.state == ResponseState.IN_PROGRESS,
+            Participation.channel != Channel.SMS,
+        )
+        .values(**ended)
+        .execution_options(synchronize_session="fetch")
+    )
     audit.record(
         session,
         actor_id=actor.id if actor else None,

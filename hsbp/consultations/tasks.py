@@ -1,5 +1,6 @@
 """The consultations' periodic work: closing consultations whose time is up, ending SMS
-conversations left unanswered, and reminding those who have not finished."""
+conversations left unanswered, inviting contacts who joined an audience since its SMS
+invitation, and reminding those who have not finished."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from huey import crontab
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hsbp.consultations import services
+from hsbp.consultations import invitations, services
 from hsbp.consultations.conversation import (
     IN_PROGRESS,
     SMS,
@@ -31,7 +32,8 @@ from hsbp.extensions import app_task, queue
 from hsbp.partnerships.models import Partnership
 from hsbp.sms.models import Contact
 
-# Reminders and conversations started by the task wait for the partnership's daytime.
+# Reminders, invitations and conversations started by the task wait for the partnership's
+# daytime.
 DAY_STARTS, DAY_ENDS = 8, 20
 
 
@@ -72,6 +74,20 @@ def end_conversations(session: Session, *, now: datetime) -> int:
         start_next(session, contact)
         ended += 1
     return ended
+
+
+def invite_newcomers(session: Session, *, now: datetime) -> int:
+    """Invite by SMS, as a facilitator inviting again would, the contacts who entered the
+    audience of an open consultation since its contacts were first invited. Partnerships
+    where it is night are left for a later run. Returns how many were invited."""
+    open_ones = session.scalars(
+        select(Consultation).where(Consultation.status == Status.OPEN).order_by(Consultation.id)
+    ).all()
+    return sum(
+        invitations.invite_newcomers(session, consultation=consultation)
+        for consultation in open_ones
+        if _daytime(session, consultation, now)
+    )
 
 
 def send_reminders(session: Session, *, now: datetime) -> int:
@@ -121,7 +137,8 @@ def _daytime(session: Session, consultation: Consultation, now: datetime) -> boo
 
 @app_task()
 def sweep_consultation_sms() -> None:
-    """Close due consultations, end forgotten conversations, send reminders."""
+    """Close due consultations, end forgotten conversations, invite newcomers, send
+    reminders."""
     from hsbp import db
 
     session = db.session()
@@ -129,6 +146,7 @@ def sweep_consultation_sms() -> None:
     close_due_consultations(session, now=now)
     session.flush()
     end_conversations(session, now=now)
+    invite_newcomers(session, now=now)
     send_reminders(session, now=now)
 
 

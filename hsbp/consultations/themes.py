@@ -23,7 +23,7 @@ from hsbp.consultations.models import (
     Theme,
     answer_themes,
 )
-from hsbp.consultations.results import COUNTED_STATES
+from hsbp.consultations.tallies import COUNTED_STATES
 from hsbp.errors import ServiceError
 
 audit.ACTION_LABELS.update(

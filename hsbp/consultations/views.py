@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
 from hsbp import db
+from hsbp.consultations import invitations, services
 from hsbp.consultations import outcome as outcomes
-from hsbp.consultations import services
 from hsbp.consultations.answering import active_questions
 from hsbp.consultations.forms import (
     CHANNEL_NAMES,
@@ -308,22 +308,15 @@ def invite(partnership_id: int, consultation_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        # The SMS conversation is its own module; until it offers invitations, say so.
-        from hsbp.consultations.conversation import invite_by_sms
-    except ImportError:
-        form.form_errors.append(_("Inviting by SMS is not available yet."))
-        return _detail_page(consultation, failed=form)
-    try:
-        invited = invite_by_sms(db.session(), actor=current_user, consultation=consultation)
+        invited = invitations.invite_by_sms(
+            db.session(), actor=current_user, consultation=consultation
+        )
     except ServiceError as error:
         form.form_errors.append(error.message)
         return _detail_page(consultation, failed=form)
-    if isinstance(invited, int):
-        message = ngettext(
-            "%(num)d contact is invited by SMS.", "%(num)d contacts are invited by SMS.", invited
-        )
-    else:
-        message = _("The SMS invitations are on their way.")
+    message = ngettext(
+        "%(num)d contact is invited by SMS.", "%(num)d contacts are invited by SMS.", invited
+    )
     flash(message, "success")
     return redirect(
         url_for(

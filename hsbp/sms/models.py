@@ -152,7 +152,17 @@ class OutboundMessage(Base):
     """Every message sent: a row first, then a request to Twilio, then its delivery status."""
 
     __tablename__ = "sms_outbound"
-    __table_args__ = (Index("ix_sms_outbound_broadcast_status", "broadcast_id", "status"),)
+    __table_args__ = (
+        Index("ix_sms_outbound_broadcast_status", "broadcast_id", "status"),
+        # The sweeper's work list (hsbp.sms.sweeper): the few rows not settled yet.
+        Index(
+            "ix_sms_outbound_unsettled",
+            "status",
+            "updated_at",
+            sqlite_where=text("status IN ('queued', 'sending')"),
+            postgresql_where=text("status IN ('queued', 'sending')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int | None] = mapped_column(

@@ -216,6 +216,21 @@ def test_anonymous_consultation_keeps_no_member_identity(
     assert count(session, Response) == 1
 
 
+def test_closing_ends_a_member_part_way_and_forgets_their_anonymous_response(
+    client, login, session, build, representative, facilitator
+):
+    consultation = build(anonymous=True)
+    water = questions(consultation)[0]
+    login(representative)
+    client.post(answer_url(consultation), data={"question_id": water.id, "choice": "well"})
+    participation = session.scalars(select(Participation)).one()
+    assert participation.state == "in_progress" and participation.response_id is not None
+    services.close_consultation(session, actor=facilitator, consultation=consultation)
+    session.refresh(participation)
+    assert (participation.state, participation.response_id) == ("partial", None)
+    assert session.scalars(select(Response.state)).one() == "partial"
+
+
 def test_web_answers_need_the_web_channel_and_an_open_consultation(
     client, login, session, make, partnership, build
 ):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from hsbp.consultations import answering, conversation, services, tasks
+from hsbp.consultations import answering, conversation, invitations, services, tasks
 from hsbp.consultations.models import Answer, AnswerChoice, Participation, Response
 from hsbp.consultations.sms_format import render_question
 from hsbp.errors import ServiceError
@@ -86,7 +86,7 @@ def answers_by_question(session, response_id) -> dict[int, Answer]:
 
 
 def invite(session, facilitator, consultation) -> int:
-    return conversation.invite_by_sms(session, actor=facilitator, consultation=consultation)
+    return invitations.invite_by_sms(session, actor=facilitator, consultation=consultation)
 
 
 def test_a_contact_completes_a_consultation_by_sms(session, sms, build, facilitator, contact):
