@@ -68,6 +68,20 @@ def fake():
         yield running
 
 
+@pytest.fixture(scope="module")
+def slow_fake():
+    """The fake Twilio with delivery callbacks held back 5 s: sending is seen alone."""
+    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=5) as server:
+        yield server
+
+
+@pytest.fixture
+def twilio_app(app_with, slow_fake):
+    """An app that sends through `slow_fake`, unthrottled, giving up on Twilio after 0.5 s."""
+    slow_fake.reset()
+    return app_with(TWILIO_API_BASE=slow_fake.url, SMS_RATE_PER_SECOND=0, SMS_SEND_TIMEOUT=0.5)
+
+
 @pytest.fixture
 def web(app_with, fake, make, login, demo_partnership):
     """A facilitator's client (`.user`) on an app that sends through the fake Twilio."""

@@ -1,30 +1,15 @@
 """Sending through the official twilio client to the fake Twilio over HTTP: rows first,
 retries on transient failures, permanent errors recorded, opt-out checked at send time."""
 
-import pytest
 from flask import g
 from sqlalchemy import select, update
 from twilio.rest.api.v2010.account.message import MessageList
 
 from hsbp import db
-from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from hsbp.extensions import configure_queue, queue
-from hsbp.fake_twilio import FakeTwilio
 from hsbp.sms import contacts, sending
 from hsbp.sms.models import Contact, OutboundMessage
 from tests.sms.conftest import PHONE, SENDER, signed_post
-
-
-@pytest.fixture(scope="module")
-def fake():
-    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=5) as server:
-        yield server
-
-
-@pytest.fixture
-def twilio_app(app_with, fake):
-    fake.reset()
-    return app_with(TWILIO_API_BASE=fake.url, SMS_RATE_PER_SECOND=0, SMS_SEND_TIMEOUT=0.5)
 
 
 def send(app, phone=PHONE, body="Reunión el jueves"):
@@ -54,21 +39,21 @@ def run_scheduled(app):
             queue.execute(task, timestamp=later)
 
 
-def test_a_message_is_a_row_then_a_request_with_a_sid(twilio_app, fake, session):
+def test_a_message_is_a_row_then_a_request_with_a_sid(twilio_app, slow_fake, session):
     message_id = send(twilio_app, body="“Hola” – nos vemos el jueves…")  # noqa: RUF001
     message = row(session, message_id)
     assert message.status == "sent"
     assert message.body == '"Hola" - nos vemos el jueves...'
     assert message.attempts == 1
-    assert [m["sid"] for m in fake.messages] == [message.provider_sid]
-    assert fake.messages[0]["body"] == '"Hola" - nos vemos el jueves...'
-    assert fake.messages[0]["status_callback"] == "http://hsbp.test/sms/twilio/status"
+    assert [m["sid"] for m in slow_fake.messages] == [message.provider_sid]
+    assert slow_fake.messages[0]["body"] == '"Hola" - nos vemos el jueves...'
+    assert slow_fake.messages[0]["status_callback"] == "http://hsbp.test/sms/twilio/status"
 
 
-def test_a_message_already_claimed_or_sent_is_never_sent_again(twilio_app, fake, session):
+def test_a_message_already_claimed_or_sent_is_never_sent_again(twilio_app, slow_fake, session):
     """A task handed twice (a restart, a second worker): the claim lets one send it."""
     message_id = send(twilio_app)
-    assert len(fake.messages) == 1
+    assert len(slow_fake.messages) == 1
     with twilio_app.app_context():
         sending.send_outbound.call_local(message_id)  # sent already
     claimed = send(twilio_app, phone="+573009998877")
@@ -77,11 +62,11 @@ def test_a_message_already_claimed_or_sent_is_never_sent_again(twilio_app, fake,
     )
     with twilio_app.app_context():
         sending.send_outbound.call_local(claimed)  # another worker is sending it
-    assert len(fake.messages) == 2
+    assert len(slow_fake.messages) == 2
     assert row(session, claimed).status == "sending"
 
 
-def test_no_transaction_is_open_while_twilio_is_asked(twilio_app, fake, session, monkeypatch):
+def test_no_transaction_is_open_while_twilio_is_asked(twilio_app, slow_fake, session, monkeypatch):
     """On SQLite an open transaction would hold the write lock for the whole request."""
     seen = []
     create = MessageList.create
@@ -93,11 +78,11 @@ def test_no_transaction_is_open_while_twilio_is_asked(twilio_app, fake, session,
     monkeypatch.setattr(MessageList, "create", watching)
     send(twilio_app)
     assert seen == [False]
-    assert len(fake.messages) == 1
+    assert len(slow_fake.messages) == 1
 
 
-def test_429_is_retried_and_sent_once(twilio_app, fake, session):
-    fake.fail_next(2, status=429)
+def test_429_is_retried_and_sent_once(twilio_app, slow_fake, session):
+    slow_fake.fail_next(2, status=429)
     message_id = send(twilio_app)
     first = row(session, message_id)
     assert (first.status, first.attempts, first.error_code) == ("queued", 1, 20429)
@@ -105,11 +90,11 @@ def test_429_is_retried_and_sent_once(twilio_app, fake, session):
     run_scheduled(twilio_app)
     done = row(session, message_id)
     assert (done.status, done.attempts, done.error_code) == ("sent", 3, None)
-    assert len(fake.messages) == 1
+    assert len(slow_fake.messages) == 1
 
 
-def test_twilio_down_longer_than_the_retries_ends_failed(twilio_app, fake, session):
-    fake.fail_for(3600, status=503)
+def test_twilio_down_longer_than_the_retries_ends_failed(twilio_app, slow_fake, session):
+    slow_fake.fail_for(3600, status=503)
     message_id = send(twilio_app)
     for _ in range(sending.MAX_ATTEMPTS):
         run_scheduled(twilio_app)
@@ -119,7 +104,7 @@ def test_twilio_down_longer_than_the_retries_ends_failed(twilio_app, fake, sessi
         sending.MAX_ATTEMPTS,
         20500,
     )
-    assert fake.messages == []
+    assert slow_fake.messages == []
 
 
 def test_retry_delays_outlast_a_ten_minute_outage():
@@ -128,23 +113,23 @@ def test_retry_delays_outlast_a_ten_minute_outage():
     assert sum(delays) > 20 * 60
 
 
-def test_a_timeout_is_retried(twilio_app, fake, session):
-    fake.fail_next(1, timeout=1.5)
+def test_a_timeout_is_retried(twilio_app, slow_fake, session):
+    slow_fake.fail_next(1, timeout=1.5)
     message_id = send(twilio_app)
     assert row(session, message_id).status == "queued"
     assert "timed out" in row(session, message_id).error_message.lower()
 
 
-def test_21610_is_permanent_and_opts_the_contact_out(twilio_app, fake, session):
-    fake.opt_out(PHONE)
+def test_21610_is_permanent_and_opts_the_contact_out(twilio_app, slow_fake, session):
+    slow_fake.opt_out(PHONE)
     message_id = send(twilio_app)
     failed = row(session, message_id)
     assert (failed.status, failed.error_code) == ("failed", 21610)
     assert failed.contact.opted_out is True
-    assert fake.messages == []
+    assert slow_fake.messages == []
 
 
-def test_nothing_is_sent_to_an_opted_out_contact(twilio_app, fake, session):
+def test_nothing_is_sent_to_an_opted_out_contact(twilio_app, slow_fake, session):
     with twilio_app.test_request_context():
         s = db.session()
         contact = contacts.get_or_create_contact(s, PHONE)
@@ -152,10 +137,10 @@ def test_nothing_is_sent_to_an_opted_out_contact(twilio_app, fake, session):
         db.finish(commit=True)
     message_id = send(twilio_app)
     assert row(session, message_id).status == "cancelled"
-    assert fake.messages == []
+    assert slow_fake.messages == []
 
 
-def test_stop_in_the_middle_of_a_broadcast_stops_the_rest(twilio_app, fake, session, tmp_path):
+def test_stop_in_the_middle_of_a_broadcast_stops_the_rest(twilio_app, slow_fake, session, tmp_path):
     """With a real queue: two messages wait; STOP arrives; the second is never sent."""
     configure_queue(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
     try:
@@ -171,10 +156,10 @@ def test_stop_in_the_middle_of_a_broadcast_stops_the_rest(twilio_app, fake, sess
     finally:
         configure_queue("immediate")
     assert (row(session, first).status, row(session, second).status) == ("sent", "cancelled")
-    assert [m["body"] for m in fake.messages] == ["uno"]
+    assert [m["body"] for m in slow_fake.messages] == ["uno"]
 
 
-def test_status_callbacks_move_the_status_forward_only(twilio_app, fake, session, client):
+def test_status_callbacks_move_the_status_forward_only(twilio_app, slow_fake, session, client):
     message_id = send(twilio_app)
     sid = row(session, message_id).provider_sid
     for status in ("delivered", "sent"):
@@ -206,7 +191,7 @@ def test_status_callback_needs_a_valid_signature(client):
 
 
 def test_training_page_makes_the_fake_twilio_fail_and_the_broadcast_shows_retries(
-    twilio_app, fake, session, make, login
+    twilio_app, slow_fake, session, make, login
 ):
     from hsbp.security import Role
     from hsbp.sms import broadcasts

@@ -6,30 +6,15 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import pytest
 from twilio.rest.api.v2010.account.message import MessageList
 
-from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from hsbp.db import utcnow
 from hsbp.extensions import configure_queue, queue
-from hsbp.fake_twilio import FakeTwilio
 from hsbp.sms import broadcasts, contacts, sending, sweeper
 from hsbp.sms.models import Broadcast, OutboundMessage
 from tests.sms.conftest import PHONE, SENDER
 
 MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture(scope="module")
-def fake():
-    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=5) as server:
-        yield server
-
-
-@pytest.fixture
-def twilio_app(app_with, fake):
-    fake.reset()
-    return app_with(TWILIO_API_BASE=fake.url, SMS_RATE_PER_SECOND=0, SMS_SEND_TIMEOUT=0.5)
 
 
 def left(session, status, *, idle, phone=PHONE, broadcast_id=None, **fields) -> int:
@@ -62,27 +47,27 @@ def row(session, message_id) -> OutboundMessage:
     return session.get(OutboundMessage, message_id)
 
 
-def test_a_queued_message_past_the_grace_is_sent_once(twilio_app, fake, session):
+def test_a_queued_message_past_the_grace_is_sent_once(twilio_app, slow_fake, session):
     message_id = left(session, "queued", idle=sweeper.QUEUED_GRACE + MINUTE)
     sweep(twilio_app)
     message = row(session, message_id)
     assert (message.status, message.attempts) == ("sent", 1)
-    assert [m["sid"] for m in fake.messages] == [message.provider_sid]
-    assert fake.messages[0]["body"] == "Reunión el jueves"
+    assert [m["sid"] for m in slow_fake.messages] == [message.provider_sid]
+    assert slow_fake.messages[0]["body"] == "Reunión el jueves"
     # The first task was only late, not lost: it turns up now and finds nothing to claim.
     with twilio_app.app_context():
         sending.send_outbound.call_local(message_id)
     sweep(twilio_app)
-    assert len(fake.messages) == 1
+    assert len(slow_fake.messages) == 1
     assert row(session, message_id).attempts == 1
 
 
-def test_a_queued_message_within_the_grace_is_left_alone(twilio_app, fake, session):
+def test_a_queued_message_within_the_grace_is_left_alone(twilio_app, slow_fake, session):
     message_id = left(session, "queued", idle=sweeper.QUEUED_GRACE - MINUTE)
     sweep(twilio_app)
     message = row(session, message_id)
     assert (message.status, message.attempts) == ("queued", 0)
-    assert fake.messages == []
+    assert slow_fake.messages == []
 
 
 def test_the_grace_outlasts_the_longest_retry_delay():
@@ -90,7 +75,7 @@ def test_the_grace_outlasts_the_longest_retry_delay():
     assert (longest, sweeper.QUEUED_GRACE) == (timedelta(minutes=5), timedelta(minutes=10))
 
 
-def test_a_message_stuck_sending_ends_failed_and_is_not_sent(twilio_app, fake, session):
+def test_a_message_stuck_sending_ends_failed_and_is_not_sent(twilio_app, slow_fake, session):
     message_id = left(
         session, "sending", idle=sweeper.SENDING_GRACE + MINUTE, attempts=2, error_code=20429
     )
@@ -102,19 +87,19 @@ def test_a_message_stuck_sending_ends_failed_and_is_not_sent(twilio_app, fake, s
         "the message went out, so it was not sent again"
     )
     assert message.provider_sid is None
-    assert fake.messages == []
+    assert slow_fake.messages == []
 
 
-def test_a_message_sending_within_the_grace_is_left_alone(twilio_app, fake, session):
+def test_a_message_sending_within_the_grace_is_left_alone(twilio_app, slow_fake, session):
     message_id = left(session, "sending", idle=sweeper.SENDING_GRACE - MINUTE, attempts=1)
     sweep(twilio_app)
     message = row(session, message_id)
     assert (message.status, message.error_message) == ("sending", "")
-    assert fake.messages == []
+    assert slow_fake.messages == []
 
 
 def test_a_message_long_queued_and_being_sent_now_is_not_failed(
-    twilio_app, fake, session, monkeypatch
+    twilio_app, slow_fake, session, monkeypatch
 ):
     """The claim restarts the clock: a sweep while Twilio is asked leaves the send alone."""
     message_id = left(session, "queued", idle=sweeper.SENDING_GRACE * 2)
@@ -129,19 +114,19 @@ def test_a_message_long_queued_and_being_sent_now_is_not_failed(
         sending.send_outbound.call_local(message_id)
     message = row(session, message_id)
     assert (message.status, message.attempts, message.error_message) == ("sent", 1, "")
-    assert len(fake.messages) == 1
+    assert len(slow_fake.messages) == 1
 
 
-def test_a_stale_message_to_a_contact_who_opted_out_is_cancelled(twilio_app, fake, session):
+def test_a_stale_message_to_a_contact_who_opted_out_is_cancelled(twilio_app, slow_fake, session):
     message_id = left(session, "queued", idle=sweeper.QUEUED_GRACE + MINUTE)
     contacts.opt_out(session, contact=contacts.find_contact(session, PHONE), channel="sms")
     session.flush()
     sweep(twilio_app)
     assert row(session, message_id).status == "cancelled"
-    assert fake.messages == []
+    assert slow_fake.messages == []
 
 
-def test_a_broadcast_counts_each_swept_message_once(twilio_app, fake, session, make):
+def test_a_broadcast_counts_each_swept_message_once(twilio_app, slow_fake, session, make):
     partnership = make.partnership()
     broadcast = Broadcast(partnership_id=partnership.id, bodies={"es": "Hola"})
     session.add(broadcast)
@@ -173,10 +158,10 @@ def test_a_broadcast_counts_each_swept_message_once(twilio_app, fake, session, m
         "sending",
         "sent",
     ]
-    assert [m["to"] for m in fake.messages] == ["+573104567802"]
+    assert [m["to"] for m in slow_fake.messages] == ["+573104567802"]
 
 
-def test_two_sweeps_hand_a_lost_message_to_the_queue_once(twilio_app, fake, session, tmp_path):
+def test_two_sweeps_hand_a_lost_message_to_the_queue_once(twilio_app, slow_fake, session, tmp_path):
     """With a real queue: a second sweeper at the same time (or the next sweep) finds the
     message handed over already and adds no second task."""
     message_id = left(session, "queued", idle=sweeper.QUEUED_GRACE + MINUTE)
@@ -191,17 +176,17 @@ def test_two_sweeps_hand_a_lost_message_to_the_queue_once(twilio_app, fake, sess
     finally:
         configure_queue("immediate")
     assert row(session, message_id).status == "sent"
-    assert len(fake.messages) == 1
+    assert len(slow_fake.messages) == 1
 
 
-def test_a_large_recovery_is_handed_over_in_batches(twilio_app, fake, session):
+def test_a_large_recovery_is_handed_over_in_batches(twilio_app, slow_fake, session):
     ids = [
         left(session, "queued", idle=sweeper.QUEUED_GRACE + MINUTE, phone=f"+57310456781{n}")
         for n in range(5)
     ]
     sweep(twilio_app, batch=2)
     assert [row(session, i).status for i in ids] == ["sent"] * 5
-    assert sorted(m["to"] for m in fake.messages) == [f"+57310456781{n}" for n in range(5)]
+    assert sorted(m["to"] for m in slow_fake.messages) == [f"+57310456781{n}" for n in range(5)]
 
 
 def test_the_worker_app_declares_the_sweep_every_five_minutes(tmp_path):
