@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hsbp.actions.demo import seed as seed_actions
 from hsbp.auth.models import User
 from hsbp.auth.services import create_user
 from hsbp.consultations.demo import seed as seed_consultation
@@ -238,5 +239,6 @@ def seed_if_empty(session: Session) -> bool:
     session.flush()
     seed_sms(session, partnership=caguan, other_partnership=zenica, participants=mapped)
     seed_consultation(session, caguan, facilitator)
+    seed_actions(session, partnership=caguan, facilitator=facilitator)
     session.flush()
     return True

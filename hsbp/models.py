@@ -1,5 +1,13 @@
 """Imports every feature's models, so the metadata (and Alembic) sees every table."""
 
+from hsbp.actions.models import (
+    Action,
+    ActionUpdate,
+    ChecklistSettings,
+    Contribution,
+    Evidence,
+    Reminder,
+)
 from hsbp.audit import AuditEntry
 from hsbp.auth.models import User
 from hsbp.consultations.models import (
@@ -9,6 +17,7 @@ from hsbp.consultations.models import (
     Participation,
     Question,
     Response,
+    ResultsCache,
     Theme,
 )
 from hsbp.db import Base
@@ -29,16 +38,21 @@ from hsbp.sms.models import (
 metadata = Base.metadata
 
 __all__ = [
+    "Action",
+    "ActionUpdate",
     "Answer",
     "AnswerChoice",
     "AuditEntry",
     "Broadcast",
     "CharterVersion",
+    "ChecklistSettings",
     "ConsentEvent",
     "Consultation",
     "Contact",
     "ContactMembership",
+    "Contribution",
     "Endorsement",
+    "Evidence",
     "GroupTag",
     "InboundMessage",
     "Invitation",
@@ -52,7 +66,9 @@ __all__ = [
     "Partner",
     "Partnership",
     "Question",
+    "Reminder",
     "Response",
+    "ResultsCache",
     "SmsSettings",
     "Theme",
     "User",

@@ -3,7 +3,8 @@ versions field by field.
 
 Every text is a {locale: text} dict. Budget lines and goals carry a stable `key` (uuid hex),
 so two versions are compared item by item whatever their order, and later features can point
-at a goal across versions.
+at a goal across versions. `action_rule` says who may change an item of the joint action
+checklist; a version written before it existed is read as "lead".
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ LIFTS = ("locally_driven", "inclusive", "forward_looking", "trust", "sharing")
 PROTOCOLS = ("entry_rules", "leaver_rules", "communication_protocol", "grievance_handling")
 RULES = ("consensus", "majority")
 KINDS = ("cash", "in_kind")
+ACTION_RULES = ("lead", "owners", "any")
+DEFAULT_ACTION_RULE = "lead"
 TEXT_MAX = 5000
 AMOUNT_MAX_DIGITS = 15
 
@@ -48,6 +51,21 @@ RULE_FIELD_LABELS = {
     "majority_percent": _l("Majority needed (percentage of the partners)"),
     "quorum_percent": _l("Quorum (percentage of the partners who answer)"),
 }
+ACTION_RULE_FIELD_LABEL = _l("Who may change an action")
+ACTION_RULE_LABELS = {
+    "lead": _l("Lead partner"),
+    "owners": _l("Lead and supporting partners"),
+    "any": _l("Any partner"),
+}
+ACTION_RULE_HINTS = {
+    "lead": _l(
+        "Only representatives of the action's lead partner change it; supporting partners "
+        "add progress updates and evidence."
+    ),
+    "owners": _l("Representatives of the lead partner and of the supporting partners change it."),
+    "any": _l("Any partner representative of the partnership changes any action."),
+}
+ACTION_RULE_NOTE = _l("Facilitators may always change an action; observers never.")
 KIND_LABELS = {"cash": _l("Cash"), "in_kind": _l("In kind")}
 BUDGET_FIELD_LABELS = {
     "description": _l("Description"),
@@ -71,6 +89,7 @@ def empty_content() -> dict:
         "protocols": {key: {} for key in PROTOCOLS},
         "roles": [],
         "decision_rule": {"rule": "consensus", "majority_percent": 67, "quorum_percent": 60},
+        "action_rule": DEFAULT_ACTION_RULE,
         "budget": [],
         "goals": [],
     }
@@ -81,6 +100,7 @@ def normalise(raw: dict, *, locales: list[str], partner_ids: set[int]) -> dict:
 
     Texts are stripped and kept only in the partnership's `locales`; budget lines and goals
     that are blank or marked `remove` are dropped; missing or unknown keys get a new one.
+    A missing `action_rule` is the default, so documents written before it still pass.
     Raises ServiceError whose `field` is the editor form's field name (`budget-2-amount`).
     """
     principles, protocols = raw.get("principles") or {}, raw.get("protocols") or {}
@@ -89,6 +109,7 @@ def normalise(raw: dict, *, locales: list[str], partner_ids: set[int]) -> dict:
         "protocols": {k: _texts(protocols.get(k), locales, f"protocols-{k}") for k in PROTOCOLS},
         "roles": _roles(raw.get("roles") or [], locales, partner_ids),
         "decision_rule": _decision_rule(raw.get("decision_rule") or {}),
+        "action_rule": _action_rule(raw.get("action_rule", DEFAULT_ACTION_RULE)),
         "budget": _budget(raw.get("budget") or [], locales, partner_ids),
         "goals": _goals(raw.get("goals") or [], locales),
     }
@@ -146,6 +167,18 @@ def _decision_rule(raw: dict) -> dict:
             field="quorum_percent",
         )
     return {"rule": rule, "majority_percent": majority, "quorum_percent": quorum}
+
+
+def _action_rule(rule) -> str:
+    if rule not in ACTION_RULES:
+        raise ServiceError(_l("Choose who may change an action."), field="action_rule")
+    return rule
+
+
+def action_rule_of(content: dict) -> str:
+    """The action rule of a stored document, the default for one that predates it."""
+    rule = (content or {}).get("action_rule")
+    return rule if rule in ACTION_RULES else DEFAULT_ACTION_RULE
 
 
 def _key(value, used: set[str]) -> str:
@@ -253,6 +286,7 @@ def flatten(content: dict) -> dict[tuple, object]:
         # Under consensus the percentages mean nothing; comparing them would be noise.
         for name in ("majority_percent", "quorum_percent"):
             out[("decision_rule", name)] = rule[name]
+    out[("action_rule",)] = action_rule_of(content)
     for line in content.get("budget") or []:
         for code, text in line["description"].items():
             out[("budget", line["key"], "description", code)] = text
@@ -278,7 +312,7 @@ class Change:
         return "added" if self.old is None else "removed" if self.new is None else "changed"
 
 
-_SECTIONS = ("principles", "protocols", "roles", "decision_rule", "budget", "goals")
+_SECTIONS = ("principles", "protocols", "roles", "decision_rule", "action_rule", "budget", "goals")
 _FIELDS = {
     **{name: i for i, name in enumerate(RULE_FIELD_LABELS)},
     **{name: i for i, name in enumerate(BUDGET_FIELD_LABELS)},
@@ -297,7 +331,7 @@ def _order(old: dict, new: dict, locales: list[str]):
 
     def key(path: tuple):
         section, rest = path[0], path[2:]
-        if section == "decision_rule":
+        if section in ("decision_rule", "action_rule"):
             item, rest = 0, path[1:]
         else:
             item = fixed[path[1]] if section in ("principles", "protocols") else position[path[:2]]
@@ -365,6 +399,8 @@ def _label(path: tuple, numbers: dict, titles: dict, partner_names: dict) -> str
         parts = [_("Roles of %(partner)s", partner=name)]
     elif section == "decision_rule":
         parts = [RULE_FIELD_LABELS[path[1]]]
+    elif section == "action_rule":
+        parts = [ACTION_RULE_FIELD_LABEL]
     elif section == "budget":
         parts = [_("Budget line %(number)d", number=numbers[path[1]])]
         parts.append(BUDGET_FIELD_LABELS[path[2]])
@@ -385,6 +421,8 @@ def _shown(path: tuple, value, partner_names: dict) -> str | None:
         return str(KIND_LABELS[value])
     if name == "rule":
         return str(RULE_LABELS[value])
+    if name == "action_rule":
+        return str(ACTION_RULE_LABELS[value])
     if name == "due":
         return format_date(date.fromisoformat(value))
     if name in ("majority_percent", "quorum_percent"):

@@ -205,6 +205,8 @@ def _content(partners: dict[str, Partner]) -> dict:
             if name in partners
         ],
         "decision_rule": RULE,
+        # Lead and supporting partners both carry out the joint actions, so both update them.
+        "action_rule": "owners",
         "budget": [
             {
                 "description": description,

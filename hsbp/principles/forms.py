@@ -26,6 +26,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from hsbp.errors import ServiceError
 from hsbp.i18n import language_name
 from hsbp.principles.content import (
+    ACTION_RULE_FIELD_LABEL,
+    ACTION_RULE_LABELS,
+    ACTION_RULE_NOTE,
     BUDGET_FIELD_LABELS,
     GOAL_FIELD_LABELS,
     KIND_LABELS,
@@ -36,6 +39,7 @@ from hsbp.principles.content import (
     RULE_FIELD_LABELS,
     RULE_LABELS,
     TEXT_MAX,
+    action_rule_of,
 )
 from hsbp.principles.models import CharterStatus, Stance
 from hsbp.principles.services import COMMENT_MAX
@@ -147,6 +151,13 @@ def editor_form(*, partnership, partners, content: dict) -> FlaskForm:
             RULE_FIELD_LABELS["quorum_percent"],
             validators=[InputRequired(), NumberRange(min=1, max=100)],
         )
+        # The service refuses an unknown rule with its own message, beside this field.
+        action_rule = RadioField(
+            ACTION_RULE_FIELD_LABEL,
+            choices=list(ACTION_RULE_LABELS.items()),
+            validate_choice=False,
+            description=ACTION_RULE_NOTE,
+        )
         budget = FieldList(
             FormField(BudgetLineForm),
             min_entries=budget_rows,
@@ -172,6 +183,7 @@ def editor_form(*, partnership, partners, content: dict) -> FlaskForm:
                     "majority_percent": self.majority_percent.data,
                     "quorum_percent": self.quorum_percent.data,
                 },
+                "action_rule": self.action_rule.data,
                 "budget": self.budget.data,
                 "goals": self.goals.data,
             }
@@ -189,6 +201,7 @@ def _form_data(content: dict) -> dict:
         "protocols": content["protocols"],
         "roles": {f"p{role['partner_id']}": role["text"] for role in content["roles"]},
         **content["decision_rule"],
+        "action_rule": action_rule_of(content),
         "budget": content["budget"],
         "goals": goals,
     }

@@ -67,6 +67,14 @@ def in_force(session: Session, *, partnership_id: int) -> CharterVersion | None:
     )
 
 
+def action_rule(session: Session, *, partnership_id: int) -> str:
+    """Who may change an item of the joint action checklist (one of content.ACTION_RULES),
+    by the charter in force: drafts and proposals count only once adopted, and a partnership
+    without an adopted charter follows the default, "lead"."""
+    version = in_force(session, partnership_id=partnership_id)
+    return doc.action_rule_of(version.content) if version else doc.DEFAULT_ACTION_RULE
+
+
 def answers(
     session: Session, *, partnership_id: int, version_ids: list[int]
 ) -> dict[int, dict[int, Endorsement]]:

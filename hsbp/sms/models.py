@@ -56,6 +56,9 @@ class ContactMembership(Base):
         ForeignKey("mapping_participants.id", ondelete="SET NULL"), index=True
     )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Opted in to news of the partnership's work (an action done, say); its own consent,
+    # apart from joining: the history is in ConsentEvent ("updates_on", "updates_off").
+    wants_updates: Mapped[bool] = mapped_column(default=False)
 
     contact: Mapped[Contact] = relationship(back_populates="memberships")
 

@@ -48,6 +48,7 @@ def test_seed_charter_adopts_version_1_and_drafts_an_amendment(session):
     stances = services.answers(session, partnership_id=caguan.id, version_ids=[first.id])
     assert len(stances[first.id]) == 7
     assert {len(first.content["budget"]), len(first.content["goals"])} == {3}
+    assert services.action_rule(session, partnership_id=caguan.id) == "owners"
     changes = content.diff(first.content, second.content, locales=caguan.locales)
     goal_key = first.content["goals"][1]["key"]
     assert [c.path for c in changes] == [
