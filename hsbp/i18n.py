@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from babel import Locale
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from hsbp.extensions import babel
@@ -82,6 +83,14 @@ def missing_languages(values: dict[str, str] | None, required: list[str]) -> lis
     """The languages of `required` that `values` has no text for (shown in the UI)."""
     values = values or {}
     return [code for code in required if not (values.get(code) or "").strip()]
+
+
+# flask_babel marks every lazy string as safe HTML (LazyString.__html__), so a lazy message
+# that carries someone's text, such as _l("Not a phone number: %(value)s", value=typed),
+# would reach the page unescaped. Our lazy strings are plain text: without __html__, Jinja
+# and WTForms escape them like any other string.
+if hasattr(LazyString, "__html__"):
+    del LazyString.__html__
 
 
 def init_app(app: Flask) -> None:

@@ -146,6 +146,10 @@ def test_search_by_number_in_national_or_international_format(
     wrong = page_text(client.get(url, query_string={"q": "call me"}))
     assert "This is not a phone number: call me" in wrong
     assert "+57 310 4567821" not in wrong
+    # A message that repeats what was typed escapes it (lazy strings are not safe HTML).
+    typed = client.get(url, query_string={"q": "<b id=x>12</b>"}).get_data(as_text=True)
+    assert "This is not a phone number: &lt;b id=x&gt;12&lt;/b&gt;" in typed
+    assert "<b id=x>" not in typed
 
 
 def test_filters_by_opt_in_state_and_language(client, session, demo_partnership, facilitator):
