@@ -53,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 # Modules that only declare tasks to the queue: imported here because the worker runs
 # create_app() before its consumer starts, and a periodic task must be declared by then.
-TASK_MODULES = ("hsbp.sms.sweeper",)
+TASK_MODULES = ("hsbp.sms.sweeper", "hsbp.actions.tasks")
 
 # Modules that only add routes to a blueprint defined elsewhere, or register a callback.
 ROUTE_MODULES = (
@@ -66,10 +66,14 @@ ROUTE_MODULES = (
     "hsbp.consultations.question_views",
     "hsbp.consultations.answer_views",
     "hsbp.consultations.results_views",
+    "hsbp.actions.evidence_views",
+    "hsbp.actions.report_views",
+    "hsbp.actions.public_views",
 )
 
 
 def _register_blueprints(app: Flask) -> None:
+    from hsbp.actions.views import bp as actions_bp
     from hsbp.auth.views import bp as auth_bp
     from hsbp.consultations.views import bp as consultations_bp
     from hsbp.extensions import login_manager
@@ -87,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mapping_bp)
     app.register_blueprint(principles_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(actions_bp)
     app.register_blueprint(sms_bp)
 
 

@@ -9,6 +9,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import escape
 
 from hsbp.extensions import babel
 from hsbp.paths import resource_dir
@@ -85,12 +86,12 @@ def missing_languages(values: dict[str, str] | None, required: list[str]) -> lis
     return [code for code in required if not (values.get(code) or "").strip()]
 
 
-# flask_babel marks every lazy string as safe HTML (LazyString.__html__), so a lazy message
-# that carries someone's text, such as _l("Not a phone number: %(value)s", value=typed),
-# would reach the page unescaped. Our lazy strings are plain text: without __html__, Jinja
-# and WTForms escape them like any other string.
-if hasattr(LazyString, "__html__"):
-    del LazyString.__html__
+# flask_babel marks every lazy string as safe HTML (LazyString.__html__ returns it as it is),
+# so a lazy message that carries someone's text, such as
+# _l("Not a phone number: %(value)s", value=typed), would reach the page unescaped. Our lazy
+# strings are plain text: their HTML form is now the escaped text. (Removing __html__ would
+# do in templates, but a flashed lazy message is stored in the session through it.)
+LazyString.__html__ = lambda self: escape(str(self))
 
 
 def init_app(app: Flask) -> None:

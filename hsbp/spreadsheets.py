@@ -6,11 +6,17 @@ import csv
 import io
 from collections.abc import Iterable
 
+from flask import Response
 from openpyxl import Workbook
 
 # A cell starting with one of these would run as a formula (a tab or carriage return may
 # hide one); people write such things in names and free text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Given as the whole Content-Type: passed as a mimetype, Werkzeug would add a second charset.
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def defuse(value):
@@ -37,3 +43,13 @@ def to_xlsx(rows: Iterable[list], *, sheet: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def download(rows: Iterable[list], kind: str, *, sheet: str, filename: str) -> Response:
+    """The rows as a CSV or XLSX file to save (`kind` "csv" or "xlsx")."""
+    body = to_csv(rows) if kind == "csv" else to_xlsx(rows, sheet=sheet)
+    return Response(
+        body,
+        content_type=CONTENT_TYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -70,3 +70,17 @@ def test_translated_content_falls_back_to_the_default_language():
     assert translated(texts, locale="fr", fallback="es") == "Hola"
     assert translated({"sw": "Habari"}, locale="fr", fallback="es") == "Habari"
     assert missing_languages(texts, ["es", "en", "fr", "ar"]) == ["fr", "ar"]
+
+
+def test_a_lazy_message_with_typed_text_is_escaped_in_pages_and_flashes(app):
+    from flask.json.tag import TaggedJSONSerializer
+    from flask_babel import lazy_gettext
+    from markupsafe import escape
+
+    with app.test_request_context():
+        message = lazy_gettext("This is not a phone number: %(value)s", value="<b>12</b>")
+        expected = "This is not a phone number: &lt;b&gt;12&lt;/b&gt;"
+        assert escape(message) == expected
+        # flash() keeps messages in the session, which stores a lazy string through __html__.
+        serializer = TaggedJSONSerializer()
+        assert escape(serializer.loads(serializer.dumps({"m": message}))["m"]) == expected

@@ -79,7 +79,9 @@ def checked(session: Session, partnership: Partnership, action: Action | None, f
             _l("%(code)s is not a target of the Sustainable Development Goals.", code=unknown[0]),
             field="sdg_targets",
         )
-    budget, currency = _money(fields.get("budget"), fields.get("currency"), "budget")
+    budget, currency = _money(
+        fields.get("budget"), fields.get("currency"), "budget", "budget_currency"
+    )
     return {
         "title": title,
         "description": _texts(fields.get("description"), locales, TEXT_MAX),
@@ -214,7 +216,7 @@ def _responsibles(session: Session, partnership: Partnership, raw_ids) -> list[U
     return sorted(users, key=lambda u: u.id)
 
 
-def _money(amount, currency, field: str) -> tuple[Decimal | None, str]:
+def _money(amount, currency, field: str, currency_field: str) -> tuple[Decimal | None, str]:
     text = str(amount if amount is not None else "").strip().replace(" ", "")
     currency = (currency or "").strip().upper()
     if not text:
@@ -228,7 +230,7 @@ def _money(amount, currency, field: str) -> tuple[Decimal | None, str]:
     if value != value.quantize(Decimal("0.01")) or value >= Decimal(10) ** 15:
         raise ServiceError(_l("Write the amount with at most two decimals."), field=field)
     if currency not in list_currencies():
-        raise ServiceError(_l("Choose the currency."), field=f"{field}_currency")
+        raise ServiceError(_l("Choose the currency."), field=currency_field)
     return value, currency
 
 
@@ -246,7 +248,9 @@ def _contributions(rows, partners: dict[int, Partner]) -> list[dict]:
                 _l("Choose a partner of this partnership."), field=f"{field}-partner_id"
             )
         kind = row.get("kind") if row.get("kind") in KINDS else "cash"
-        amount, currency = _money(row.get("amount"), row.get("currency"), f"{field}-amount")
+        amount, currency = _money(
+            row.get("amount"), row.get("currency"), f"{field}-amount", f"{field}-currency"
+        )
         if kind == "cash" and amount is None:
             raise ServiceError(
                 _l("Write the amount of this contribution."), field=f"{field}-amount"

@@ -9,12 +9,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hsbp.actions import checks, services
+from hsbp.actions import checks, public, services
 from hsbp.actions.demo_data import ACTIONS
-from hsbp.actions.models import ActionUpdate, ChecklistSettings, Evidence
+from hsbp.actions.models import ActionUpdate, Evidence
 from hsbp.auth.models import User
 from hsbp.db import utcnow
 from hsbp.partnerships.models import Membership, Partner, Partnership
+from hsbp.sms import updates
+from hsbp.sms.models import ContactMembership
 
 
 def seed(session: Session, *, partnership: Partnership, facilitator: User) -> None:
@@ -101,7 +103,29 @@ def seed(session: Session, *, partnership: Partnership, facilitator: User) -> No
             added_by_id=facilitator.id,
         )
     )
-    session.add(ChecklistSettings(partnership_id=partnership.id))
+    public.save_settings(
+        session,
+        actor=facilitator,
+        partnership=partnership,
+        public_page=True,
+        remind_days_before=7,
+        due_soon_days=14,
+    )
+    # A few of the demo's SMS contacts asked for news, so a done action can be told.
+    joined = session.scalars(
+        select(ContactMembership)
+        .where(ContactMembership.partnership_id == partnership.id)
+        .order_by(ContactMembership.id)
+        .limit(6)
+    ).all()
+    for membership_row in joined:
+        updates.set_updates(
+            session,
+            contact=membership_row.contact,
+            partnership_id=partnership.id,
+            wanted=True,
+            channel="sms",
+        )
     session.flush()
 
 

@@ -46,7 +46,7 @@ def create_action(
     when a rule refuses it. Side effects: the action, its first update, an audit entry."""
     if not permissions.may_create(membership):
         raise ServiceError(_l("Only facilitators and partner representatives add actions."))
-    rule = _rule(session, partnership.id)
+    rule = charter_rule(session, partnership.id)
     values = checks.checked(session, partnership, None, fields)
     if not permissions.may_lead(membership, values["lead_partner_id"], rule=rule):
         raise ServiceError(
@@ -85,9 +85,9 @@ def update_action(
     fields,
 ) -> Action:
     """Change every field of `action`, if the charter's rule lets this member edit it."""
-    rule = _rule(session, partnership.id)
+    rule = charter_rule(session, partnership.id)
     if not permissions.may_edit(membership, action, rule=rule):
-        raise ServiceError(_not_allowed(rule))
+        raise ServiceError(not_allowed_message(rule))
     values = checks.checked(session, partnership, action, fields)
     if values["lead_partner_id"] != action.lead_partner_id and not permissions.may_lead(
         membership, values["lead_partner_id"], rule=rule
@@ -133,9 +133,9 @@ def report_progress(
 ) -> ActionUpdate:
     """A dated update of status and progress with its comment, by anyone who may report on
     the action (supporting partners included). Raises ServiceError on a refused value."""
-    rule = _rule(session, action.partnership_id)
+    rule = charter_rule(session, action.partnership_id)
     if not permissions.may_report(membership, action, rule=rule):
-        raise ServiceError(_not_allowed(rule))
+        raise ServiceError(not_allowed_message(rule))
     status = checks.status_of(status)
     progress = checks.progress_of(progress)
     # Still blocked (or dropped) with nothing new to say: the reason given before stands.
@@ -162,14 +162,16 @@ def report_progress(
     return update
 
 
-# Checking ------------------------------------------------------------------------------
+# The charter's rule -----------------------------------------------------------------------
 
 
-def _rule(session: Session, partnership_id: int) -> str:
+def charter_rule(session: Session, partnership_id: int) -> str:
+    """Who may change actions under the charter in force (hsbp.actions.permissions)."""
     return charter.action_rule(session, partnership_id=partnership_id)
 
 
-def _not_allowed(rule: str):
+def not_allowed_message(rule: str):
+    """What a member refused by `rule` is told."""
     if rule == permissions.LEAD:
         return _l(
             "The charter lets only the lead partner's representatives change this action; "

@@ -34,10 +34,6 @@ audit.ACTION_LABELS.update(
 )
 
 BATCH = 500
-TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def export_rows(

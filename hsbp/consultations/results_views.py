@@ -4,7 +4,7 @@ Members of every role read results (small groups are hidden for all of them); ta
 written answers and exporting identities are for facilitators.
 """
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -107,15 +107,8 @@ def results_export(partnership_id: int, consultation_id: int):
     rows = export.export_rows(
         session, consultation=consultation, identity=identity, locale=locale, fallback=fallback
     )
-    body = (
-        spreadsheets.to_csv(rows) if kind == "csv" else spreadsheets.to_xlsx(rows, sheet="answers")
-    )
     name = f"consultation-{consultation.id}-answers.{kind}"
-    return Response(
-        body,
-        mimetype=export.TYPES[kind],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return spreadsheets.download(rows, kind, sheet="answers", filename=name)
 
 
 @bp.route(f"{BASE}/themes", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """Mapping import and export (CSV, XLSX), and the partnership's list of group tags."""
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,11 +13,6 @@ from hsbp.mapping.views import _tags, bp, label_of_tag, register_filter
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.security import Role, partnership_guard
 from hsbp.views import render_form
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @bp.route("/p/<int:partnership_id>/mapping/import", methods=["GET", "POST"])
@@ -77,16 +72,7 @@ def export(partnership_id: int):
         db.session(), partnership_id=partnership_id, filters=chosen
     )
     rows = importing.export_rows(participants, show_contacts=g.membership.role == Role.FACILITATOR)
-    body = (
-        spreadsheets.to_csv(rows)
-        if kind == "csv"
-        else spreadsheets.to_xlsx(rows, sheet="participants")
-    )
-    return Response(
-        body,
-        mimetype=EXPORT_TYPES[kind],
-        headers={"Content-Disposition": f'attachment; filename="participants.{kind}"'},
-    )
+    return spreadsheets.download(rows, kind, sheet="participants", filename=f"participants.{kind}")
 
 
 @bp.route("/p/<int:partnership_id>/mapping/groups", methods=["GET", "POST"])

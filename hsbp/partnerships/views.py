@@ -1,11 +1,15 @@
 """Partnership pages: the list, the dashboard, settings, partners and the audit log."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hsbp import audit, db
+from hsbp.actions import queries as action_queries
+from hsbp.actions.services import overdue_and_due_soon
 from hsbp.errors import ServiceError, apply_to_form
+from hsbp.i18n import translated
 from hsbp.partnerships import members, services
 from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipForm
 from hsbp.security import Role, partnership_guard, site_admin_required
@@ -68,8 +72,24 @@ def create():
 @bp.get("/p/<int:partnership_id>/")
 @partnership_guard()
 def dashboard(partnership_id: int):
-    figures = services.dashboard(db.session(), partnership=g.partnership, membership=g.membership)
-    return render_template("partnerships/dashboard.html", **figures)
+    session = db.session()
+    figures = services.dashboard(session, partnership=g.partnership, membership=g.membership)
+    days = action_queries.due_soon_days(session, partnership_id=partnership_id)
+    overdue, due_soon = overdue_and_due_soon(
+        session,
+        partnership_id=partnership_id,
+        today=action_queries.today_in(g.partnership.timezone),
+        days=days,
+    )
+    locale, fallback = str(get_locale()), g.partnership.default_locale
+    checklist = {
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "days": days,
+        "shown": 10,
+        "title": lambda action: translated(action.title, locale=locale, fallback=fallback),
+    }
+    return render_template("partnerships/dashboard.html", checklist=checklist, **figures)
 
 
 @bp.route("/p/<int:partnership_id>/settings", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from hsbp.i18n import language_name
+from hsbp.sms import updates
 from hsbp.sms.admin_common import MAX_BODY
 from hsbp.sms.broadcasts import body_field
 from hsbp.sms.models import OutboundStatus
@@ -25,6 +26,7 @@ CONSENT_EVENT_LABELS = {
     "join": _p("SMS consent", "Joined"),
     "opt_in": _p("SMS consent", "Opted in"),
     "opt_out": _p("SMS consent", "Opted out"),
+    **updates.CONSENT_LABELS,
 }
 CONSENT_CHANNEL_LABELS = {
     "sms": _l("by SMS"),

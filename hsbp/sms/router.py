@@ -1,8 +1,8 @@
 """What an inbound message means: a keyword of the channel, a feature's handler, or the inbox.
 
-Opt-out, opt-in and help words count only when they are the whole message (as at Twilio),
-so "stop the dust from the trucks" is a message, not an opt-out. JOIN and LANG are the first
-word. After STOP nothing is sent to the number but the one confirmation.
+Opt-out, opt-in, help and news words count only when they are the whole message (as at
+Twilio), so "stop the dust from the trucks" is a message, not an opt-out. JOIN and LANG are
+the first word. After STOP nothing is sent to the number but the one confirmation.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.partnerships.models import Partnership
 from hsbp.phones import e164
-from hsbp.sms import contacts, texts
+from hsbp.sms import contacts, texts, updates
 from hsbp.sms.handlers import Incoming, registry
 from hsbp.sms.models import Contact, InboundMessage
 
 log = logging.getLogger("hsbp.sms")
-WHOLE_MESSAGE = {"stop", "start", "help"}
+WHOLE_MESSAGE = {"stop", "start", "help", "news", "news_off"}
 
 
 def route(session: Session, message: InboundMessage) -> list[str]:
@@ -37,7 +37,7 @@ def route(session: Session, message: InboundMessage) -> list[str]:
     body = message.body or ""
     words = body.split()
     table = texts.keyword_table()
-    whole = texts.fold(body)
+    whole = texts.fold(" ".join(words))  # "NEWS  OFF" as "NEWS OFF"
     first = texts.fold(words[0]) if words else ""
     action = table.get(whole) if table.get(whole) in WHOLE_MESSAGE else None
     if action is None and table.get(first) in ("join", "lang"):
@@ -86,6 +86,16 @@ def route(session: Session, message: InboundMessage) -> list[str]:
     if action == "help":
         message.route = "help"
         return [texts.text(locale, "help")]
+    if action in ("news", "news_off"):
+        message.route = action
+        return updates.from_sms(
+            session,
+            contact=contact,
+            partnership_id=partnership_id,
+            wanted=action == "news",
+            inbound_id=message.id,
+            locale=locale,
+        )
     if action == "lang" or (contact.awaiting == "language" and whole.isdigit()):
         message.route = "lang"
         choice = words[1] if action == "lang" and len(words) > 1 else whole

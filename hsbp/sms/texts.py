@@ -36,6 +36,13 @@ KEYWORDS = {
     "help": NP_("SMS keywords to ask for help; comma-separated", "HELP, INFO"),
     "join": NP_("SMS keyword to join a partnership with its code; comma-separated", "JOIN"),
     "lang": NP_("SMS keyword to change language; comma-separated", "LANG"),
+    # News of the partnership's work (hsbp.sms.updates): whole messages, like STOP.
+    "news": NP_("SMS keywords to ask for news of the partnership's work; comma-separated", "NEWS"),
+    "news_off": NP_(
+        "SMS keywords to stop news only (other messages go on); comma-separated, a keyword "
+        "may have two words",
+        "NEWS OFF, STOP NEWS, STOPNEWS, NEWSOFF",
+    ),
 }
 
 TEXTS = {

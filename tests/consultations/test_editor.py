@@ -253,7 +253,7 @@ def test_option_without_the_main_language_is_refused(
     answer = client.post(f"{prefix}/new", data=question_data(**{"choices-1-es": ""}))
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422
-    assert "Name every option in the partnership's main language." in page
+    assert "Name every option in the partnership&#39;s main language." in page
     assert 'value="Well"' in page
 
 
