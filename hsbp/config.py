@@ -119,6 +119,10 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Evidence files of the checklist: stored here (a shared volume when there are
+        # several web machines), never under the static folder.
+        "ACTION_UPLOAD_DIR": _env("ACTION_UPLOAD_DIR", str(instance / "uploads" / "actions")),
+        "ACTION_UPLOAD_MAX_BYTES": int(_env("ACTION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))),
         "TESTING": env == "testing",
     }
     settings.update(overrides)

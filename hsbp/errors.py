@@ -20,3 +20,16 @@ def apply_to_form(form, error: ServiceError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def form_fields(form):
+    """Every field of `form` that holds a value, inside its sub-forms and lists too: the
+    fields a service's error may name (`contributions-0-amount`)."""
+    for field in form:
+        if field.type == "FormField":
+            yield from form_fields(field.form)
+        elif field.type == "FieldList":
+            for entry in field.entries:
+                yield from form_fields(entry.form) if entry.type == "FormField" else (entry,)
+        else:
+            yield field

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -53,7 +52,7 @@ def export_rows(
     fallback = partnership.default_locale
     goals = checks.goals(session, partnership_id=partnership.id)
     latest = queries.last_updates(session, partnership_id=partnership.id)
-    zone = ZoneInfo(partnership.timezone or "UTC")
+    zone = partnership.zone
     yes, no = str(_l("Yes")), str(_l("No"))
     yield [str(label) for label in HEADER]
     for action in queries.actions_for_export(session, partnership_id=partnership.id):

@@ -25,7 +25,7 @@ from wtforms.validators import Length, Optional
 
 from hsbp.actions import checks, sdg
 from hsbp.actions.models import Action, ActionStatus
-from hsbp.errors import ServiceError
+from hsbp.errors import ServiceError, form_fields
 from hsbp.i18n import language_name, translated
 from hsbp.partnerships.forms import MultiCheckboxField
 from hsbp.principles.content import KIND_LABELS, PRINCIPLE_LABELS
@@ -314,17 +314,6 @@ class ProgressForm(FlaskForm):
     )
 
 
-def _leaves(form):
-    for field in form:
-        if field.type == "FormField":
-            yield from _leaves(field.form)
-        elif field.type == "FieldList":
-            for entry in field.entries:
-                yield from _leaves(entry.form) if entry.type == "FormField" else (entry,)
-        else:
-            yield field
-
-
 def _named(form, name: str):
     """The field a service's error names. Contribution rows are named by their place in the
     list the service was given (`contributions-<i>-amount`), which is the i-th row of the
@@ -336,7 +325,7 @@ def _named(form, name: str):
         if index < len(entries) and sub in entries[index].form:
             return entries[index].form[sub]
         return None
-    return next((f for f in _leaves(form) if f.name == name), None)
+    return next((f for f in form_fields(form) if f.name == name), None)
 
 
 def apply_error(form, error: ServiceError) -> None:

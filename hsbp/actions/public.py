@@ -13,7 +13,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -164,11 +163,7 @@ def published_partnership(session: Session, token: str) -> Partnership | None:
 
 def local_time(partnership: Partnership, now: datetime) -> datetime:
     """`now` on the partnership's clocks (UTC when its time zone is unknown)."""
-    try:
-        zone = ZoneInfo(partnership.timezone or "UTC")
-    except (ValueError, KeyError):
-        zone = ZoneInfo("UTC")
-    return now.astimezone(zone)
+    return now.astimezone(partnership.zone)
 
 
 def public_checklist(

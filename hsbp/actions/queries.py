@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -24,7 +23,7 @@ from hsbp.actions.models import (
     action_supporters,
 )
 from hsbp.auth.models import User
-from hsbp.partnerships.models import Membership, Partnership
+from hsbp.partnerships.models import Membership, Partnership, zone_of
 
 DUE_SOON_DAYS = 14  # ChecklistSettings' default, for a partnership that never saved its own
 
@@ -34,11 +33,7 @@ RESPONSIBLE, LEAD, SUPPORTER = "responsible", "lead", "supporter"
 def today_in(timezone: str | None) -> date:
     """Today's date where the partnership is: an action due today is not overdue there yet,
     even when it is already tomorrow in UTC."""
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ValueError, KeyError):
-        zone = ZoneInfo("UTC")
-    return datetime.now(zone).date()
+    return datetime.now(zone_of(timezone)).date()
 
 
 def due_soon_days(session: Session, *, partnership_id: int) -> int:

@@ -28,7 +28,7 @@ from hsbp.consultations.answering import choice_keys
 from hsbp.consultations.models import Channel, Dimension, QuestionKind, Status
 from hsbp.consultations.questions import MAX_CHOICES
 from hsbp.consultations.services import MAX_TEXT
-from hsbp.errors import ServiceError
+from hsbp.errors import ServiceError, form_fields
 from hsbp.i18n import language_name
 from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS
 from hsbp.partnerships.forms import MultiCheckboxField
@@ -326,22 +326,11 @@ def outcome_form(*, partnership, outcome: dict, sections) -> FlaskForm:
     return form
 
 
-def _leaves(form):
-    for field in form:
-        if field.type == "FormField":
-            yield from _leaves(field.form)
-        elif field.type == "FieldList":
-            for entry in field.entries:
-                yield from _leaves(entry.form) if entry.type == "FormField" else (entry,)
-        else:
-            yield field
-
-
 def apply_error(form, error: ServiceError) -> None:
     """Show a refusal beside the (possibly nested) field it names - a group such as the
     options counts too - with a summary at the top; else at the top alone."""
     named = error.field and (
-        next((f for f in _leaves(form) if f.name == error.field), None)
+        next((f for f in form_fields(form) if f.name == error.field), None)
         or next((f for f in form if f.name == error.field), None)
     )
     if not named:

@@ -5,7 +5,6 @@ invitation, and reminding those who have not finished."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from huey import crontab
 from sqlalchemy import select
@@ -128,11 +127,7 @@ def send_reminders(session: Session, *, now: datetime) -> int:
 def _daytime(session: Session, consultation: Consultation, now: datetime) -> bool:
     """Whether it is day where the partnership is: nobody gets a question at night."""
     partnership = session.get(Partnership, consultation.partnership_id)
-    try:
-        zone = ZoneInfo(partnership.timezone or "UTC")
-    except (ValueError, KeyError):
-        zone = ZoneInfo("UTC")
-    return DAY_STARTS <= now.astimezone(zone).hour < DAY_ENDS
+    return DAY_STARTS <= now.astimezone(partnership.zone).hour < DAY_ENDS
 
 
 @app_task()

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hsbp.auth.models import User
 from hsbp.db import Base, JSONValue, UTCDateTime, utcnow
+
+
+def zone_of(name: str | None) -> ZoneInfo:
+    """The time zone called `name`; UTC when it is empty or unknown on this machine."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
 
 
 class Stage(enum.StrEnum):
@@ -43,6 +52,10 @@ class Partnership(Base):
     locales: Mapped[list[str]] = mapped_column(JSONValue, default=list)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_of(self.timezone)
 
     partners: Mapped[list[Partner]] = relationship(
         back_populates="partnership", order_by="Partner.name"

@@ -79,3 +79,17 @@ def test_checklist_pages_have_no_axe_violations(page, live_server, language):
         page.goto(path)
         count, report = axe_violations(page)
         assert count == 0, f"{path} ({language}):\n{report}"
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_checklist_settings_and_public_page_have_no_axe_violations(page, live_server, language):
+    sign_in(page)  # the facilitator
+    choose_language(page, language)
+    page.goto(f"/p/{live_server.caguan_id}/actions/settings")
+    count, report = axe_violations(page)
+    assert count == 0, f"settings ({language}):\n{report}"
+    public = page.locator("main a.sms-text").first.get_attribute("href")
+    page.goto(re.sub(r"^https?://[^/]+", "", public))
+    assert "Andrés" not in page.content()  # names no person
+    count, report = axe_violations(page)
+    assert count == 0, f"public page ({language}):\n{report}"
