@@ -21,6 +21,12 @@ from hsbp.consultations.models import (
     Theme,
 )
 from hsbp.db import Base
+from hsbp.grievances.models import (
+    Grievance,
+    GrievanceEvent,
+    GrievanceOfficer,
+    GrievanceSettings,
+)
 from hsbp.mail import OutboundEmail
 from hsbp.mapping.models import GroupTag, Participant, ParticipantImport, ParticipantLink
 from hsbp.partnerships.models import Invitation, Membership, Partner, Partnership
@@ -53,6 +59,10 @@ __all__ = [
     "Contribution",
     "Endorsement",
     "Evidence",
+    "Grievance",
+    "GrievanceEvent",
+    "GrievanceOfficer",
+    "GrievanceSettings",
     "GroupTag",
     "InboundMessage",
     "Invitation",
