@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp import db, extensions, i18n, security
     from hsbp.config import load_settings
     from hsbp.consultations import conversation as consultation_sms
+    from hsbp.grievances import sms as grievance_sms
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
 
@@ -39,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.init_app(app)
     sms_handlers.init_app(app)
     consultation_sms.init_app(app)
+    grievance_sms.init_app(app)
     for module in TASK_MODULES:
         importlib.import_module(module)
     i18n.init_app(app)
@@ -53,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 # Modules that only declare tasks to the queue: imported here because the worker runs
 # create_app() before its consumer starts, and a periodic task must be declared by then.
-TASK_MODULES = ("hsbp.sms.sweeper", "hsbp.actions.tasks")
+TASK_MODULES = ("hsbp.sms.sweeper", "hsbp.actions.tasks", "hsbp.grievances.tasks")
 
 # Modules that only add routes to a blueprint defined elsewhere, or register a callback.
 ROUTE_MODULES = (
@@ -69,6 +71,8 @@ ROUTE_MODULES = (
     "hsbp.actions.evidence_views",
     "hsbp.actions.report_views",
     "hsbp.actions.public_views",
+    "hsbp.grievances.intake_views",
+    "hsbp.grievances.dashboard_views",
 )
 
 
@@ -77,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from hsbp.auth.views import bp as auth_bp
     from hsbp.consultations.views import bp as consultations_bp
     from hsbp.extensions import login_manager
+    from hsbp.grievances.views import bp as grievances_bp
     from hsbp.mapping.views import bp as mapping_bp
     from hsbp.partnerships.views import bp as partnerships_bp
     from hsbp.principles.views import bp as principles_bp
@@ -92,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(principles_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(grievances_bp)
     app.register_blueprint(sms_bp)
 
 

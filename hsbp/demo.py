@@ -12,6 +12,7 @@ from hsbp.actions.demo import seed as seed_actions
 from hsbp.auth.models import User
 from hsbp.auth.services import create_user
 from hsbp.consultations.demo import seed as seed_consultation
+from hsbp.grievances.demo import seed as seed_grievances
 from hsbp.mapping.demo import seed_participants
 from hsbp.partnerships import members, services
 from hsbp.partnerships.models import Membership, Partnership, Sector, Stage
@@ -240,5 +241,6 @@ def seed_if_empty(session: Session) -> bool:
     seed_sms(session, partnership=caguan, other_partnership=zenica, participants=mapped)
     seed_consultation(session, caguan, facilitator)
     seed_actions(session, partnership=caguan, facilitator=facilitator)
+    seed_grievances(session, partnership=caguan, facilitator=facilitator)
     session.flush()
     return True

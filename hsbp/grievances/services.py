@@ -167,7 +167,7 @@ def file_grievance(
 ) -> Grievance:
     """A new grievance at stage "received", with a fresh code. Raises ServiceError when the
     text is empty. Side effects: the grievance, its first event, an audit entry (no identity
-    in it). Telling the complainant their code is the intake's job (it knows the channel)."""
+    in it), and the code sent by SMS to a reply contact when it came another way."""
     text = (description or "").strip()
     if not text:
         raise ServiceError(_l("Say what happened."), field="description")
@@ -198,6 +198,9 @@ def file_grievance(
             actor_id=recorded_by.id if recorded_by else None,
         )
     )
+    if channel != Channel.SMS:
+        # By SMS the code is the reply to the REPORT itself (hsbp.grievances.sms).
+        messages.tell_receipt(session, grievance)
     audit.record(
         session,
         actor_id=recorded_by.id if recorded_by else None,

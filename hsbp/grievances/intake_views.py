@@ -1,0 +1,250 @@
+"""Taking in grievances on the web: the public form (no account), members' own, and a
+facilitator's record of one heard in person or by phone.
+
+After filing, the browser is sent to a page showing the code (so a reload files nothing
+twice); the code is kept in the signed session cookie for that page, never an identity.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, g, redirect, render_template, session, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from hsbp import db
+from hsbp.errors import ServiceError, apply_to_form
+from hsbp.extensions import limiter
+from hsbp.grievances import codes, messages, services
+from hsbp.grievances.intake_forms import MemberForm, PublicForm, RecordForm
+from hsbp.grievances.models import Channel, GrievanceSettings
+from hsbp.grievances.views import bp
+from hsbp.i18n import SESSION_KEY, UI_LOCALE_CODES
+from hsbp.partnerships.models import Partner, Partnership
+from hsbp.phones import e164
+from hsbp.security import Role, partnership_guard
+from hsbp.sms.contacts import find_contact
+from hsbp.sms.models import SmsSettings
+from hsbp.views import render_form
+
+FILED_KEY = "grievance_filed"
+ANONYMOUS_WITH_NAME = _l(
+    "You chose to stay anonymous: clear your name, phone and e-mail, or choose to send it "
+    "with your name."
+)
+RECORDED_ANONYMOUS_WITH_NAME = _l(
+    "An anonymous grievance keeps no name or e-mail: clear them, or untick anonymous."
+)
+
+
+def _partners(partnership_id: int):
+    return db.session().scalars(
+        select(Partner).where(Partner.partnership_id == partnership_id).order_by(Partner.name)
+    )
+
+
+def _reply_contact(form, partnership: Partnership):
+    """(the phone in E.164, the SMS contact it belongs to or None); a refusal on the phone
+    field when it is not a phone number."""
+    typed = (form.phone.data or "").strip()
+    if not typed:
+        return "", None
+    number = e164(typed, region=partnership.country)
+    if number is None:
+        raise ServiceError(_l("This is not a phone number: %(value)s", value=typed), field="phone")
+    return number, find_contact(db.session(), number)
+
+
+def _remember_filed(grievance) -> None:
+    session[FILED_KEY] = {"code": grievance.code, "sms": grievance.contact_id is not None}
+
+
+def _filed_page(partnership: Partnership, *, again: str):
+    filed = session.get(FILED_KEY)
+    if not filed:
+        return redirect(again)
+    return render_template(
+        "grievances/filed.html",
+        code=codes.shown(filed["code"]),
+        by_sms=filed["sms"],
+        # Any language's word works by SMS; the page's is the one its reader knows.
+        status_word=messages.keyword_words("status", str(get_locale()))[0],
+        sms_number=_sms_number(partnership.id) if filed["sms"] else None,
+        again=again,
+        partnership=partnership,
+    )
+
+
+def _sms_number(partnership_id: int) -> str | None:
+    """The partnership's SMS number, when it has one people can text (not a service id)."""
+    sender = db.session().scalar(
+        select(SmsSettings.sender).where(SmsSettings.partnership_id == partnership_id)
+    )
+    return sender if sender and sender.startswith("+") else None
+
+
+# The public form, no account ----------------------------------------------------------------
+
+
+def _public_limit() -> str:
+    return current_app.config.get("GRIEVANCE_FORM_RATE_LIMIT", "10 per minute;100 per day")
+
+
+def _public(token: str) -> Partnership:
+    """The partnership whose public form this is; 404 for an unknown token or a form that is
+    switched off, alike."""
+    session_ = db.session()
+    settings = session_.scalar(
+        select(GrievanceSettings).where(GrievanceSettings.public_token == token)
+    )
+    if settings is None or not settings.public_form:
+        abort(404)
+    return session_.get(Partnership, settings.partnership_id)
+
+
+def _no_index(response):
+    # The address is shared by hand; it is not for search engines or caches.
+    response = current_app.make_response(response)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/g/<token>", methods=["GET", "POST"])
+@limiter.limit(_public_limit, methods=["POST"])
+def public_form(token: str):
+    partnership = _public(token)
+    locale = str(get_locale())
+    form = PublicForm(partners=_partners(partnership.id), languages=partnership.locales)
+    if not form.is_submitted():
+        form.language.data = locale if locale in partnership.locales else partnership.default_locale
+    if form.validate_on_submit():
+        try:
+            if form.is_anonymous and form.identity_given():
+                raise ServiceError(ANONYMOUS_WITH_NAME, field="anonymous")
+            phone, contact = _reply_contact(form, partnership)
+            grievance = services.file_grievance(
+                db.session(),
+                partnership=partnership,
+                channel=Channel.PUBLIC,
+                description=form.description.data,
+                locale=form.language.data,
+                complainant=services.Complainant(
+                    contact=contact,
+                    name=form.name.data or "",
+                    phone=phone,
+                    email=form.email.data or "",
+                ),
+                anonymous=form.is_anonymous,
+                category=form.category.data,
+                partner_id=form.partner_id.data,
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            _remember_filed(grievance)
+            if grievance.locale in UI_LOCALE_CODES:
+                session[SESSION_KEY] = grievance.locale
+            return redirect(url_for("grievances.public_filed", token=token))
+    page, status = render_form(
+        "grievances/public_form.html",
+        form,
+        form=form,
+        partnership=partnership,
+        settings=services.settings_of(db.session(), partnership.id),
+    )
+    return _no_index(page), status
+
+
+@bp.get("/g/<token>/filed")
+def public_filed(token: str):
+    partnership = _public(token)
+    return _no_index(_filed_page(partnership, again=url_for("grievances.public_form", token=token)))
+
+
+# A member, signed in ------------------------------------------------------------------------
+
+
+@bp.route("/p/<int:partnership_id>/grievances/new", methods=["GET", "POST"])
+@partnership_guard(Role.OBSERVER)
+def new(partnership_id: int):
+    form = MemberForm(partners=_partners(partnership_id))
+    if form.validate_on_submit():
+        try:
+            grievance = services.file_grievance(
+                db.session(),
+                partnership=g.partnership,
+                channel=Channel.MEMBER,
+                description=form.description.data,
+                locale=str(get_locale()),
+                complainant=services.Complainant(user=current_user._get_current_object()),
+                anonymous=form.anonymous.data,
+                category=form.category.data,
+                partner_id=form.partner_id.data,
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            _remember_filed(grievance)
+            return redirect(url_for("grievances.filed", partnership_id=partnership_id))
+    return render_form("grievances/member_form.html", form, form=form)
+
+
+@bp.get("/p/<int:partnership_id>/grievances/filed")
+@partnership_guard(Role.OBSERVER)
+def filed(partnership_id: int):
+    return _filed_page(
+        g.partnership, again=url_for("grievances.new", partnership_id=partnership_id)
+    )
+
+
+# A facilitator or grievance officer records one heard in person or by phone -----------------
+
+
+@bp.route("/p/<int:partnership_id>/grievances/record", methods=["GET", "POST"])
+@partnership_guard(Role.REPRESENTATIVE)
+def record(partnership_id: int):
+    if not services.may_handle(db.session(), g.membership):
+        abort(404)
+    partnership = g.partnership
+    form = RecordForm(partners=_partners(partnership_id), languages=partnership.locales)
+    if not form.is_submitted():
+        form.language.data = partnership.default_locale
+    if form.validate_on_submit():
+        try:
+            if form.is_anonymous and form.identity_given():
+                raise ServiceError(RECORDED_ANONYMOUS_WITH_NAME, field="anonymous")
+            phone, contact = _reply_contact(form, partnership)
+            grievance = services.file_grievance(
+                db.session(),
+                partnership=partnership,
+                channel=form.channel.data,
+                description=form.description.data,
+                locale=form.language.data,
+                complainant=services.Complainant(
+                    contact=contact,
+                    name=form.name.data or "",
+                    phone=phone,
+                    email=form.email.data or "",
+                ),
+                anonymous=form.is_anonymous,
+                category=form.category.data,
+                partner_id=form.partner_id.data,
+                recorded_by=current_user._get_current_object(),
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            return redirect(_grievance_page(partnership_id, grievance.id))
+    return render_form("grievances/record_form.html", form, form=form)
+
+
+def _grievance_page(partnership_id: int, grievance_id: int) -> str:
+    try:
+        return url_for(
+            "grievances.detail", partnership_id=partnership_id, grievance_id=grievance_id
+        )
+    except BuildError:
+        return f"/p/{partnership_id}/grievances/{grievance_id}"
