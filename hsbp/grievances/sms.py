@@ -173,3 +173,7 @@ def init_app(app: Flask) -> None:
     handlers.keyword(REPORT_ROUTE, messages.all_keyword_words("report"), report)
     handlers.keyword(STATUS_ROUTE, messages.all_keyword_words("status"), status)
     handlers.conversation(RATING_ROUTE, rating)
+    handlers.confidential(
+        routes=(REPORT_ROUTE, STATUS_ROUTE, RATING_ROUTE, WRONG_STATUS_ROUTE),
+        kinds=(messages.SMS_KIND,),
+    )

@@ -39,6 +39,10 @@ class Registry:
     # {folded keyword: (handler name, handler)}
     keywords: dict[str, tuple[str, Handler]] = field(default_factory=dict)
     conversations: list[tuple[str, Handler]] = field(default_factory=list)
+    # Routes and outgoing kinds whose texts facilitators never read in the SMS pages (a
+    # grievance: its text and its number together say who complained of what).
+    confidential_routes: set[str] = field(default_factory=set)
+    confidential_kinds: set[str] = field(default_factory=set)
 
     def keyword(self, name: str, words: list[str], handler: Handler) -> None:
         from hsbp.sms.texts import fold
@@ -48,6 +52,10 @@ class Registry:
 
     def conversation(self, name: str, handler: Handler) -> None:
         self.conversations.append((name, handler))
+
+    def confidential(self, *, routes=(), kinds=()) -> None:
+        self.confidential_routes.update(routes)
+        self.confidential_kinds.update(kinds)
 
 
 def registry(app: Flask | None = None) -> Registry:

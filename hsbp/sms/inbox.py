@@ -18,6 +18,7 @@ from hsbp.mapping.models import Participant, Risk
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, sending
 from hsbp.sms.admin_common import MAX_BODY, PER_PAGE, display_phone
+from hsbp.sms.handlers import registry
 from hsbp.sms.models import (
     Contact,
     ContactMembership,
@@ -31,6 +32,9 @@ ACTION_LABELS.update(
         "sms_inbound.handle": _l("SMS message marked handled"),
     }
 )
+
+
+CONFIDENTIAL = _l("A grievance message: only the grievance officers read it, on its page.")
 
 
 @dataclass
@@ -185,7 +189,13 @@ class ThreadItem:
 
 
 def conversation(
-    session: Session, *, partnership_id: int, sender: str | None, phone: str, limit: int = 100
+    session: Session,
+    *,
+    partnership_id: int,
+    sender: str | None,
+    phone: str,
+    limit: int = 100,
+    hide_confidential: bool = True,
 ) -> list[ThreadItem]:
     """The last `limit` messages between `phone` and this partnership, oldest first:
     what it sent here and everything sent to it (replies, broadcasts). Messages tied to no
@@ -203,9 +213,11 @@ def conversation(
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
         .limit(limit)
     ).all()
-    outbound = session.scalars(
-        select(OutboundMessage)
+    answered = aliased(InboundMessage)
+    outbound = session.execute(
+        select(OutboundMessage, answered.route)
         .join(Contact, Contact.id == OutboundMessage.contact_id)
+        .outerjoin(answered, answered.id == OutboundMessage.reply_to_id)
         .where(
             Contact.phone_hash == number_hash,
             or_(
@@ -216,10 +228,31 @@ def conversation(
         .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
         .limit(limit)
     ).all()
-    items = [(m.received_at, 0, m.id, ThreadItem(True, m.body, m.received_at)) for m in inbound]
+    handlers = registry()
+    routes = handlers.confidential_routes if hide_confidential else set()
+    kinds = handlers.confidential_kinds if hide_confidential else set()
+
+    def shown(body: str, secret: bool) -> str:
+        return str(CONFIDENTIAL) if secret else body
+
+    items = [
+        (m.received_at, 0, m.id, ThreadItem(True, shown(m.body, m.route in routes), m.received_at))
+        for m in inbound
+    ]
     items += [
-        (m.created_at, 1, m.id, ThreadItem(False, m.body, m.created_at, m.status, m.kind))
-        for m in outbound
+        (
+            m.created_at,
+            1,
+            m.id,
+            ThreadItem(
+                False,
+                shown(m.body, m.kind in kinds or route in routes),
+                m.created_at,
+                m.status,
+                m.kind,
+            ),
+        )
+        for m, route in outbound
     ]
     items.sort(key=lambda item: item[:3])
     return [item[3] for item in items[-limit:]]

@@ -57,8 +57,13 @@ def simulator_page(partnership_id: int):
                 )
     thread = []
     if settings is not None and phone is not None:
+        # The phone's own screen: it shows what the person wrote and was sent, all of it.
         thread = inbox.conversation(
-            db.session(), partnership_id=partnership_id, sender=settings.sender, phone=phone
+            db.session(),
+            partnership_id=partnership_id,
+            sender=settings.sender,
+            phone=phone,
+            hide_confidential=False,
         )
     return render_form(
         "sms/simulator.html",

@@ -302,3 +302,29 @@ def test_every_language_has_its_own_grievance_keywords():
     assert report.isdisjoint(status)
     channel = set(texts.keyword_table())
     assert (report | status).isdisjoint(channel)
+
+
+def test_facilitators_never_read_a_grievance_in_the_sms_pages(
+    session, sms, joined, officer, partnership
+):
+    from hsbp.sms import inbox
+
+    sms("REPORT Los camiones tumbaron la cerca de Rosa.")
+    (grievance,) = grievances(session)
+    move(session, officer, partnership, grievance, Stage.ACKNOWLEDGED)
+    sms("Hola, ¿cuándo es la reunión?")  # an ordinary message from the same number
+
+    def thread(**hidden):
+        return [
+            item.body
+            for item in inbox.conversation(
+                session, partnership_id=partnership.id, sender=SENDER, phone=PHONE, **hidden
+            )
+        ]
+
+    seen = " ".join(thread())
+    assert "Rosa" not in seen and codes.shown(grievance.code) not in seen
+    assert "Hola, ¿cuándo es la reunión?" in seen
+    assert str(inbox.CONFIDENTIAL) in seen
+    # The phone's own screen (the simulator) shows it all.
+    assert "REPORT Los camiones tumbaron la cerca de Rosa." in thread(hide_confidential=False)
