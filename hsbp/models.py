@@ -29,6 +29,7 @@ from hsbp.grievances.models import (
 )
 from hsbp.mail import OutboundEmail
 from hsbp.mapping.models import GroupTag, Participant, ParticipantImport, ParticipantLink
+from hsbp.monitoring.models import Indicator, Measurement
 from hsbp.partnerships.models import Invitation, Membership, Partner, Partnership
 from hsbp.principles.models import CharterVersion, Endorsement
 from hsbp.sms.models import (
@@ -65,7 +66,9 @@ __all__ = [
     "GrievanceSettings",
     "GroupTag",
     "InboundMessage",
+    "Indicator",
     "Invitation",
+    "Measurement",
     "Membership",
     "OutboundEmail",
     "OutboundMessage",
