@@ -73,6 +73,8 @@ ROUTE_MODULES = (
     "hsbp.actions.public_views",
     "hsbp.grievances.intake_views",
     "hsbp.grievances.dashboard_views",
+    "hsbp.monitoring.pulse_views",
+    "hsbp.monitoring.import_views",
 )
 
 
@@ -83,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from hsbp.extensions import login_manager
     from hsbp.grievances.views import bp as grievances_bp
     from hsbp.mapping.views import bp as mapping_bp
+    from hsbp.monitoring.views import bp as monitoring_bp
     from hsbp.partnerships.views import bp as partnerships_bp
     from hsbp.principles.views import bp as principles_bp
     from hsbp.sms.views import bp as sms_bp
@@ -98,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(grievances_bp)
+    app.register_blueprint(monitoring_bp)
     app.register_blueprint(sms_bp)
 
 
