@@ -30,6 +30,12 @@ from hsbp.grievances.models import (
 from hsbp.mail import OutboundEmail
 from hsbp.mapping.models import GroupTag, Participant, ParticipantImport, ParticipantLink
 from hsbp.monitoring.models import Indicator, Measurement
+from hsbp.monitoring.pulse_models import (
+    PulseComment,
+    PulseResponse,
+    PulseRound,
+    PulseScore,
+)
 from hsbp.partnerships.models import Invitation, Membership, Partner, Partnership
 from hsbp.principles.models import CharterVersion, Endorsement
 from hsbp.sms.models import (
@@ -78,6 +84,10 @@ __all__ = [
     "Participation",
     "Partner",
     "Partnership",
+    "PulseComment",
+    "PulseResponse",
+    "PulseRound",
+    "PulseScore",
     "Question",
     "Reminder",
     "Response",

@@ -220,4 +220,9 @@ def close_consultation(session: Session, *, actor: User | None, consultation: Co
         partnership_id=consultation.partnership_id,
         details={"partial": left},
     )
+    # Indicators computed from this consultation record their value (monitoring reads
+    # consultations, not the other way round: imported here to keep that direction).
+    from hsbp.monitoring.from_consultation import record_from_consultation
+
+    record_from_consultation(session, consultation)
     return left

@@ -57,7 +57,11 @@ def create_indicator(
     """A new indicator from `fields`; raises ServiceError (with its field) on a bad value.
     Side effects: the indicator, an audit entry."""
     default = partnership.default_locale
-    name = {k: v.strip()[:200] for k, v in (fields.get("name") or {}).items() if (v or "").strip()}
+    name = {
+        k: (v or "").strip()[:200]
+        for k, v in (fields.get("name") or {}).items()
+        if (v or "").strip()
+    }
     if not name.get(default):
         raise ServiceError(_l("Give the indicator a name."), field=f"name-{default}")
     kind = fields.get("kind")
@@ -95,7 +99,9 @@ def create_indicator(
         partnership_id=partnership.id,
         goal_key=(fields.get("goal_key") or "").strip(),
         name=name,
-        definition={k: v.strip()[:TEXT_MAX] for k, v in (fields.get("definition") or {}).items()},
+        definition={
+            k: (v or "").strip()[:TEXT_MAX] for k, v in (fields.get("definition") or {}).items()
+        },
         kind=kind,
         unit=(fields.get("unit") or "").strip()[:40],
         currency=(fields.get("currency") or "").strip().upper()[:3] if kind == Kind.MONEY else "",

@@ -1,7 +1,238 @@
-"""Monitoring pages: indicators, their values and progress (being written)."""
+"""Monitoring pages: the partnership's indicators with their progress, adding one, and an
+indicator's page with its values, their history and the form to report a value. Other
+modules (pulses, importing) add their routes to `bp`."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_pgettext as _p
+from flask_login import current_user
+from sqlalchemy import select
+
+from hsbp import db
+from hsbp.actions import checks
+from hsbp.actions.forms import apply_error
+from hsbp.errors import ServiceError
+from hsbp.i18n import missing_languages, translated
+from hsbp.monitoring import charts, queries, services
+from hsbp.monitoring.forms import (
+    DIRECTION_LABELS,
+    DISAGGREGATION_LABELS,
+    FREQUENCY_LABELS,
+    KIND_LABELS,
+    FilterForm,
+    ValueForm,
+    indicator_form,
+)
+from hsbp.monitoring.models import Indicator, Kind, Method
+from hsbp.monitoring.progress import Track
+from hsbp.partnerships.services import list_partners
+from hsbp.security import Role, partnership_guard
+from hsbp.views import render_form
 
 bp = Blueprint("monitoring", __name__)
+
+TRACK_LABELS = {
+    Track.ON: _p("indicator track", "On track"),
+    Track.AT_RISK: _p("indicator track", "At risk"),
+    Track.OFF: _p("indicator track", "Off track"),
+    Track.UNKNOWN: _p("indicator track", "No value yet"),
+}
+METHOD_LABELS = {
+    Method.WEB: _p("how a value was reported", "On the web"),
+    Method.IMPORT: _p("how a value was reported", "Imported"),
+    Method.CONSULTATION: _p("how a value was reported", "From a consultation"),
+    Method.SMS: _p("how a value was reported", "By SMS"),
+}
+
+
+def local_text(values: dict | None) -> str:
+    fallback = g.partnership.default_locale if g.get("partnership") else "en"
+    return translated(values, locale=str(get_locale()), fallback=fallback)
+
+
+def amount(indicator: Indicator, value) -> str:
+    """A value as the reader writes numbers, with its unit, currency or scale level."""
+    if value is None:
+        return ""
+    if indicator.kind == Kind.SCALE:
+        level = next((lv for lv in indicator.levels if lv["value"] == int(value)), None)
+        return f"{int(value)} · {local_text(level['label'])}" if level else str(int(value))
+    text = format_decimal(value.normalize() if hasattr(value, "normalize") else value)
+    if indicator.kind == Kind.PERCENTAGE:
+        return f"{text} %"
+    if indicator.kind == Kind.MONEY:
+        return f"{text} {indicator.currency}".strip()
+    return f"{text} {indicator.unit}".strip()
+
+
+def share(value) -> str:
+    return "" if value is None else format_percent(value)
+
+
+def chart_of(standing: queries.Standing, chart_id: str):
+    indicator = standing.indicator
+    name = local_text(indicator.name)
+    return charts.line_chart(
+        baseline=(indicator.baseline_on, indicator.baseline_value),
+        target=(indicator.target_on, indicator.target_value),
+        values=standing.values,
+        chart_id=chart_id,
+        title=name,
+        summary=_(
+            "Values of %(name)s against the straight line from the baseline to the target.",
+            name=name,
+        ),
+    )
+
+
+@bp.context_processor
+def _monitoring_helpers():
+    return {
+        "local_text": local_text,
+        "missing_languages": missing_languages,
+        "amount": amount,
+        "share": share,
+        "format_date": format_date,
+        "chart_of": chart_of,
+        "TRACK_LABELS": TRACK_LABELS,
+        "METHOD_LABELS": METHOD_LABELS,
+        "KIND_LABELS": KIND_LABELS,
+        "DIRECTION_LABELS": DIRECTION_LABELS,
+        "FREQUENCY_LABELS": FREQUENCY_LABELS,
+        "DISAGGREGATION_LABELS": DISAGGREGATION_LABELS,
+    }
+
+
+def _goal_titles(session) -> dict[str, str]:
+    goals = checks.goals(session, partnership_id=g.partnership.id)
+    return {key: local_text(title) for key, title in goals.items()}
+
+
+def may_report(membership, indicator: Indicator) -> bool:
+    """Facilitators, and the representatives of the partner responsible for reporting."""
+    role = Role(membership.role)
+    if role == Role.FACILITATOR:
+        return True
+    return (
+        role == Role.REPRESENTATIVE
+        and indicator.partner_id is not None
+        and membership.partner_id == indicator.partner_id
+    )
+
+
+@bp.get("/p/<int:partnership_id>/monitoring")
+@partnership_guard()
+def index(partnership_id: int):
+    session = db.session()
+    form = FilterForm(request.args)
+    standings = queries.standings(session, partnership_id=partnership_id)
+    if form.off_track.data:
+        standings = [s for s in standings if s.progress.track == Track.OFF]
+    goals = _goal_titles(session)
+    groups: dict[str, list] = {}
+    for standing in standings:
+        groups.setdefault(standing.indicator.goal_key or "", []).append(standing)
+    # Goals in the charter's order, then indicators of no (or a since removed) goal.
+    ordered = [(k, goals[k], groups[k]) for k in goals if k in groups]
+    ordered += [(k, goals.get(k) or "", rows) for k, rows in groups.items() if k not in goals]
+    return render_template(
+        "monitoring/index.html",
+        form=form,
+        groups=ordered,
+        filtered=bool(form.off_track.data),
+        can_create=Role(g.membership.role) == Role.FACILITATOR,
+    )
+
+
+@bp.route("/p/<int:partnership_id>/monitoring/new", methods=["GET", "POST"])
+@partnership_guard(Role.FACILITATOR)
+def new(partnership_id: int):
+    session = db.session()
+    form = indicator_form(
+        partnership=g.partnership,
+        goals=_goal_titles(session),
+        partners=[p for p in list_partners(session, partnership_id=partnership_id) if p.is_current],
+    )
+    if form.validate_on_submit():
+        try:
+            indicator = services.create_indicator(
+                session, actor=current_user, partnership=g.partnership, fields=form.service_fields()
+            )
+        except ServiceError as error:
+            apply_error(form, error)
+        else:
+            flash(_("The indicator is added."), "success")
+            return redirect(
+                url_for(
+                    "monitoring.detail", partnership_id=partnership_id, indicator_id=indicator.id
+                )
+            )
+    return render_form("monitoring/form.html", form, form=form)
+
+
+def _indicator_or_404(indicator_id: int) -> Indicator:
+    found = db.session().scalar(
+        select(Indicator).where(
+            Indicator.id == indicator_id, Indicator.partnership_id == g.partnership.id
+        )
+    )
+    return found or abort(404)
+
+
+def _detail(indicator: Indicator, form: ValueForm | None):
+    session = db.session()
+    values = queries.in_force(
+        session, partnership_id=indicator.partnership_id, indicator_ids=[indicator.id]
+    )
+    standing = queries.standing_of(indicator, values.get(indicator.id, []))
+    allowed = may_report(g.membership, indicator)
+    return render_form(
+        "monitoring/detail.html",
+        *([form] if form is not None else []),
+        indicator=indicator,
+        standing=standing,
+        history=queries.history(session, indicator=indicator),
+        goal=_goal_titles(session).get(indicator.goal_key, ""),
+        form=form if allowed else None,
+    )
+
+
+@bp.get("/p/<int:partnership_id>/monitoring/<int:indicator_id>")
+@partnership_guard()
+def detail(partnership_id: int, indicator_id: int):
+    indicator = _indicator_or_404(indicator_id)
+    return _detail(indicator, ValueForm(formdata=None))
+
+
+@bp.post("/p/<int:partnership_id>/monitoring/<int:indicator_id>/values")
+@partnership_guard(Role.REPRESENTATIVE)
+def report(partnership_id: int, indicator_id: int):
+    indicator = _indicator_or_404(indicator_id)
+    if not may_report(g.membership, indicator):
+        abort(403)
+    form = ValueForm()
+    if form.validate_on_submit():
+        try:
+            services.record_value(
+                db.session(),
+                actor=current_user,
+                indicator=indicator,
+                period_on=form.period_on.data,
+                value=form.value.data,
+                note=form.note.data or "",
+                method=Method.WEB,
+                correction=bool(form.correction.data),
+            )
+        except ServiceError as error:
+            apply_error(form, error)
+        else:
+            flash(_("The value is recorded."), "success")
+            return redirect(
+                url_for(
+                    "monitoring.detail", partnership_id=partnership_id, indicator_id=indicator_id
+                )
+            )
+    return _detail(indicator, form)

@@ -1,0 +1,59 @@
+"""Server-drawn SVG of an indicator: its values in force against the straight line from
+baseline to target. Plain SVG (no script, no inline CSS), as hsbp.grievances.charts; the
+values also sit in a table on the page, so the chart is an image with a short text."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+from hsbp.consultations.charts import BAR, INK, TRACK
+
+LINE = "#b45f06"  # the expected path: dashed and orange, apart from the values in grey scale
+
+
+def line_chart(
+    *,
+    baseline: tuple[date, Decimal],
+    target: tuple[date, Decimal],
+    values: list[tuple[date, Decimal]],
+    chart_id: str,
+    title: str,
+    summary: str,
+    width: int = 320,
+    height: int = 120,
+) -> Markup:
+    """The expected straight line (dashed) and the values (a line with dots), scaled to fit
+    the dates and values of all three."""
+    pad = 8
+    days = [d.toordinal() for d, _v in (baseline, target, *values)]
+    amounts = [float(v) for _d, v in (baseline, target, *values)]
+    x0, x1 = min(days), max(days)
+    y0, y1 = min(amounts), max(amounts)
+    x_span, y_span = (x1 - x0) or 1, (y1 - y0) or 1
+
+    def point(when: date, value) -> str:
+        x = pad + (when.toordinal() - x0) * (width - 2 * pad) / x_span
+        y = height - pad - (float(value) - y0) * (height - 2 * pad) / y_span
+        return f"{x:.1f},{y:.1f}"
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart" '
+        f'width="{width}" height="{height}">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="{TRACK}" opacity="0.3"/>',
+        f'<polyline points="{point(*baseline)} {point(*target)}" fill="none" '
+        f'stroke="{LINE}" stroke-width="2" stroke-dasharray="6 4"/>',
+    ]
+    if values:
+        path = " ".join(point(d, v) for d, v in values)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{BAR}" stroke-width="2"/>')
+        for d, v in values:
+            x, y = point(d, v).split(",")
+            parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{INK}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every interpolated text went through escape)

@@ -1,0 +1,155 @@
+"""The indicator form and the "report a value" form; the services check every value."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from hsbp.i18n import language_name
+from hsbp.monitoring.models import Direction, Frequency, Kind
+from hsbp.partnerships.forms import MultiCheckboxField
+
+KIND_LABELS = {
+    Kind.NUMBER: _l("Number"),
+    Kind.PERCENTAGE: _l("Percentage"),
+    Kind.MONEY: _l("Money"),
+    Kind.SCALE: _l("Scale of described levels"),
+}
+DIRECTION_LABELS = {
+    Direction.HIGHER: _l("Higher is better"),
+    Direction.LOWER: _l("Lower is better"),
+}
+FREQUENCY_LABELS = {
+    Frequency.MONTHLY: _l("Every month"),
+    Frequency.QUARTERLY: _l("Every quarter"),
+    Frequency.HALF_YEARLY: _l("Every half-year"),
+    Frequency.YEARLY: _l("Every year"),
+}
+DISAGGREGATION_LABELS = {
+    "sex": _l("Sex"),
+    "age_band": _l("Age band"),
+    "locality": _l("Locality"),
+    "tag": _l("Marginalised group"),
+}
+LEVEL_ROWS = 4  # a blank row more than the three a scale usually has
+
+
+def _texts_form(locales: list[str], *, area: bool):
+    """A sub-form with one field per language, named by its code (`name-es`)."""
+    kind = TextAreaField if area else StringField
+    fields = {
+        code: kind(
+            language_name(code),
+            validators=[Length(max=5000 if area else 200)],
+            render_kw={
+                "lang": code.replace("_", "-"),
+                "dir": "auto",
+                **({"rows": 3} if area else {}),
+            },
+        )
+        for code in locales
+    }
+    return type("TextsForm", (Form,), fields)
+
+
+def _filled(texts: dict) -> dict:
+    # A language the browser did not send arrives as None; the services want text.
+    return {code: text or "" for code, text in (texts or {}).items()}
+
+
+def indicator_form(*, partnership, goals: dict[str, str], partners) -> FlaskForm:
+    """The form for a new indicator; `goals` are {key: title in the reader's language}."""
+    locales = partnership.locales or [partnership.default_locale]
+
+    class LevelForm(Form):
+        label = FormField(_texts_form(locales, area=False), _l("Level"))
+
+    class IndicatorForm(FlaskForm):
+        name = FormField(_texts_form(locales, area=False), _l("Name"))
+        definition = FormField(_texts_form(locales, area=True), _l("Definition"))
+        goal_key = SelectField(
+            _l("Charter goal it measures"),
+            choices=[("", _l("None yet")), *goals.items()],
+            default="",
+        )
+        kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()), validate_choice=False)
+        unit = StringField(_l("Unit"), validators=[Length(max=40)])
+        currency = StringField(
+            _l("Currency (for money)"), validators=[Length(max=3)], render_kw={"size": 4}
+        )
+        levels = FieldList(FormField(LevelForm), min_entries=LEVEL_ROWS, max_entries=12)
+        baseline_value = StringField(_l("Baseline value"))
+        baseline_on = DateField(_l("Baseline date"), validators=[Optional()])
+        target_value = StringField(_l("Target value"))
+        target_on = DateField(_l("Target date"), validators=[Optional()])
+        direction = SelectField(
+            _l("Direction"), choices=list(DIRECTION_LABELS.items()), validate_choice=False
+        )
+        source = TextAreaField(_l("Data source"), render_kw={"rows": 2})
+        partner_id = SelectField(
+            _l("Partner responsible for reporting"),
+            choices=[("", "—"), *((str(p.id), p.name) for p in partners)],
+            validate_choice=False,
+        )
+        frequency = SelectField(
+            _l("Reporting frequency"),
+            choices=list(FREQUENCY_LABELS.items()),
+            default=Frequency.QUARTERLY.value,
+            validate_choice=False,
+        )
+        disaggregation = MultiCheckboxField(
+            _l("Break the values down by"),
+            choices=list(DISAGGREGATION_LABELS.items()),
+            validate_choice=False,
+        )
+
+        def service_fields(self) -> dict:
+            return {
+                "name": _filled(self.name.data),
+                "definition": _filled(self.definition.data),
+                "goal_key": self.goal_key.data,
+                "kind": self.kind.data,
+                "unit": self.unit.data,
+                "currency": self.currency.data,
+                "levels": [
+                    {"label": _filled(entry.form.label.data)} for entry in self.levels.entries
+                ],
+                "baseline_value": self.baseline_value.data,
+                "baseline_on": self.baseline_on.data,
+                "target_value": self.target_value.data,
+                "target_on": self.target_on.data,
+                "direction": self.direction.data,
+                "source": self.source.data,
+                "partner_id": self.partner_id.data or None,
+                "frequency": self.frequency.data,
+                "disaggregation": self.disaggregation.data,
+            }
+
+    return IndicatorForm()
+
+
+class ValueForm(FlaskForm):
+    period_on = DateField(
+        _l("First day of the period"), validators=[InputRequired(_l("Give the period."))]
+    )
+    value = StringField(_l("Value"))
+    note = TextAreaField(_l("Note"), validators=[Length(max=5000)], render_kw={"rows": 2})
+    correction = BooleanField(_l("This corrects the value already given"))
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    off_track = BooleanField(_l("Off track only"))

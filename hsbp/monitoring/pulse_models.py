@@ -1,0 +1,106 @@
+"""Partnership-health pulses: rounds in which members score the partnership 1-5 on each
+LIFTS principle and on trust, equity and inclusivity.
+
+Scores are stored one row per dimension with the respondent's constituency (the sector of the
+partner they speak for, or "community" for SMS contacts) and no link to the respondent. Who
+answered is kept apart, in `PulseResponse`, only to refuse a second answer in the same round;
+results never read it, and a constituency with fewer than 5 respondents is pooled before
+anything is shown.
+Comments are kept apart from scores and without the respondent, so a comment cannot be tied
+back to one person's scores.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hsbp.db import Base, EncryptedText, JSONValue, UTCDateTime, utcnow
+from hsbp.principles.content import LIFTS
+
+# The LIFTS principle "trust" asks whether the partnership is built for trust; the extra
+# "mutual_trust" asks how much the respondent trusts the other partners today.
+DIMENSIONS = (*LIFTS, "mutual_trust", "equity", "inclusivity")
+COMMUNITY = "community"
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
+class RoundStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PulseRound(Base):
+    __tablename__ = "pulse_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[dict] = mapped_column(JSONValue, default=dict)  # {locale: text}
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(8), default=RoundStatus.OPEN)
+    include_sms: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PulseResponse(Base):
+    """That someone answered a round: one per user or contact, the guard against twice."""
+
+    __tablename__ = "pulse_responses"
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id"),
+        UniqueConstraint("round_id", "contact_id"),
+        CheckConstraint("(user_id IS NULL) <> (contact_id IS NULL)", name="one_respondent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sms_contacts.id", ondelete="CASCADE")
+    )
+    constituency: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PulseScore(Base):
+    __tablename__ = "pulse_scores"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+        Index("ix_pulse_scores_round_constituency", "round_id", "constituency"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id", ondelete="CASCADE"))
+    constituency: Mapped[str] = mapped_column(String(32))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id", ondelete="SET NULL"))
+    dimension: Mapped[str] = mapped_column(String(24))
+    score: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PulseComment(Base):
+    __tablename__ = "pulse_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("pulse_rounds.id", ondelete="CASCADE"), index=True
+    )
+    constituency: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
