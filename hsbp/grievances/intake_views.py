@@ -45,6 +45,31 @@ def _partners(partnership_id: int):
     )
 
 
+def _file_with_identity(form, partnership: Partnership, channel: str, *, refusal, recorded_by=None):
+    """File what a form with name, phone and e-mail fields says (the public form, or one a
+    facilitator records). Raises ServiceError: `refusal` when anonymous yet named."""
+    if form.is_anonymous and form.identity_given():
+        raise ServiceError(refusal, field="anonymous")
+    phone, contact = _reply_contact(form, partnership)
+    return services.file_grievance(
+        db.session(),
+        partnership=partnership,
+        channel=channel,
+        description=form.description.data,
+        locale=form.language.data,
+        complainant=services.Complainant(
+            contact=contact,
+            name=form.name.data or "",
+            phone=phone,
+            email=form.email.data or "",
+        ),
+        anonymous=form.is_anonymous,
+        category=form.category.data,
+        partner_id=form.partner_id.data,
+        recorded_by=recorded_by,
+    )
+
+
 def _reply_contact(form, partnership: Partnership):
     """(the phone in E.164, the SMS contact it belongs to or None); a refusal on the phone
     field when it is not a phone number."""
@@ -122,24 +147,8 @@ def public_form(token: str):
         form.language.data = locale if locale in partnership.locales else partnership.default_locale
     if form.validate_on_submit():
         try:
-            if form.is_anonymous and form.identity_given():
-                raise ServiceError(ANONYMOUS_WITH_NAME, field="anonymous")
-            phone, contact = _reply_contact(form, partnership)
-            grievance = services.file_grievance(
-                db.session(),
-                partnership=partnership,
-                channel=Channel.PUBLIC,
-                description=form.description.data,
-                locale=form.language.data,
-                complainant=services.Complainant(
-                    contact=contact,
-                    name=form.name.data or "",
-                    phone=phone,
-                    email=form.email.data or "",
-                ),
-                anonymous=form.is_anonymous,
-                category=form.category.data,
-                partner_id=form.partner_id.data,
+            grievance = _file_with_identity(
+                form, partnership, Channel.PUBLIC, refusal=ANONYMOUS_WITH_NAME
             )
         except ServiceError as error:
             apply_to_form(form, error)
@@ -214,24 +223,11 @@ def record(partnership_id: int):
         form.language.data = partnership.default_locale
     if form.validate_on_submit():
         try:
-            if form.is_anonymous and form.identity_given():
-                raise ServiceError(RECORDED_ANONYMOUS_WITH_NAME, field="anonymous")
-            phone, contact = _reply_contact(form, partnership)
-            grievance = services.file_grievance(
-                db.session(),
-                partnership=partnership,
-                channel=form.channel.data,
-                description=form.description.data,
-                locale=form.language.data,
-                complainant=services.Complainant(
-                    contact=contact,
-                    name=form.name.data or "",
-                    phone=phone,
-                    email=form.email.data or "",
-                ),
-                anonymous=form.is_anonymous,
-                category=form.category.data,
-                partner_id=form.partner_id.data,
+            grievance = _file_with_identity(
+                form,
+                partnership,
+                form.channel.data,
+                refusal=RECORDED_ANONYMOUS_WITH_NAME,
                 recorded_by=current_user._get_current_object(),
             )
         except ServiceError as error:
