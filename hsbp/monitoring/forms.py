@@ -153,3 +153,18 @@ class FilterForm(FlaskForm):
         csrf = False
 
     off_track = BooleanField(_l("Off track only"))
+
+
+class LinkForm(FlaskForm):
+    # "question id:answer key", or "" to stop computing the indicator from a consultation.
+    source = SelectField(_l("Computed from"), choices=[], validate_choice=False)
+
+
+def link_form(indicator, options: list[tuple[str, str]]) -> LinkForm:
+    """The form on an indicator's page; `options` are from_consultation.link_options."""
+    form = LinkForm(formdata=None)
+    form.source.choices = [("", _l("Not computed from a consultation")), *options]
+    form.source.data = (
+        f"{indicator.question_id}:{indicator.answer_key}" if indicator.question_id else ""
+    )
+    return form

@@ -23,6 +23,7 @@ from hsbp.consultations import answering, tallies
 from hsbp.consultations.models import CHOICE_KINDS, Consultation, Question
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
+from hsbp.i18n import translated
 from hsbp.monitoring import services
 from hsbp.monitoring.models import Indicator, Kind, Measurement, Method
 
@@ -60,6 +61,35 @@ def link_to_question(
         partnership_id=indicator.partnership_id,
         details={"question": indicator.question_id, "answer": indicator.answer_key},
     )
+
+
+def link_options(
+    session: Session, *, partnership_id: int, locale: str, fallback: str
+) -> list[tuple[str, str]]:
+    """("question id:answer key", "consultation · question · answer") for every answer of every
+    current choice question of the partnership's consultations: one query."""
+    rows = session.execute(
+        select(Question, Consultation.title)
+        .join(Consultation, Consultation.id == Question.consultation_id)
+        .where(
+            Consultation.partnership_id == partnership_id,
+            Question.kind.in_(CHOICE_KINDS),
+            Question.retired.is_(False),
+        )
+        .order_by(Consultation.id, Question.position, Question.id)
+    )
+    options = []
+    for question, title in rows:
+        heading = " · ".join(
+            (
+                translated(title, locale=locale, fallback=fallback),
+                translated(question.text, locale=locale, fallback=fallback),
+            )
+        )
+        for key in answering.choice_keys(question):
+            label = answering.choice_label(question, key, locale, fallback)
+            options.append((f"{question.id}:{key}", f"{heading} · {label}"))
+    return options
 
 
 def share(counts: tallies.Tally, question_id: int, answer_key: str) -> Decimal | None:

@@ -3,9 +3,8 @@ question (computed when the consultation closes)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,11 +12,11 @@ from sqlalchemy import select
 from wtforms import HiddenField
 
 from hsbp import db
-from hsbp.auth.views import safe_next
 from hsbp.consultations.models import Question
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.mapping.forms import ImportForm
 from hsbp.monitoring import from_consultation, importing
+from hsbp.monitoring.forms import LinkForm
 from hsbp.monitoring.models import Indicator
 from hsbp.monitoring.views import bp
 from hsbp.security import Role, partnership_guard
@@ -27,11 +26,6 @@ from hsbp.views import render_form
 class ConfirmImportForm(FlaskForm):
     # The rows read from the file; checked again in full on confirming (see importing).
     rows = HiddenField()
-
-
-class LinkForm(FlaskForm):
-    question_id = HiddenField(_l("Question"))
-    answer_key = HiddenField(_l("Answer"))
 
 
 @bp.route("/p/<int:partnership_id>/monitoring/import", methods=["GET", "POST"])
@@ -90,15 +84,14 @@ def link_indicator(partnership_id: int, indicator_id: int):
         abort(404)
     if not form.validate_on_submit():
         abort(400)
+    question_id, _colon, answer_key = (form.source.data or "").partition(":")
     question = None
-    if (form.question_id.data or "").isdigit():
-        question = session.get(Question, int(form.question_id.data))
+    if question_id:
+        question = session.get(Question, int(question_id)) if question_id.isdigit() else None
         if question is None:
             abort(404)
     try:
-        from_consultation.link_to_question(
-            session, current_user, indicator, question, (form.answer_key.data or "").strip()
-        )
+        from_consultation.link_to_question(session, current_user, indicator, question, answer_key)
     except ServiceError as error:
         flash(str(error.message), "error")
     else:
@@ -109,8 +102,5 @@ def link_indicator(partnership_id: int, indicator_id: int):
             "success",
         )
     return redirect(
-        safe_next(
-            request.form.get("next"),
-            url_for("monitoring.import_values", partnership_id=partnership_id),
-        )
+        url_for("monitoring.detail", partnership_id=partnership_id, indicator_id=indicator_id)
     )

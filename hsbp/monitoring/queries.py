@@ -104,3 +104,33 @@ def history(session: Session, *, indicator: Indicator) -> list[Measurement]:
             )
         )
     )
+
+
+def latest_standings(session: Session, *, partnership_id: int) -> list[Standing]:
+    """Every indicator with only its latest value in force and the progress judged there: two
+    queries, and one row per indicator whatever the number of periods (the dashboard)."""
+    ranked = (
+        select(
+            Measurement.indicator_id,
+            Measurement.period_on,
+            Measurement.value,
+            func.row_number()
+            .over(
+                partition_by=Measurement.indicator_id,
+                order_by=(Measurement.period_on.desc(), Measurement.revision.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Measurement.partnership_id == partnership_id, Measurement.breakdown == "")
+        .subquery()
+    )
+    latest = {
+        row.indicator_id: [(row.period_on, row.value)]
+        for row in session.execute(select(ranked).where(ranked.c.rank == 1))
+    }
+    indicators = session.scalars(
+        select(Indicator)
+        .where(Indicator.partnership_id == partnership_id)
+        .order_by(Indicator.goal_key, Indicator.id)
+    ).all()
+    return [standing_of(i, latest.get(i.id, [])) for i in indicators]

@@ -16,7 +16,7 @@ from hsbp.actions import checks
 from hsbp.actions.forms import apply_error
 from hsbp.errors import ServiceError
 from hsbp.i18n import missing_languages, translated
-from hsbp.monitoring import charts, queries, services
+from hsbp.monitoring import charts, from_consultation, queries, services
 from hsbp.monitoring.forms import (
     DIRECTION_LABELS,
     DISAGGREGATION_LABELS,
@@ -25,6 +25,7 @@ from hsbp.monitoring.forms import (
     FilterForm,
     ValueForm,
     indicator_form,
+    link_form,
 )
 from hsbp.monitoring.models import Indicator, Kind, Method
 from hsbp.monitoring.progress import Track
@@ -189,6 +190,13 @@ def _detail(indicator: Indicator, form: ValueForm | None):
     )
     standing = queries.standing_of(indicator, values.get(indicator.id, []))
     allowed = may_report(g.membership, indicator)
+    linkable = Role(g.membership.role) == Role.FACILITATOR and indicator.kind == Kind.PERCENTAGE
+    options = linkable and from_consultation.link_options(
+        session,
+        partnership_id=indicator.partnership_id,
+        locale=str(get_locale()),
+        fallback=g.partnership.default_locale,
+    )
     return render_form(
         "monitoring/detail.html",
         *([form] if form is not None else []),
@@ -197,6 +205,7 @@ def _detail(indicator: Indicator, form: ValueForm | None):
         history=queries.history(session, indicator=indicator),
         goal=_goal_titles(session).get(indicator.goal_key, ""),
         form=form if allowed else None,
+        link_form=link_form(indicator, options) if linkable else None,
     )
 
 

@@ -10,6 +10,9 @@ from hsbp.actions import queries as action_queries
 from hsbp.actions.services import overdue_and_due_soon
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.i18n import translated
+from hsbp.monitoring import queries as monitoring_queries
+from hsbp.monitoring import views as monitoring_views
+from hsbp.monitoring.progress import Track
 from hsbp.partnerships import members, services
 from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipForm
 from hsbp.security import Role, partnership_guard, site_admin_required
@@ -89,7 +92,18 @@ def dashboard(partnership_id: int):
         "shown": 10,
         "title": lambda action: translated(action.title, locale=locale, fallback=fallback),
     }
-    return render_template("partnerships/dashboard.html", checklist=checklist, **figures)
+    standings = monitoring_queries.latest_standings(session, partnership_id=partnership_id)
+    watch = {
+        "off_track": [s for s in standings if s.progress.track == Track.OFF],
+        "at_risk": sum(1 for s in standings if s.progress.track == Track.AT_RISK),
+        "indicators": len(standings),
+        "shown": 10,
+        "name": monitoring_views.local_text,
+        "amount": monitoring_views.amount,
+    }
+    return render_template(
+        "partnerships/dashboard.html", checklist=checklist, watch=watch, **figures
+    )
 
 
 @bp.route("/p/<int:partnership_id>/settings", methods=["GET", "POST"])

@@ -101,13 +101,38 @@ def test_no_value_is_recorded_for_an_indicator_not_linked(
     assert measurements(session, indicator) == []
 
 
-def test_link_page_links_a_facilitators_indicator(
-    client, login, session, build, partnership, facilitator, indicator
+def test_indicator_page_links_a_question_through_its_form(
+    session, client, login, build, partnership, facilitator, indicator
 ):
-    water = answering.active_questions(build())[0]
+    consultation = fixture_answers(session, build, partnership)
+    water = answering.active_questions(consultation)[0]
     login(facilitator)
-    url = f"/p/{partnership.id}/monitoring/{indicator.id}/link"
-    answer = client.post(url, data={"question_id": water.id, "answer_key": "river"})
-    assert answer.status_code == 302
+    url = f"/p/{partnership.id}/monitoring/{indicator.id}"
+
+    page = client.get(url).get_data(as_text=True)
+    assert f'<option value="{water.id}:river">' in page
+
+    response = client.post(f"{url}/link", data={"source": f"{water.id}:river"})
+    assert response.status_code == 302
     session.refresh(indicator)
     assert (indicator.question_id, indicator.answer_key) == (water.id, "river")
+    assert f'<option selected value="{water.id}:river">' in client.get(url).get_data(as_text=True)
+
+    client.post(f"{url}/link", data={"source": ""})
+    session.refresh(indicator)
+    assert (indicator.question_id, indicator.answer_key) == (None, "")
+
+
+def test_linking_an_unknown_answer_through_the_form_changes_nothing(
+    session, client, login, build, partnership, facilitator, indicator
+):
+    consultation = fixture_answers(session, build, partnership)
+    water = answering.active_questions(consultation)[0]
+    login(facilitator)
+    url = f"/p/{partnership.id}/monitoring/{indicator.id}"
+
+    response = client.post(f"{url}/link", data={"source": f"{water.id}:sea"}, follow_redirects=True)
+
+    assert "Choose one of the question&#39;s answers." in response.get_data(as_text=True)
+    session.refresh(indicator)
+    assert indicator.question_id is None
