@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.config import load_settings
     from hsbp.consultations import conversation as consultation_sms
     from hsbp.grievances import sms as grievance_sms
+    from hsbp.monitoring import polls, sms_pulses
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
 
@@ -40,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.init_app(app)
     sms_handlers.init_app(app)
     consultation_sms.init_app(app)
+    # Before the grievances: a bare number from a contact answering a pulse or a poll is
+    # their answer, not the rating of a grievance's outcome.
+    sms_handlers.registry(app).conversation("pulse", sms_pulses.handle_message)
+    sms_handlers.registry(app).conversation("poll", polls.handle_message)
     grievance_sms.init_app(app)
     for module in TASK_MODULES:
         importlib.import_module(module)
@@ -55,7 +60,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 # Modules that only declare tasks to the queue: imported here because the worker runs
 # create_app() before its consumer starts, and a periodic task must be declared by then.
-TASK_MODULES = ("hsbp.sms.sweeper", "hsbp.actions.tasks", "hsbp.grievances.tasks")
+TASK_MODULES = (
+    "hsbp.sms.sweeper",
+    "hsbp.actions.tasks",
+    "hsbp.grievances.tasks",
+    "hsbp.monitoring.tasks",
+)
 
 # Modules that only add routes to a blueprint defined elsewhere, or register a callback.
 ROUTE_MODULES = (
@@ -75,6 +85,9 @@ ROUTE_MODULES = (
     "hsbp.grievances.dashboard_views",
     "hsbp.monitoring.pulse_views",
     "hsbp.monitoring.import_views",
+    "hsbp.monitoring.poll_views",
+    "hsbp.monitoring.report_views",
+    "hsbp.monitoring.review_views",
 )
 
 

@@ -14,6 +14,7 @@ from hsbp.auth.services import create_user
 from hsbp.consultations.demo import seed as seed_consultation
 from hsbp.grievances.demo import seed as seed_grievances
 from hsbp.mapping.demo import seed_participants
+from hsbp.monitoring.demo import seed as seed_monitoring
 from hsbp.partnerships import members, services
 from hsbp.partnerships.models import Membership, Partnership, Sector, Stage
 from hsbp.principles.demo import seed_charter
@@ -242,5 +243,6 @@ def seed_if_empty(session: Session) -> bool:
     seed_consultation(session, caguan, facilitator)
     seed_actions(session, partnership=caguan, facilitator=facilitator)
     seed_grievances(session, partnership=caguan, facilitator=facilitator)
+    seed_monitoring(session, partnership=caguan, facilitator=facilitator, password=DEMO_PASSWORD)
     session.flush()
     return True

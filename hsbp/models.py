@@ -30,12 +30,15 @@ from hsbp.grievances.models import (
 from hsbp.mail import OutboundEmail
 from hsbp.mapping.models import GroupTag, Participant, ParticipantImport, ParticipantLink
 from hsbp.monitoring.models import Indicator, Measurement
+from hsbp.monitoring.poll_models import PollReply, SmsPoll
 from hsbp.monitoring.pulse_models import (
     PulseComment,
     PulseResponse,
     PulseRound,
     PulseScore,
+    PulseTalk,
 )
+from hsbp.monitoring.review_models import Decision, DecisionAction, Review, ReviewAttendance
 from hsbp.partnerships.models import Invitation, Membership, Partner, Partnership
 from hsbp.principles.models import CharterVersion, Endorsement
 from hsbp.sms.models import (
@@ -64,6 +67,8 @@ __all__ = [
     "Contact",
     "ContactMembership",
     "Contribution",
+    "Decision",
+    "DecisionAction",
     "Endorsement",
     "Evidence",
     "Grievance",
@@ -84,14 +89,19 @@ __all__ = [
     "Participation",
     "Partner",
     "Partnership",
+    "PollReply",
     "PulseComment",
     "PulseResponse",
     "PulseRound",
     "PulseScore",
+    "PulseTalk",
     "Question",
     "Reminder",
     "Response",
     "ResultsCache",
+    "Review",
+    "ReviewAttendance",
+    "SmsPoll",
     "SmsSettings",
     "Theme",
     "User",

@@ -84,7 +84,8 @@ def test_demo_migrates_seeds_once_and_prints_the_logins(cli_env):
     assert rows(cli_env, "SELECT count(*) FROM partnerships") == [(2,)]
     reset = run("demo", "--no-serve", "--reset")
     assert "Demo partnership seeded." in reset.output
-    assert rows(cli_env, "SELECT count(*) FROM users") == [(7,)]
+    # 7 people of the story and 13 staff of three partners who answer the health pulses.
+    assert rows(cli_env, "SELECT count(*) FROM users") == [(20,)]
     assert rows(cli_env, "SELECT count(*) FROM mapping_participants") == [(24,)]
 
 

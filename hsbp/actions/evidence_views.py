@@ -6,14 +6,9 @@ back there with its message, since a file input cannot be filled in again anyway
 
 from __future__ import annotations
 
-import unicodedata
-from pathlib import Path
-from urllib.parse import quote
-
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.utils import secure_filename
 
 from hsbp import db
 from hsbp.actions import evidence, uploads
@@ -22,8 +17,6 @@ from hsbp.errors import ServiceError
 from hsbp.security import Role, partnership_guard
 
 BASE = "/p/<int:partnership_id>/actions/<int:action_id>/evidence"
-# A download cannot run anything, load anything or be framed, whatever it holds.
-DOWNLOAD_POLICY = "default-src 'none'; sandbox"
 
 
 def _action_or_404(partnership_id: int, action_id: int):
@@ -100,40 +93,17 @@ def add_evidence_link(partnership_id: int, action_id: int):
 @partnership_guard(Role.OBSERVER)
 def evidence_file(partnership_id: int, action_id: int, evidence_id: int):
     item = _evidence_or_404(partnership_id, action_id, evidence_id)
-    try:
-        path = uploads.path_of(item.partnership_id, item.stored_name)
-    except FileNotFoundError:
+    if item.kind != "file":
         abort(404)
-    if item.kind != "file" or not path.is_file():
-        abort(404)
-    # Werkzeug adds "; charset=utf-8" to text types, which is what was checked on upload.
-    response = send_file(
-        path,
-        mimetype=item.content_type,
-        conditional=True,
+    return uploads.download_response(
+        partnership_id=item.partnership_id,
+        stored_name=item.stored_name,
+        filename=item.filename or f"evidence-{item.id}",
+        content_type=item.content_type,
         etag=item.sha256,
         last_modified=item.added_at,
+        fallback=f"evidence-{item.id}",
     )
-    disposition = "inline" if item.content_type in uploads.INLINE else "attachment"
-    response.headers["Content-Disposition"] = _disposition(disposition, item)
-    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _disposition(kind: str, item) -> str:
-    """RFC 6266: an ASCII name for old clients, and the name as uploaded in filename*."""
-    name = uploads.download_name(item.filename or f"evidence-{item.id}", item.content_type)
-    suffix = Path(name).suffix
-    # "año.pdf" falls back to "ano.pdf"; a name in another script would lose all but its
-    # extension, so it falls back to the item's number instead.
-    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    fallback = secure_filename(name) if folded.isascii() else ""
-    if not fallback.lower().endswith(suffix.lower()) or fallback == suffix[1:]:
-        fallback = f"evidence-{item.id}{suffix}"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @bp.post(f"{BASE}/<int:evidence_id>/remove")

@@ -21,19 +21,23 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote
 
 from babel.units import format_unit
-from flask import current_app
+from flask import abort, current_app, send_file
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.utils import secure_filename
 
 from hsbp.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# A download cannot run anything, load anything or be framed, whatever it holds.
+DOWNLOAD_POLICY = "default-src 'none'; sandbox"
 FILENAME_MAX = 255
 CHUNK = 64 * 1024
 
@@ -315,3 +319,48 @@ def _unlink(path: Path) -> None:
     except OSError:
         # An orphan file is harmless (no row points to it); say so and carry on.
         log.warning("could not delete evidence file %s", path, exc_info=True)
+
+
+def download_response(
+    *,
+    partnership_id: int,
+    stored_name: str,
+    filename: str,
+    content_type: str,
+    etag: str,
+    last_modified,
+    fallback: str,
+):
+    """A stored file sent back: inline for the types a browser shows safely, else as an
+    attachment under the name it was uploaded with; 404 when it is gone. `fallback` names it
+    for clients that cannot read a non-ASCII name."""
+    try:
+        path = path_of(partnership_id, stored_name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    # Werkzeug adds "; charset=utf-8" to text types, which is what was checked on upload.
+    response = send_file(
+        path, mimetype=content_type, conditional=True, etag=etag, last_modified=last_modified
+    )
+    kind = "inline" if content_type in INLINE else "attachment"
+    response.headers["Content-Disposition"] = _disposition(kind, filename, content_type, fallback)
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _disposition(kind: str, filename: str, content_type: str, fallback: str) -> str:
+    """RFC 6266: an ASCII name for old clients, and the name as uploaded in filename*."""
+    name = download_name(filename, content_type)
+    suffix = Path(name).suffix
+    # "año.pdf" falls back to "ano.pdf"; a name in another script would lose all but its
+    # extension, so it falls back to `fallback` instead.
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    ascii_name = secure_filename(name) if folded.isascii() else ""
+    if not ascii_name.lower().endswith(suffix.lower()) or ascii_name == suffix[1:]:
+        ascii_name = f"{fallback}{suffix}"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

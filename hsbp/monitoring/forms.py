@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from hsbp.actions import uploads
 from hsbp.i18n import language_name
 from hsbp.monitoring.models import Direction, Frequency, Kind
 from hsbp.partnerships.forms import MultiCheckboxField
@@ -146,6 +148,10 @@ class ValueForm(FlaskForm):
     value = StringField(_l("Value"))
     note = TextAreaField(_l("Note"), validators=[Length(max=5000)], render_kw={"rows": 2})
     correction = BooleanField(_l("This corrects the value already given"))
+    evidence_file = FileField(_l("Evidence: a file"), render_kw={"accept": uploads.ACCEPT})
+    evidence_url = StringField(
+        _l("Evidence: a web link"), validators=[Length(max=2000)], render_kw={"type": "url"}
+    )
 
 
 class FilterForm(FlaskForm):

@@ -111,5 +111,12 @@ class Measurement(Base):
     method: Mapped[str] = mapped_column(String(14), default=Method.WEB)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Evidence of the value: a web link, or a file kept like an action's (hsbp.actions.uploads).
+    evidence_url: Mapped[str] = mapped_column(String(2000), default="", server_default="")
+    evidence_filename: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    evidence_stored: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    evidence_type: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    evidence_size: Mapped[int] = mapped_column(default=0, server_default="0")
+    evidence_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     reported_by: Mapped[User | None] = relationship()

@@ -104,3 +104,40 @@ class PulseComment(Base):
     constituency: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TalkState(enum.StrEnum):
+    WAITING = "waiting"  # behind another SMS conversation of the contact
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    ENDED = "ended"  # cut off by the round closing
+
+
+class PulseTalk(Base):
+    """One contact's SMS conversation about one round: where it stands and the answers so far.
+
+    The answers stay here until the conversation ends and only then become a PulseResponse
+    and its scores, so a round never holds half an answer; one talk per contact and round.
+    """
+
+    __tablename__ = "pulse_talks"
+    __table_args__ = (
+        UniqueConstraint("round_id", "contact_id"),
+        Index("ix_pulse_talks_contact_state", "contact_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("sms_contacts.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(12), default=TalkState.WAITING)
+    step: Mapped[int] = mapped_column(default=0)  # index in DIMENSIONS; len(DIMENSIONS): comment
+    reprompts: Mapped[int] = mapped_column(default=0)
+    answers: Mapped[dict] = mapped_column(JSONValue, default=dict)  # {dimension: score}
+    comment: Mapped[str] = mapped_column(EncryptedText, default="")
+    # The round closed while this contact was answering: told at their next message.
+    tell_closed: Mapped[bool] = mapped_column(default=False)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

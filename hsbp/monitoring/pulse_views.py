@@ -21,7 +21,7 @@ from hsbp import db
 from hsbp.consultations.charts import BAR, INK, LABEL_WIDTH, ROW, TRACK, WIDTH, _short
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.i18n import translated
-from hsbp.monitoring import pulses
+from hsbp.monitoring import pulses, sms_pulses
 from hsbp.monitoring.pulse_models import COMMUNITY, DIMENSIONS, SCORE_MAX, PulseRound
 from hsbp.monitoring.views import bp
 from hsbp.partnerships.forms import SECTOR_LABELS
@@ -122,6 +122,7 @@ def _list_page(form, status=200):
         )
         is not None,
         is_open=pulses.is_open,
+        sms_counts=sms_pulses.counts(session, round_ids=[p.pulse_round.id for p in points]),
         form=form,
         dimensions=DIMENSIONS,
     )
@@ -169,7 +170,7 @@ def pulses_open(partnership_id: int):
 @bp.post("/p/<int:partnership_id>/pulses/<int:round_id>/close")
 @partnership_guard(Role.FACILITATOR)
 def pulse_close(partnership_id: int, round_id: int):
-    pulses.close_round(db.session(), round_or_404(round_id))
+    pulses.close_round(db.session(), round_or_404(round_id), actor=current_user)
     flash(_("The pulse round is closed."), "success")
     return redirect(url_for("monitoring.pulses_index", partnership_id=partnership_id))
 

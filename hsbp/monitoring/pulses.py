@@ -12,9 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from hsbp import audit
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
 from hsbp.monitoring.pulse_models import (
+    COMMUNITY,
     DIMENSIONS,
     SCORE_MAX,
     SCORE_MIN,
@@ -25,6 +27,14 @@ from hsbp.monitoring.pulse_models import (
     RoundStatus,
 )
 from hsbp.partnerships.models import Membership, Partner
+from hsbp.sms import contacts
+
+audit.ACTION_LABELS.update(
+    {
+        "pulse.close": _l("Pulse round closed"),
+        "pulse.ask_sms": _l("Pulse round sent to SMS contacts"),
+    }
+)
 
 # Fewer respondents than this in a constituency and its answers are only shown pooled, so no
 # one's scores can be read off a group of two or three.
@@ -60,12 +70,32 @@ def open_round(session, *, actor, partnership, fields: dict) -> PulseRound:
     )
     session.add(pulse_round)
     session.flush()
+    if pulse_round.include_sms:
+        # Imported here: the SMS conversation builds on this module's writer.
+        from hsbp.monitoring import sms_pulses
+
+        sms_pulses.ask_contacts(session, actor=actor, pulse_round=pulse_round)
     return pulse_round
 
 
-def close_round(session, pulse_round: PulseRound) -> None:
+def close_round(session, pulse_round: PulseRound, *, actor=None) -> None:
+    """Close the round. Side effects: its SMS conversations end, the answers of unfinished
+    ones are recorded (once), an audit entry."""
+    if pulse_round.status == RoundStatus.CLOSED:
+        return
+    # Imported here: the SMS conversation builds on this module's writer.
+    from hsbp.monitoring import sms_pulses
+
+    sms_pulses.end_round(session, pulse_round)
     pulse_round.status = RoundStatus.CLOSED
     session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id if actor else None,
+        action="pulse.close",
+        obj=pulse_round,
+        partnership_id=pulse_round.partnership_id,
+    )
 
 
 def is_open(pulse_round: PulseRound, now: datetime | None = None) -> bool:
@@ -121,11 +151,62 @@ def record_scores(session, pulse_round: PulseRound, member, scores: dict, commen
         )
     constituency, partner_id = found
     checked = _checked_scores(scores)
+    if has_answered(session, pulse_round, member):
+        raise ServiceError(_l("You have already answered this round."))
+    return write_response(
+        session,
+        pulse_round,
+        constituency=constituency,
+        partner_id=partner_id,
+        user_id=member.id,
+        scores=checked,
+        comment=comment,
+    )
+
+
+def record_contact_scores(session, pulse_round: PulseRound, contact, scores: dict, comment=""):
+    """Record an SMS contact's answer (constituency "community"): the dimensions they scored,
+    as SMS lets them skip some. Refused for a contact who has not joined the partnership, a
+    score out of the scale or an unknown dimension, and a second answer in the round. The
+    round's being open is the caller's to check: its closing records unfinished answers."""
+    if (
+        contacts.membership(session, contact=contact, partnership_id=pulse_round.partnership_id)
+        is None
+    ):
+        raise ServiceError(_l("Only contacts who joined the partnership answer its pulses."))
+    checked = {}
+    for dimension, value in scores.items():
+        if dimension not in DIMENSIONS or not (
+            isinstance(value, int) and SCORE_MIN <= value <= SCORE_MAX
+        ):
+            raise ServiceError(_l("Choose a score from 1 to 5."), field=dimension)
+        checked[dimension] = value
+    return write_response(
+        session,
+        pulse_round,
+        constituency=COMMUNITY,
+        contact_id=contact.id,
+        scores=checked,
+        comment=comment,
+    )
+
+
+def write_response(
+    session,
+    pulse_round: PulseRound,
+    *,
+    constituency: str,
+    scores: dict[str, int],
+    comment: str = "",
+    partner_id: int | None = None,
+    user_id: int | None = None,
+    contact_id: int | None = None,
+) -> PulseResponse:
+    """The one writer of answers, for the web and SMS alike: who answered (the guard against
+    twice), the checked scores and the comment, all or nothing."""
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise ServiceError(_l("The comment is too long."), field="comment")
-    if has_answered(session, pulse_round, member):
-        raise ServiceError(_l("You have already answered this round."))
     try:
         # A savepoint: a second answer racing this one fails on the unique constraint and
         # leaves nothing of this one behind.
@@ -133,7 +214,8 @@ def record_scores(session, pulse_round: PulseRound, member, scores: dict, commen
             response = PulseResponse(
                 partnership_id=pulse_round.partnership_id,
                 round_id=pulse_round.id,
-                user_id=member.id,
+                user_id=user_id,
+                contact_id=contact_id,
                 constituency=constituency,
             )
             session.add(response)
@@ -147,7 +229,7 @@ def record_scores(session, pulse_round: PulseRound, member, scores: dict, commen
                     dimension=dimension,
                     score=value,
                 )
-                for dimension, value in checked.items()
+                for dimension, value in scores.items()
             )
             if comment:
                 session.add(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -15,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hsbp import audit
+from hsbp.actions import uploads
+from hsbp.actions.evidence import check_url
 from hsbp.auth.models import User
 from hsbp.errors import ServiceError
 from hsbp.monitoring.models import (
@@ -162,10 +165,14 @@ def record_value(
     note: str = "",
     method: str = Method.WEB,
     correction: bool = False,
+    evidence_url: str = "",
+    evidence: tuple[str, BinaryIO] | None = None,
 ) -> Measurement:
-    """The indicator's value for the period starting `period_on`. A second value for the same
-    period (and breakdown) is refused unless `correction`, which adds a revision. Raises
-    ServiceError. Side effects: a measurement row, an audit entry."""
+    """The indicator's value for the period starting `period_on`, with optional evidence: a
+    web link and/or a file (name, stream). A second value for the same period (and breakdown)
+    is refused unless `correction`, which adds a revision. Raises ServiceError. Side effects:
+    a measurement row, the evidence file in the partnership's folder (removed again if the
+    transaction does not commit), an audit entry."""
     checked = _value_of_kind(indicator.kind, indicator.levels, value, "value")
     if method not in {m.value for m in Method}:
         raise ServiceError(_l("Say how the value was gathered."), field="method")
@@ -181,6 +188,8 @@ def record_value(
             _l("This period already has a value. Correct it instead: the first stays on record."),
             field="period_on",
         )
+    url = _evidence_url(evidence_url)
+    stored = _evidence_file(session, indicator.partnership_id, evidence)
     row = Measurement(
         partnership_id=indicator.partnership_id,
         indicator_id=indicator.id,
@@ -191,7 +200,12 @@ def record_value(
         note=(note or "").strip()[:TEXT_MAX],
         method=method,
         reported_by_id=actor.id if actor else None,
+        evidence_url=url,
     )
+    if stored is not None:
+        row.evidence_filename = uploads.clean_filename(evidence[0])
+        row.evidence_stored, row.evidence_type = stored.stored_name, stored.content_type
+        row.evidence_size, row.evidence_sha256 = stored.size, stored.sha256
     try:
         with session.begin_nested():
             session.add(row)
@@ -211,6 +225,27 @@ def record_value(
         details={"period": period_on.isoformat(), "value": str(checked), "method": method},
     )
     return row
+
+
+def _evidence_url(url: str) -> str:
+    if not (url or "").strip():
+        return ""
+    try:
+        return check_url(url)
+    except ServiceError as error:
+        raise ServiceError(error.message, field="evidence_url") from None
+
+
+def _evidence_file(session, partnership_id: int, evidence) -> uploads.StoredFile | None:
+    """The uploaded file kept, once everything else about the value is known to be right."""
+    if evidence is None or not (evidence[0] or "").strip():
+        return None
+    try:
+        return uploads.store(
+            session, partnership_id=partnership_id, filename=evidence[0], stream=evidence[1]
+        )
+    except ServiceError as error:
+        raise ServiceError(error.message, field="evidence_file") from None
 
 
 def values_in_force(session: Session, *, indicator_id: int, breakdown: str = "") -> list:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from hsbp import db
-from hsbp.actions import checks
+from hsbp.actions import checks, uploads
 from hsbp.actions.forms import apply_error
 from hsbp.errors import ServiceError
 from hsbp.i18n import missing_languages, translated
@@ -27,7 +27,7 @@ from hsbp.monitoring.forms import (
     indicator_form,
     link_form,
 )
-from hsbp.monitoring.models import Indicator, Kind, Method
+from hsbp.monitoring.models import Indicator, Kind, Measurement, Method
 from hsbp.monitoring.progress import Track
 from hsbp.partnerships.services import list_partners
 from hsbp.security import Role, partnership_guard
@@ -216,6 +216,10 @@ def detail(partnership_id: int, indicator_id: int):
     return _detail(indicator, ValueForm(formdata=None))
 
 
+def _upload(upload) -> tuple[str, object] | None:
+    return (upload.filename or "", upload.stream) if upload and upload.filename else None
+
+
 @bp.post("/p/<int:partnership_id>/monitoring/<int:indicator_id>/values")
 @partnership_guard(Role.REPRESENTATIVE)
 def report(partnership_id: int, indicator_id: int):
@@ -234,6 +238,8 @@ def report(partnership_id: int, indicator_id: int):
                 note=form.note.data or "",
                 method=Method.WEB,
                 correction=bool(form.correction.data),
+                evidence_url=form.evidence_url.data or "",
+                evidence=_upload(form.evidence_file.data),
             )
         except ServiceError as error:
             apply_error(form, error)
@@ -245,3 +251,28 @@ def report(partnership_id: int, indicator_id: int):
                 )
             )
     return _detail(indicator, form)
+
+
+@bp.get(
+    "/p/<int:partnership_id>/monitoring/<int:indicator_id>/values/<int:measurement_id>/evidence"
+)
+@partnership_guard()
+def evidence_file(partnership_id: int, indicator_id: int, measurement_id: int):
+    row = db.session().scalar(
+        select(Measurement).where(
+            Measurement.id == measurement_id,
+            Measurement.indicator_id == indicator_id,
+            Measurement.partnership_id == partnership_id,
+        )
+    )
+    if row is None or not row.evidence_stored:
+        abort(404)
+    return uploads.download_response(
+        partnership_id=partnership_id,
+        stored_name=row.evidence_stored,
+        filename=row.evidence_filename or f"evidence-{row.id}",
+        content_type=row.evidence_type,
+        etag=row.evidence_sha256,
+        last_modified=row.reported_at,
+        fallback=f"evidence-{row.id}",
+    )

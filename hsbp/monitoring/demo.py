@@ -1,0 +1,582 @@
+"""The demo's monitoring for the Caguán partnership: indicators of the charter's goals with two
+years of values (some off track, one corrected), an indicator computed from a closed
+consultation, and two partnership-health pulses in which the company scores trust well above
+the community and civil society. Everything goes through the services, then is dated back.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hsbp.actions import checks
+from hsbp.auth.models import User
+from hsbp.auth.services import create_user
+from hsbp.consultations import answering, questions
+from hsbp.consultations import services as consultation_services
+from hsbp.monitoring import from_consultation, polls, pulses, reviews, services
+from hsbp.monitoring.models import Method
+from hsbp.monitoring.poll_models import Aggregate, PollReply, ReplyState, SmsPoll
+from hsbp.monitoring.pulse_models import DIMENSIONS, PulseRound
+from hsbp.partnerships.models import Membership, Partner, Partnership
+from hsbp.security import Role
+from hsbp.sms.models import Contact, ContactMembership
+
+COMPANY = "Agroforestal del Caguán S.A.S."
+TOWN = "Alcaldía de San Vicente del Caguán"
+WOMEN = "Corporación Mujeres Tejiendo Paz"
+JUNTA = "Junta de Acción Comunal Vereda La Esperanza"
+BASELINE_ON = date(2025, 1, 1)
+
+
+def _t(es: str, en: str) -> dict:
+    return {"es": es, "en": en}
+
+
+def _quarters(count: int) -> list[date]:
+    return [date(2025 + n // 4, 3 * (n % 4) + 1, 1) for n in range(count)]
+
+
+def _halves(count: int) -> list[date]:
+    return [date(2025 + n // 2, 6 * (n % 2) + 1, 1) for n in range(count)]
+
+
+# (goal index, fields, [(period, value)], partner name)
+INDICATORS = [
+    (
+        0,
+        {
+            "name": _t(
+                "Conflictos por tierra y agua registrados", "Land and water disputes recorded"
+            ),
+            "definition": _t(
+                "Conflictos por linderos o agua que llegan a la mesa de tierras en el trimestre.",
+                "Boundary or water disputes brought to the land table in the quarter.",
+            ),
+            "kind": "number",
+            "unit": "conflictos",
+            "baseline_value": "23",
+            "target_value": "8",
+            "target_on": date(2028, 12, 31),
+            "direction": "lower",
+            "frequency": "quarterly",
+            "source": "Registro de la mesa de tierras",
+            "disaggregation": ["locality"],
+        },
+        list(zip(_quarters(8), ["22", "21", "19", "18", "17", "15", "14", "13"], strict=True)),
+        TOWN,
+    ),
+    (
+        1,
+        {
+            "name": _t(
+                "Mujeres y jóvenes en el empleo directo", "Women and young people in direct jobs"
+            ),
+            "definition": _t(
+                "Porcentaje de los empleos directos ocupados por mujeres y por jóvenes de 18 a 28 "
+                "años del municipio, al cierre del trimestre.",
+                "Share of direct jobs held by women and by young people aged 18 to 28 from the "
+                "municipality, at the end of the quarter.",
+            ),
+            "kind": "percentage",
+            "baseline_value": "18",
+            "target_value": "40",
+            "target_on": date(2027, 12, 31),
+            "direction": "higher",
+            "frequency": "quarterly",
+            "source": "Nómina de Agroforestal del Caguán",
+            "disaggregation": ["sex", "age_band"],
+        },
+        list(zip(_quarters(8), ["18", "19", "19", "20", "21", "23", "22", "22"], strict=True)),
+        COMPANY,
+    ),
+    (
+        2,
+        {
+            "name": _t("Meses al año con la vía transitable", "Months a year the road is passable"),
+            "kind": "number",
+            "unit": "meses",
+            "baseline_value": "8",
+            "target_value": "12",
+            "target_on": date(2027, 6, 30),
+            "direction": "higher",
+            "frequency": "half_yearly",
+            "source": "Secretaría de Infraestructura",
+        },
+        list(zip(_halves(4), ["8", "9", "10", "11"], strict=True)),
+        TOWN,
+    ),
+    (
+        1,
+        {
+            "name": _t("Fondo común desembolsado", "Common fund disbursed"),
+            "kind": "money",
+            "currency": "COP",
+            "baseline_value": "0",
+            "target_value": "600000000",
+            "target_on": date(2027, 12, 31),
+            "direction": "higher",
+            "frequency": "half_yearly",
+            "source": "Actas del comité del fondo",
+        },
+        list(zip(_halves(4), ["40000000", "110000000", "190000000", "250000000"], strict=True)),
+        COMPANY,
+    ),
+    (
+        0,
+        {
+            "name": _t(
+                "Confianza de las veredas en la mesa de tierras",
+                "Villages' trust in the land table",
+            ),
+            "kind": "scale",
+            "levels": [
+                {"value": 1, "label": _t("Ninguna", "None")},
+                {"value": 2, "label": _t("Poca", "Little")},
+                {"value": 3, "label": _t("Alguna", "Some")},
+                {"value": 4, "label": _t("Bastante", "Much")},
+                {"value": 5, "label": _t("Plena", "Full")},
+            ],
+            "baseline_value": "2",
+            "target_value": "4",
+            "target_on": date(2027, 12, 31),
+            "direction": "higher",
+            "frequency": "yearly",
+            "source": "Asamblea anual de las juntas",
+        },
+        [(date(2025, 1, 1), "2"), (date(2026, 1, 1), "2")],
+        WOMEN,
+    ),
+]
+RIVER = _t("Hogares que toman el agua del río", "Households drinking river water")
+# Who answered the small water survey of June 2026: (answer, how many).
+WATER_SURVEY = [("river", 9), ("well", 6), ("pipe", 8), ("rain", 2)]
+# Extra staff who answer the pulses, so each constituency has the five it needs to be shown.
+STAFF = {
+    COMPANY: ["Carlos Méndez", "Diana Ruiz", "Jorge Salas", "Paola Cifuentes"],
+    WOMEN: ["Rosa Quintero", "Luz Marina Tovar", "Esperanza Guzmán", "Nelly Ospina"],
+    JUNTA: [
+        "Heriberto Lozano",
+        "Marleny Castro",
+        "Wilson Trujillo",
+        "Gloria Patiño",
+        "Óscar Bermeo",
+    ],
+}
+
+
+def _reported(period_on: date) -> datetime:
+    """Reported a month and a few days after the period began."""
+    return datetime(period_on.year, period_on.month, 1, 15, tzinfo=UTC) + timedelta(days=40)
+
+
+def _partners(session, partnership) -> dict[str, Partner]:
+    rows = session.scalars(select(Partner).where(Partner.partnership_id == partnership.id))
+    return {p.name: p for p in rows}
+
+
+def _indicators(session, partnership, facilitator, partners):
+    goal_keys = list(checks.goals(session, partnership_id=partnership.id))
+    made = []
+    for goal, fields, values, partner in INDICATORS:
+        indicator = services.create_indicator(
+            session,
+            actor=facilitator,
+            partnership=partnership,
+            fields={
+                **fields,
+                "goal_key": goal_keys[goal],
+                "baseline_on": BASELINE_ON,
+                "partner_id": partners[partner].id,
+            },
+        )
+        for period_on, value in values:
+            measurement = services.record_value(
+                session, actor=facilitator, indicator=indicator, period_on=period_on, value=value
+            )
+            measurement.reported_at = _reported(period_on)
+        made.append(indicator)
+    jobs = made[1]
+    services.record_value(
+        session,
+        actor=facilitator,
+        indicator=jobs,
+        period_on=date(2026, 4, 1),
+        value="21",
+        note="Se habían contado dos veces los contratistas de vivero.",
+        correction=True,
+    ).reported_at = datetime(2026, 8, 3, 15, tzinfo=UTC)
+    return made
+
+
+def _from_consultation(session, partnership, facilitator, partners):
+    """A one-question survey of June 2026, closed, whose river share is the indicator's value;
+    the two values before it came from the partners' own counts (imported)."""
+    survey = consultation_services.create_consultation(
+        session,
+        actor=facilitator,
+        partnership=partnership,
+        fields={
+            "title": _t("Agua de consumo, junio 2026", "Drinking water, June 2026"),
+            "purpose": _t(
+                "Seguir cuántos hogares toman agua del río.",
+                "Follow how many households drink river water.",
+            ),
+            "dimensions": ["health"],
+            "audience": {"members": True},
+            "channels": ["assisted"],
+            "anonymous": True,
+        },
+    )
+    question = questions.add_question(
+        session,
+        actor=facilitator,
+        partnership=partnership,
+        consultation=survey,
+        fields={
+            "kind": "single",
+            "text": _t(
+                "¿De dónde viene el agua que toma?", "Where does your drinking water come from?"
+            ),
+            "choices": [
+                {"key": "river", "label": _t("Río o quebrada", "River or stream")},
+                {"key": "well", "label": _t("Pozo", "Well")},
+                {"key": "pipe", "label": _t("Acueducto", "Piped water")},
+                {"key": "rain", "label": _t("Agua lluvia", "Rainwater")},
+            ],
+        },
+    )
+    consultation_services.open_consultation(session, actor=facilitator, consultation=survey)
+    for key, count in WATER_SURVEY:
+        for _ in range(count):
+            response = answering.start_response(
+                session,
+                survey,
+                channel="assisted",
+                locale="es",
+                sector="community_group",
+                locality="La Esperanza",
+                recorded_by_id=facilitator.id,
+            )
+            answering.record_answer(session, response, question, choices=[key])
+            answering.finish_response(session, response)
+    indicator = services.create_indicator(
+        session,
+        actor=facilitator,
+        partnership=partnership,
+        fields={
+            "name": RIVER,
+            "kind": "percentage",
+            "baseline_value": "60",
+            "baseline_on": BASELINE_ON,
+            "target_value": "30",
+            "target_on": date(2027, 12, 31),
+            "direction": "lower",
+            "frequency": "half_yearly",
+            "source": "Encuesta de agua de las juntas",
+            "partner_id": partners[TOWN].id,
+            "goal_key": next(iter(checks.goals(session, partnership_id=partnership.id))),
+        },
+    )
+    for period_on, value in ((date(2025, 6, 1), "58"), (date(2026, 1, 1), "47")):
+        services.record_value(
+            session,
+            actor=facilitator,
+            indicator=indicator,
+            period_on=period_on,
+            value=value,
+            method=Method.IMPORT,
+        )
+    from_consultation.link_to_question(session, facilitator, indicator, question, "river")
+    survey.closes_at = datetime(2026, 6, 28, 22, tzinfo=UTC)
+    consultation_services.close_consultation(session, actor=facilitator, consultation=survey)
+    return indicator
+
+
+def _joined_contacts(session, partnership) -> list[Contact]:
+    """The contacts who joined the partnership by SMS and have not opted out, oldest first."""
+    return list(
+        session.scalars(
+            select(Contact)
+            .join(ContactMembership, ContactMembership.contact_id == Contact.id)
+            .where(ContactMembership.partnership_id == partnership.id, Contact.opted_out.is_(False))
+            .order_by(Contact.id)
+        )
+    )
+
+
+WATER_DAYS = _t(
+    "Días de la última semana con agua en la llave", "Days last week with water at the tap"
+)
+
+
+def _poll(session, partnership, facilitator, partners, community) -> None:
+    """An indicator measured by asking contacts by SMS: two values reported on the web, and
+    November's from a closed poll of the community's replies."""
+    indicator = services.create_indicator(
+        session,
+        actor=facilitator,
+        partnership=partnership,
+        fields={
+            "name": WATER_DAYS,
+            "kind": "number",
+            "unit": "días",
+            "baseline_value": "3",
+            "baseline_on": BASELINE_ON,
+            "target_value": "7",
+            "target_on": date(2027, 12, 31),
+            "direction": "higher",
+            "frequency": "monthly",
+            "source": "Sondeo por SMS a las veredas",
+            "partner_id": partners[TOWN].id,
+            "goal_key": next(iter(checks.goals(session, partnership_id=partnership.id))),
+        },
+    )
+    for period_on, value in ((date(2026, 9, 1), "4"), (date(2026, 10, 1), "4")):
+        services.record_value(
+            session, actor=facilitator, indicator=indicator, period_on=period_on, value=value
+        ).reported_at = _reported(period_on)
+    # The replies as the SMS conversation leaves them (parsing is the channel's, tested there).
+    poll = SmsPoll(
+        partnership_id=partnership.id,
+        indicator_id=indicator.id,
+        question={
+            "es": "¿Cuántos días de la última semana tuvo agua en la llave? "
+            "Responda un número de 0 a 7.",
+            "en": "How many days last week did you have water at the tap? "
+            "Reply a number from 0 to 7.",
+        },
+        audience={"kind": "all", "value": ""},
+        period_on=date(2026, 11, 1),
+        aggregate=Aggregate.MEAN,
+        closes_at=datetime(2026, 11, 20, 23, tzinfo=UTC),
+        created_by_id=facilitator.id,
+    )
+    session.add(poll)
+    session.flush()
+    days = [5, 3, 4, 6, 2, 5, 4, 3]
+    session.add_all(
+        PollReply(
+            partnership_id=partnership.id,
+            poll_id=poll.id,
+            contact_id=contact.id,
+            state=ReplyState.ANSWERED if index < len(days) else ReplyState.ASKED,
+            value=days[index] if index < len(days) else None,
+            answered_at=datetime(2026, 11, 14 + index % 5, 15, tzinfo=UTC)
+            if index < len(days)
+            else None,
+        )
+        for index, contact in enumerate(community)
+    )
+    session.flush()
+    polls.close_poll(session, poll=poll, actor=facilitator)
+
+
+def _staff(session, partnership, partners, password) -> dict[str, list[User]]:
+    people: dict[str, list[User]] = {}
+    for partner_name, names in STAFF.items():
+        partner = partners[partner_name]
+        members = list(
+            session.scalars(
+                select(User)
+                .join(Membership, Membership.user_id == User.id)
+                .where(
+                    Membership.partnership_id == partnership.id,
+                    Membership.partner_id == partner.id,
+                )
+            )
+        )
+        for name in names:
+            plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+            login = plain.lower().replace(" ", ".")
+            user = create_user(
+                session,
+                email=f"{login}@demo.hsbp.example",
+                name=name,
+                password=password,
+                locale="es",
+            )
+            session.add(
+                Membership(
+                    partnership_id=partnership.id,
+                    user_id=user.id,
+                    role=Role.REPRESENTATIVE,
+                    partner_id=partner.id,
+                )
+            )
+            members.append(user)
+        people[partner.sector] = members
+    session.flush()
+    return people
+
+
+# The centre of each constituency's scores per round: the company high, community groups low.
+LEANINGS = {
+    "company": [4.4, 4.5],
+    "civil_society": [2.9, 3.2],
+    "community_group": [1.9, 2.4],
+    "community": [1.7, 2.2],
+}
+COMMENTS = {
+    "company": "La mesa funciona; falta que la alcaldía cumpla con la vía.",
+    "civil_society": "Nos consultan tarde y las mujeres siguen fuera de la contratación.",
+    "community_group": "Los camiones siguen pasando frente a la escuela. Prometen y no cumplen.",
+    "community": "Nadie nos avisa de las reuniones",
+}
+
+
+def _pulses(session, partnership, facilitator, people, community) -> list[PulseRound]:
+    """Two closed rounds: members on the web and, by SMS, contacts of the community."""
+    rng = random.Random(8)
+    rounds = []
+    for number, (opened, title) in enumerate(
+        [
+            (datetime(2026, 3, 2, 13, tzinfo=UTC), _t("Pulso de marzo 2026", "March 2026 pulse")),
+            (
+                datetime(2026, 9, 1, 13, tzinfo=UTC),
+                _t("Pulso de septiembre 2026", "September 2026 pulse"),
+            ),
+        ]
+    ):
+        pulse_round = pulses.open_round(
+            session,
+            actor=facilitator,
+            partnership=partnership,
+            fields={"title": title, "closes_at": datetime.now(UTC) + timedelta(days=1)},
+        )
+        for sector, members in people.items():
+            centre = LEANINGS[sector][number]
+            for index, member in enumerate(members):
+                scores = {
+                    d: str(min(5, max(1, round(centre + rng.uniform(-0.8, 0.8)))))
+                    for d in DIMENSIONS
+                }
+                comment = COMMENTS[sector] if index == 0 else ""
+                pulses.record_scores(session, pulse_round, member, scores, comment)
+        for index, contact in enumerate(community):
+            centre = LEANINGS["community"][number]
+            scores = {
+                d: min(5, max(1, round(centre + rng.uniform(-0.8, 0.8))))
+                for d in DIMENSIONS
+                if (index + DIMENSIONS.index(d)) % 9  # now and then a question skipped by SMS
+            }
+            comment = COMMENTS["community"] if index == 0 else ""
+            pulses.record_contact_scores(session, pulse_round, contact, scores, comment)
+        pulses.close_round(session, pulse_round)
+        pulse_round.opens_at = pulse_round.created_at = opened
+        pulse_round.closes_at = opened + timedelta(days=14)
+        rounds.append(pulse_round)
+    session.flush()
+    return rounds
+
+
+PRESENT = {
+    COMPANY: "Andrés Felipe Gómez Castaño, Diana Ruiz",
+    TOWN: "Martha Cecilia Rincón Vargas",
+    WOMEN: "Yuliana Perdomo Cuéllar, Rosa Quintero",
+    "Fundación Raíces del Caguán": "Abogada de la fundación",
+    JUNTA: "Heriberto Lozano, Marleny Castro",
+    "Asociación de Víctimas del Bajo Caguán": "Dos delegados de la asociación",
+}
+MINUTES = (
+    "1. Indicadores: el empleo de mujeres y jóvenes está lejos de la meta (22 % frente a 31 % "
+    "esperado); el fondo común va algo atrasado.\n"
+    "2. Pulso de salud: la empresa califica la confianza en 4,4 y las juntas en 1,8; las juntas "
+    "piden cumplir lo pactado sobre la vía antes de hablar de confianza.\n"
+    "3. Quejas: dos vencidas, una por el polvo de los camiones frente a la escuela.\n"
+    "Acuerdos: ver decisiones."
+)
+DECISIONS = [
+    {
+        "text": "Agroforestal publicará cada vacante por la emisora comunitaria y por SMS dos "
+        "semanas antes de contratar, y la Corporación Mujeres Tejiendo Paz acompañará la "
+        "selección. Se propone subir la meta de empleo de mujeres y jóvenes en la carta.",
+        "decided_by": "Todos los socios presentes",
+        "actions": [
+            ("Publicar las vacantes por la emisora y por SMS", COMPANY, date(2026, 12, 31)),
+            ("Taller de hojas de vida con mujeres de las veredas", WOMEN, date(2026, 11, 30)),
+        ],
+        "amend_charter": True,
+    },
+    {
+        "text": "Los camiones de la empresa no pasan frente a la escuela entre las 6:30 y las "
+        "8:00 ni entre las 12:00 y las 13:00; la alcaldía señaliza el horario.",
+        "decided_by": "Agroforestal, Alcaldía y Junta de Acción Comunal",
+        "actions": [
+            ("Señalizar el horario de carga frente a la escuela", TOWN, date(2026, 10, 31))
+        ],
+        "amend_charter": False,
+    },
+]
+
+
+def _reviews(session, partnership, facilitator, partners) -> None:
+    """The September review, held, with its decisions and the follow-up actions they made;
+    and the next one, scheduled."""
+    held_at = datetime(2026, 9, 15, 14, tzinfo=UTC)
+    review = reviews.schedule_review(
+        session,
+        actor=facilitator,
+        partnership=partnership,
+        fields={
+            "title": _t(
+                "Revisión semestral, septiembre 2026", "Half-yearly review, September 2026"
+            ),
+            "scheduled_at": held_at,
+            "place": "Salón comunal, vereda La Esperanza",
+        },
+    )
+    reviews.record_attendance(
+        session,
+        actor=facilitator,
+        review=review,
+        attendance={
+            partner.id: {"present": name in PRESENT, "names": PRESENT.get(name, "")}
+            for name, partner in partners.items()
+        },
+    )
+    reviews.update_minutes(session, actor=facilitator, review=review, minutes=MINUTES)
+    for decision in DECISIONS:
+        reviews.record_decision(
+            session,
+            actor=facilitator,
+            review=review,
+            fields={
+                "text": decision["text"],
+                "decided_by": decision["decided_by"],
+                "partner_ids": [partners[name].id for name in PRESENT],
+                "actions": [
+                    {"title": title, "lead_partner_id": partners[lead].id, "due_on": due}
+                    for title, lead, due in decision["actions"]
+                ],
+                "amend_charter": decision["amend_charter"],
+            },
+        )
+    review.held_at = held_at
+    reviews.schedule_review(
+        session,
+        actor=facilitator,
+        partnership=partnership,
+        fields={
+            "title": _t("Revisión semestral, marzo 2027", "Half-yearly review, March 2027"),
+            "scheduled_at": datetime(2027, 3, 10, 14, tzinfo=UTC),
+            "place": "Salón comunal, vereda La Esperanza",
+        },
+    )
+
+
+def seed(session: Session, *, partnership: Partnership, facilitator: User, password: str) -> None:
+    """Seed it; `password` is the demo's, for the staff who answer the pulses."""
+    partners = _partners(session, partnership)
+    _indicators(session, partnership, facilitator, partners)
+    _from_consultation(session, partnership, facilitator, partners)
+    people = _staff(session, partnership, partners, password)
+    community = _joined_contacts(session, partnership)
+    _pulses(session, partnership, facilitator, people, community)
+    _poll(session, partnership, facilitator, partners, community)
+    _reviews(session, partnership, facilitator, partners)
+    session.flush()

@@ -1,0 +1,470 @@
+"""The partnership progress report: every section gathered in the reader's language, ready to
+show as a printable page (report_views) or to draw as a PDF (report_pdf).
+
+Everything is read in a fixed number of queries whatever the number of indicators, values,
+actions, consultations, pulse rounds or decisions, and every text is resolved here (labels,
+dates and numbers in `locale`), so the PDF builder needs no request and no database.
+Grievances appear as figures only: never a description, a code or a complainant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from flask_babel import force_locale, ngettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hsbp.actions import checks
+from hsbp.actions import queries as action_queries
+from hsbp.actions.forms import STATUS_LABELS
+from hsbp.actions.models import ActionStatus
+from hsbp.consultations.models import Consultation, Response, ResponseState, Status
+from hsbp.consultations.outcome import SECTION_LABELS, items
+from hsbp.grievances import figures as grievance_figures
+from hsbp.grievances.forms import STAGE_LABELS
+from hsbp.i18n import is_rtl, translated
+from hsbp.monitoring import charts, pulses, queries, reviews
+from hsbp.monitoring.models import Indicator, Kind
+from hsbp.monitoring.pulse_models import DIMENSIONS
+from hsbp.monitoring.pulse_views import CONSTITUENCY_LABELS, DIMENSION_LABELS
+from hsbp.monitoring.views import TRACK_LABELS
+from hsbp.partnerships.models import Partnership
+from hsbp.principles.content import RULE_LABELS
+
+# Headings and words both the page and the PDF use, resolved once in the report's language.
+LABELS = {
+    "title": _l("Partnership progress report"),
+    "as_of": _l("As of %(date)s"),
+    "indicators": _l("Indicators"),
+    "no_goal": _l("Not attached to a charter goal"),
+    "no_indicator": _l("No indicator yet."),
+    "definition": _l("Definition"),
+    "baseline": _l("Baseline"),
+    "target": _l("Target"),
+    "latest": _l("Latest value"),
+    "progress": _l("Progress"),
+    "track": _l("Track"),
+    "expected": _l("Straight line from the baseline to the target"),
+    "values": _l("Values"),
+    "actions": _l("Joint actions"),
+    "no_action": _l("The checklist has no action yet."),
+    "status": _l("Status"),
+    "count": _l("Actions"),
+    "total": _l("Total"),
+    "overdue": _l("Overdue actions"),
+    "no_overdue": _l("No action is overdue."),
+    "action": _l("Action"),
+    "lead": _l("Lead partner"),
+    "due": _l("Due date"),
+    "consultations": _l("Consultation outcomes"),
+    "no_consultation": _l("No consultation is closed yet."),
+    "responses": _l("Complete responses: %(complete)s; partial: %(partial)s"),
+    "no_outcome": _l("No outcome recorded yet."),
+    "became_goal": _l("now a charter goal"),
+    "grievances": _l("Grievance figures"),
+    "grievances_note": _l("Figures only: no grievance or complainant is named."),
+    "figure": _l("Figure"),
+    "value": _l("Value"),
+    "pulses": _l("Partnership health pulses"),
+    "no_pulse": _l("No pulse round has closed yet."),
+    "latest_round": _l("Latest round: %(title)s"),
+    "dimension": _l("Dimension"),
+    "gap": _l("Gap"),
+    "trend": _l("Trend over the rounds"),
+    "round": _l("Round"),
+    "closed_on": _l("Closed on"),
+    "mean": _l("Mean of all dimensions"),
+    "largest_gap": _l("Largest gap"),
+    "decisions": _l("Decisions"),
+    "no_decision": _l("No decision recorded yet."),
+    "decided_by": _l("Decided by"),
+    "rule": _l("Decision rule"),
+    "follow_up": _l("Follow-up actions"),
+    "charter_draft": _l("Charter amendment draft %(number)s"),
+    "page": _l("Page %(number)s"),
+}
+
+
+@dataclass
+class IndicatorLine:
+    id: int
+    name: str
+    definition: str
+    baseline: str  # "20 % (1 Jan 2026)"
+    target: str
+    latest: str  # "" when nothing is measured yet
+    achieved: str  # share of the way from baseline to target, "" when unknown
+    track: str  # a Track value
+    track_label: str
+    baseline_point: tuple[date, Decimal]
+    target_point: tuple[date, Decimal]
+    values: list[tuple[date, Decimal]]  # in force, oldest first: what the chart draws
+    axis: tuple[str, str, str, str]  # first date, last date, lowest value, highest value
+    chart: Markup  # the same chart as SVG, for the page
+
+
+@dataclass
+class GoalSection:
+    key: str
+    title: str
+    indicators: list[IndicatorLine]
+
+
+@dataclass
+class ActionFigures:
+    total: int
+    by_status: list[tuple[str, int]]  # (label, count) in the checklist's order
+    overdue: list[tuple[str, str, str, str]]  # title, lead partner, due date, status
+
+
+@dataclass
+class ConsultationLine:
+    title: str
+    closed_on: str
+    complete: int
+    partial: int
+    responses: str
+    outcome: list[tuple[str, list[str]]]  # (section label, item texts)
+
+
+@dataclass
+class PulseSection:
+    title: str
+    respondents: str
+    groups: list[str]  # column headings: constituency (respondents)
+    rows: list[tuple[str, list[str], str, bool]]  # dimension, means per group, gap, wide
+    trend: list[tuple[str, str, str, str]]  # round, closed on, mean, largest gap
+
+
+@dataclass
+class DecisionLine:
+    decided_on: str
+    review: str
+    text: str
+    decided_by: str
+    rule: str
+    actions: list[str]
+    charter_draft: str
+
+
+@dataclass
+class ProgressReport:
+    partnership: str
+    locale: str
+    rtl: bool
+    as_of: str
+    labels: dict[str, str]
+    goals: list[GoalSection] = field(default_factory=list)
+    actions: ActionFigures | None = None
+    consultations: list[ConsultationLine] = field(default_factory=list)
+    grievances: list[tuple[str, str]] = field(default_factory=list)
+    pulses: PulseSection | None = None
+    decisions: list[DecisionLine] = field(default_factory=list)
+
+
+class Reader:
+    """Dates, numbers and stored texts in one language, without a request."""
+
+    def __init__(self, partnership: Partnership, locale: str):
+        self.locale, self.fallback = locale, partnership.default_locale
+
+    def text(self, values: dict | None) -> str:
+        return translated(values, locale=self.locale, fallback=self.fallback)
+
+    def day(self, value: date | None) -> str:
+        return format_date(value, "medium", locale=self.locale) if value else ""
+
+    def number(self, value, pattern: str | None = None) -> str:
+        return format_decimal(value, pattern, locale=self.locale)
+
+    def share(self, value) -> str:
+        return "" if value is None else format_percent(value, locale=self.locale)
+
+    def amount(self, indicator: Indicator, value) -> str:
+        """As hsbp.monitoring.views.amount, in this reader's language."""
+        if indicator.kind == Kind.SCALE:
+            level = next((lv for lv in indicator.levels if lv["value"] == int(value)), None)
+            return f"{int(value)} · {self.text(level['label'])}" if level else str(int(value))
+        text = self.number(Decimal(value).normalize())
+        if indicator.kind == Kind.PERCENTAGE:
+            return f"{text} %"
+        if indicator.kind == Kind.MONEY:
+            return f"{text} {indicator.currency}".strip()
+        return f"{text} {indicator.unit}".strip()
+
+
+def gather(session: Session, *, partnership: Partnership, locale: str, now: datetime):
+    """The whole report for `partnership` in `locale`, as it stands at `now`. Queries: a fixed
+    handful (about fifteen), whatever the partnership holds."""
+    reader = Reader(partnership, locale)
+    today = now.astimezone(partnership.zone).date()
+    with force_locale(locale):
+        report = ProgressReport(
+            partnership=partnership.name,
+            locale=locale,
+            rtl=is_rtl(locale),
+            as_of=str(LABELS["as_of"]) % {"date": reader.day(today)},
+            labels={key: str(label) for key, label in LABELS.items()},
+        )
+        goals = {
+            key: reader.text(title)
+            for key, title in checks.goals(session, partnership_id=partnership.id).items()
+        }
+        report.goals = _indicators(session, partnership, reader, goals)
+        report.actions = _actions(session, partnership, reader, today)
+        report.consultations = _consultations(session, partnership, reader, goals)
+        report.grievances = _grievances(session, partnership, reader, now)
+        report.pulses = _pulses(session, partnership, reader, now)
+        report.decisions = _decisions(session, partnership, reader)
+    return report
+
+
+def _indicators(session, partnership, reader: Reader, goals: dict[str, str]):
+    groups: dict[str, list[IndicatorLine]] = {}
+    for standing in queries.standings(session, partnership_id=partnership.id):
+        groups.setdefault(standing.indicator.goal_key or "", []).append(
+            _indicator_line(standing, reader)
+        )
+    # The charter's order, then indicators of no (or a since removed) goal, as the list page.
+    ordered = [GoalSection(k, goals[k], groups[k]) for k in goals if k in groups]
+    return ordered + [
+        GoalSection(k, goals.get(k) or str(LABELS["no_goal"]), rows)
+        for k, rows in groups.items()
+        if k not in goals
+    ]
+
+
+def _indicator_line(standing: queries.Standing, reader: Reader) -> IndicatorLine:
+    indicator, latest = standing.indicator, standing.latest
+    name = reader.text(indicator.name)
+    baseline = (indicator.baseline_on, indicator.baseline_value)
+    target = (indicator.target_on, indicator.target_value)
+    points = [baseline, target, *standing.values]
+    low, high = min(v for _d, v in points), max(v for _d, v in points)
+    first, last = min(d for d, _v in points), max(d for d, _v in points)
+    return IndicatorLine(
+        id=indicator.id,
+        name=name,
+        definition=reader.text(indicator.definition),
+        baseline=f"{reader.amount(indicator, baseline[1])} ({reader.day(baseline[0])})",
+        target=f"{reader.amount(indicator, target[1])} ({reader.day(target[0])})",
+        latest=f"{reader.amount(indicator, latest[1])} ({reader.day(latest[0])})" if latest else "",
+        achieved=reader.share(standing.progress.achieved),
+        track=str(standing.progress.track),
+        track_label=str(TRACK_LABELS[standing.progress.track]),
+        baseline_point=baseline,
+        target_point=target,
+        values=list(standing.values),
+        axis=(
+            reader.day(first),
+            reader.day(last),
+            reader.amount(indicator, low),
+            reader.amount(indicator, high),
+        ),
+        chart=charts.line_chart(
+            baseline=baseline,
+            target=target,
+            values=standing.values,
+            chart_id=f"report-chart-{indicator.id}",
+            title=name,
+            summary=str(
+                _l(
+                    "Values of %(name)s against the straight line from the baseline to the target.",
+                    name=name,
+                )
+            ),
+        ),
+    )
+
+
+def _actions(session, partnership, reader: Reader, today: date) -> ActionFigures:
+    actions = action_queries.actions_with_owners(session, partnership_id=partnership.id)
+    counts = {status: 0 for status in ActionStatus}
+    for action in actions:
+        counts[ActionStatus(action.status)] += 1
+    overdue = sorted((a for a in actions if a.is_overdue(today)), key=lambda a: (a.due_on, a.id))
+    return ActionFigures(
+        total=len(actions),
+        by_status=[(str(STATUS_LABELS[s]), n) for s, n in counts.items()],
+        overdue=[
+            (
+                reader.text(a.title),
+                a.lead_partner.name,
+                reader.day(a.due_on),
+                str(STATUS_LABELS[a.status]),
+            )
+            for a in overdue
+        ],
+    )
+
+
+def _consultations(session, partnership, reader: Reader, goals: dict) -> list[ConsultationLine]:
+    """Closed consultations, latest first, with their response counts (one grouped query)."""
+    closed = session.scalars(
+        select(Consultation)
+        .where(Consultation.partnership_id == partnership.id, Consultation.status == Status.CLOSED)
+        .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
+    ).all()
+    counts: dict[tuple[int, str], int] = {}
+    if closed:
+        rows = session.execute(
+            select(Response.consultation_id, Response.state, func.count())
+            .where(Response.consultation_id.in_([c.id for c in closed]))
+            .group_by(Response.consultation_id, Response.state)
+        )
+        counts = {(cid, state): n for cid, state, n in rows}
+    lines = []
+    for consultation in closed:
+        complete = counts.get((consultation.id, ResponseState.COMPLETE), 0)
+        partial = counts.get((consultation.id, ResponseState.PARTIAL), 0)
+        sections: dict[str, list[str]] = {}
+        for section, item in items(consultation):
+            text = reader.text(item.get("text"))
+            if item.get("goal_key") in goals:
+                text = f"{text} ({LABELS['became_goal']})"
+            sections.setdefault(str(SECTION_LABELS[section]), []).append(text)
+        lines.append(
+            ConsultationLine(
+                title=reader.text(consultation.title),
+                closed_on=reader.day(
+                    consultation.closes_at.astimezone(partnership.zone).date()
+                    if consultation.closes_at
+                    else None
+                ),
+                complete=complete,
+                partial=partial,
+                responses=str(LABELS["responses"])
+                % {"complete": reader.number(complete), "partial": reader.number(partial)},
+                outcome=list(sections.items()),
+            )
+        )
+    return lines
+
+
+def _grievances(session, partnership, reader: Reader, now) -> list[tuple[str, str]]:
+    found = grievance_figures.dashboard(session, partnership=partnership, now=now)
+
+    def in_time(share: grievance_figures.Share) -> str:
+        if share.share is None:
+            return "—"
+        return str(
+            _l(
+                "%(share)s (%(done)s of %(of)s)",
+                share=reader.share(share.share),
+                done=reader.number(share.done),
+                of=reader.number(share.of),
+            )
+        )
+
+    def days(value) -> str:
+        return "—" if value is None else reader.number(value, "#,##0.#")
+
+    rows = [(str(_l("Grievances received")), reader.number(found.total))]
+    rows += [(str(STAGE_LABELS[s]), reader.number(n)) for s, n in found.by_stage.items() if n]
+    rows += [
+        (str(_l("Acknowledged in time")), in_time(found.acknowledged_in_time)),
+        (str(_l("Response proposed in time")), in_time(found.responded_in_time)),
+        (str(_l("Median days to acknowledge")), days(found.median_days_to_acknowledge)),
+        (str(_l("Median days to close")), days(found.median_days_to_close)),
+        (
+            str(_l("Satisfaction with the outcome")),
+            "—"
+            if found.mean_rating is None
+            else str(
+                _l(
+                    "%(mean)s (ratings: %(rated)s)",
+                    mean=reader.number(found.mean_rating, "#,##0.0"),
+                    rated=reader.number(found.rated),
+                )
+            ),
+        ),
+    ]
+    return rows
+
+
+def _pulses(session, partnership, reader: Reader, now) -> PulseSection | None:
+    """The latest round no longer open, by constituency (small ones pooled), and the trend of
+    every round: four queries."""
+    points = pulses.trends(session, partnership_id=partnership.id)
+    done = [p for p in points if not pulses.is_open(p.pulse_round, now)]
+    if not done:
+        return None
+    latest = done[-1].pulse_round
+    found = pulses.results(session, latest)
+
+    def score(value) -> str:
+        return reader.number(value, "0.0")
+
+    gaps = {gap.dimension: gap for gap in found.gaps}
+    rows = []
+    for dimension in DIMENSIONS:
+        gap = gaps.get(dimension)
+        rows.append(
+            (
+                str(DIMENSION_LABELS[dimension]),
+                [score(g.means[dimension]) if dimension in g.means else "—" for g in found.groups],
+                score(gap.difference) if gap else "—",
+                bool(gap and gap.wide),
+            )
+        )
+    trend = []
+    for point in done:
+        means = list(point.overall.values())
+        gap = point.largest_gap
+        trend.append(
+            (
+                reader.text(point.pulse_round.title),
+                # The last day it was open: a round closes at the next local midnight.
+                reader.day(
+                    (
+                        point.pulse_round.closes_at.astimezone(partnership.zone)
+                        - timedelta(microseconds=1)
+                    ).date()
+                ),
+                score(sum(means) / len(means)) if means else "—",
+                f"{DIMENSION_LABELS[gap.dimension]}: {score(gap.difference)}" if gap else "—",
+            )
+        )
+    return PulseSection(
+        title=str(LABELS["latest_round"]) % {"title": reader.text(latest.title)},
+        respondents=ngettext(
+            "%(num)d person answered.", "%(num)d people answered.", found.respondents
+        ),
+        groups=[
+            f"{CONSTITUENCY_LABELS.get(g.constituency, g.constituency)} ({g.respondents})"
+            for g in found.groups
+        ],
+        rows=rows,
+        trend=trend,
+    )
+
+
+def _decisions(session, partnership, reader: Reader) -> list[DecisionLine]:
+    """The decision log, newest first: two queries whatever the number of decisions."""
+    zone = partnership.zone
+    return [
+        DecisionLine(
+            decided_on=reader.day(entry.decision.decided_at.astimezone(zone).date()),
+            review=reader.text(entry.review.title),
+            text=entry.decision.text,
+            decided_by=entry.decision.decided_by,
+            rule=str(RULE_LABELS.get(entry.decision.rule, entry.decision.rule)),
+            actions=[
+                f"{reader.text(a.title)} ({a.lead_partner.name}, {reader.day(a.due_on)})"
+                if a.due_on
+                else f"{reader.text(a.title)} ({a.lead_partner.name})"
+                for a in entry.actions
+            ],
+            charter_draft=str(LABELS["charter_draft"]) % {"number": entry.charter_draft_number}
+            if entry.charter_draft_number
+            else "",
+        )
+        for entry in reviews.decision_log(session, partnership_id=partnership.id)
+    ]
