@@ -4,7 +4,9 @@ SQL statement count. Imported by the scripts beside it (run as `python bench/<na
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -22,6 +24,31 @@ def recreate_postgres_database(url: str, *, create: bool = True) -> None:
         if create:
             connection.execute(text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
+
+
+def migrated_app(database_url: str | None):
+    """The app on `database_url` (default: SQLite in a new temporary folder), its schema
+    migrated (a PostgreSQL database dropped and created empty first), with CSRF off and the
+    queue run in-process."""
+    from cryptography.fernet import Fernet
+
+    from hsbp import create_app, migrate
+
+    folder = Path(tempfile.mkdtemp(prefix="hsbp-bench-"))
+    url = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
+    if url.startswith("postgresql"):
+        recreate_postgres_database(url)
+    migrate.upgrade(url)
+    return create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "bench",
+            "FIELD_KEY": Fernet.generate_key().decode(),
+            "DATABASE_URL": url,
+            "QUEUE_URL": "immediate",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
 
 
 def time_pages(app, user_id: int, urls: dict[str, str], repeats: int, before_each=None) -> dict:

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import tempfile
 import time
-from pathlib import Path
 
-from common import recreate_postgres_database, time_pages
-from cryptography.fernet import Fernet
+from common import migrated_app, time_pages
 from sqlalchemy import delete, func, insert, select
 
-from hsbp import create_app, db, migrate
+from hsbp import db
 from hsbp.auth.models import User
 from hsbp.consultations.models import (
     Answer,
@@ -214,21 +211,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--large", type=int, default=50_000)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="hsbp-bench-"))
-    url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
-    if url.startswith("postgresql"):
-        recreate_postgres_database(url)
-    migrate.upgrade(url)
-    app = create_app(
-        {
-            "ENV": "testing",
-            "SECRET_KEY": "bench",
-            "FIELD_KEY": Fernet.generate_key().decode(),
-            "DATABASE_URL": url,
-            "QUEUE_URL": "immediate",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    app = migrated_app(args.database_url)
+    url = app.config["DATABASE_URL"]
     started = time.perf_counter()
     small = measure(app, *build(app, 500), repeats=args.repeats)
     large_ids = build(app, args.large)

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import tempfile
-from pathlib import Path
 
-from common import recreate_postgres_database, time_pages
-from cryptography.fernet import Fernet
+from common import migrated_app, time_pages
 from sqlalchemy import insert, select
 
-from hsbp import create_app, db, migrate
+from hsbp import db
 from hsbp.auth.models import User
 from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.models import (
@@ -131,21 +128,8 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="hsbp-bench-"))
-    url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
-    if url.startswith("postgresql"):
-        recreate_postgres_database(url)
-    migrate.upgrade(url)
-    app = create_app(
-        {
-            "ENV": "testing",
-            "SECRET_KEY": "bench",
-            "FIELD_KEY": Fernet.generate_key().decode(),
-            "DATABASE_URL": url,
-            "QUEUE_URL": "immediate",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    app = migrated_app(args.database_url)
+    url = app.config["DATABASE_URL"]
     small = measure(app, *build(app, 100), repeats=args.repeats)
     large = measure(app, *build(app, 10_000), repeats=args.repeats)
     print(f"database: {url.split(':')[0]}; median of {args.repeats} requests per page")

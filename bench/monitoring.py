@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-from common import recreate_postgres_database, time_pages
-from cryptography.fernet import Fernet
+from common import migrated_app, time_pages
 from sqlalchemy import insert, select
 
-from hsbp import create_app, db, migrate
+from hsbp import db
 from hsbp.auth.models import User
 from hsbp.monitoring.models import Indicator, Measurement
 from hsbp.monitoring.pulse_models import DIMENSIONS, PulseResponse, PulseRound, PulseScore
@@ -36,6 +33,9 @@ PAGES = {
     "monitoring index": "/p/{pid}/monitoring",
     "pulses": "/p/{pid}/pulses",
     "latest pulse results": "/p/{pid}/pulses/{rid}/results",
+    "report (HTML)": "/p/{pid}/monitoring/report",
+    "report (PDF)": "/p/{pid}/monitoring/report.pdf",
+    "values (CSV)": "/p/{pid}/monitoring/values.csv",
 }
 SECTORS = ["company", "local_government", "civil_society", "community_group"]
 GOALS = ["agua", "empleo", "seguridad", "vias"]
@@ -185,21 +185,8 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="hsbp-bench-"))
-    url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
-    if url.startswith("postgresql"):
-        recreate_postgres_database(url)
-    migrate.upgrade(url)
-    app = create_app(
-        {
-            "ENV": "testing",
-            "SECRET_KEY": "bench",
-            "FIELD_KEY": Fernet.generate_key().decode(),
-            "DATABASE_URL": url,
-            "QUEUE_URL": "immediate",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    app = migrated_app(args.database_url)
+    url = app.config["DATABASE_URL"]
     started = time.perf_counter()
     small_ids = build(app, indicators=20, periods=6, rounds=2, respondents=50)
     large_ids = build(app, indicators=200, periods=60, rounds=20, respondents=500)

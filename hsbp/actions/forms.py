@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from hsbp import errors
 from hsbp.actions import checks, sdg
 from hsbp.actions.models import Action, ActionStatus
 from hsbp.errors import ServiceError, form_fields
@@ -329,14 +330,5 @@ def _named(form, name: str):
 
 
 def apply_error(form, error: ServiceError) -> None:
-    """Show a refusal beside the (possibly nested) field it names, with a summary at the
-    top; a refusal of no field (the charter's rule) shows at the top alone."""
-    # A lazy string passes as safe HTML in a template; made a plain string, the titles some
-    # messages quote are escaped like any other text.
-    message = str(error.message)
-    named = error.field and _named(form, error.field)
-    if not named:
-        form.form_errors.append(message)
-        return
-    named.errors = [*named.errors, message]
-    form.form_errors.append(str(_l("Please correct the fields marked below.")))
+    """hsbp.errors.apply_error, contribution rows found by their place in the list."""
+    errors.apply_error(form, error, find=_named)

@@ -24,10 +24,15 @@ def line_chart(
     summary: str,
     width: int = 320,
     height: int = 120,
+    compact: bool = False,
 ) -> Markup:
     """The expected straight line (dashed) and the values (a line with dots), scaled to fit
-    the dates and values of all three."""
-    pad = 8
+    the dates and values of all three. `compact`: a small sparkline for a list of many
+    indicators, a dot on the latest value only and hidden from screen readers (the row beside
+    it says the same in words), so 200 indicators stay a light page."""
+    if compact:
+        width, height = 120, 36
+    pad = 4 if compact else 8
     days = [d.toordinal() for d, _v in (baseline, target, *values)]
     amounts = [float(v) for _d, v in (baseline, target, *values)]
     x0, x1 = min(days), max(days)
@@ -39,12 +44,17 @@ def line_chart(
         y = height - pad - (float(value) - y0) * (height - 2 * pad) / y_span
         return f"{x:.1f},{y:.1f}"
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart" '
-        f'width="{width}" height="{height}">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
+    opening = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+    if compact:
+        parts = [f'{opening}aria-hidden="true" class="chart" width="{width}" height="{height}">']
+    else:
+        parts = [
+            f'{opening}role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+            f'class="chart" width="{width}" height="{height}">',
+            f'<title id="{chart_id}-title">{escape(title)}</title>',
+            f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
+        ]
+    parts += [
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="{TRACK}" opacity="0.3"/>',
         f'<polyline points="{point(*baseline)} {point(*target)}" fill="none" '
         f'stroke="{LINE}" stroke-width="2" stroke-dasharray="6 4"/>',
@@ -52,7 +62,7 @@ def line_chart(
     if values:
         path = " ".join(point(d, v) for d, v in values)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{BAR}" stroke-width="2"/>')
-        for d, v in values:
+        for d, v in values[-1:] if compact else values:
             x, y = point(d, v).split(",")
             parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{INK}"/>')
     parts.append("</svg>")

@@ -16,8 +16,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from hsbp import db
-from hsbp.actions.forms import apply_error
-from hsbp.errors import ServiceError
+from hsbp.errors import ServiceError, apply_error
 from hsbp.i18n import language_name
 from hsbp.monitoring import polls
 from hsbp.monitoring.models import Kind

@@ -16,7 +16,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from hsbp.monitoring.report import IndicatorLine, ProgressReport
+from hsbp.monitoring.report_parts import IndicatorLine, ProgressReport
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"

@@ -14,9 +14,9 @@ from flask_babel import lazy_pgettext as _p
 from flask_login import current_user
 
 from hsbp import db
-from hsbp.actions.forms import STATUS_LABELS, apply_error
+from hsbp.actions.forms import STATUS_LABELS
 from hsbp.db import utcnow
-from hsbp.errors import ServiceError
+from hsbp.errors import ServiceError, apply_error
 from hsbp.i18n import missing_languages
 from hsbp.monitoring import reviews
 from hsbp.monitoring.agenda import AgendaItem, Kind, generate_agenda

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from hsbp import db
 from hsbp.actions import checks, uploads
-from hsbp.actions.forms import apply_error
-from hsbp.errors import ServiceError
+from hsbp.errors import ServiceError, apply_error
 from hsbp.i18n import missing_languages, translated
 from hsbp.monitoring import charts, from_consultation, queries, services
 from hsbp.monitoring.forms import (
@@ -73,7 +72,7 @@ def share(value) -> str:
     return "" if value is None else format_percent(value)
 
 
-def chart_of(standing: queries.Standing, chart_id: str):
+def chart_of(standing: queries.Standing, chart_id: str, compact: bool = False):
     indicator = standing.indicator
     name = local_text(indicator.name)
     return charts.line_chart(
@@ -81,6 +80,7 @@ def chart_of(standing: queries.Standing, chart_id: str):
         target=(indicator.target_on, indicator.target_value),
         values=standing.values,
         chart_id=chart_id,
+        compact=compact,
         title=name,
         summary=_(
             "Values of %(name)s against the straight line from the baseline to the target.",

@@ -6,6 +6,7 @@ monitoring pages, in English and in Arabic."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -100,8 +101,11 @@ def test_the_facilitator_follows_the_indicators_reviews_and_report(page, live_se
     page.goto(f"{base}/monitoring/report")
     assert page.locator("svg").count() >= 7
     with page.expect_download() as download:
-        page.get_by_role("link", name=re.compile("PDF")).first.click()
-    assert download.value.suggested_filename.endswith(".pdf")
+        page.get_by_role("link", name="العربية", exact=True).click()
+    assert re.fullmatch(
+        r"progress-report-\d+-ar-\d{4}-\d{2}-\d{2}\.pdf", download.value.suggested_filename
+    )
+    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

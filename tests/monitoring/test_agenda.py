@@ -4,8 +4,6 @@ and charter goals due, in that order and exactly; and a query count that does no
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from hsbp.actions.models import Action
 from hsbp.grievances.models import Grievance, Stage
 from hsbp.monitoring import pulses, services
@@ -16,21 +14,6 @@ from hsbp.principles.models import CharterStatus, CharterVersion
 from hsbp.security import Role
 
 NOW = datetime(2027, 2, 1, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def partnership(make):
-    return make.partnership()
-
-
-@pytest.fixture
-def facilitator(make, partnership):
-    return make.member(partnership)
-
-
-@pytest.fixture
-def company(make, partnership):
-    return make.partner(partnership, name="Minera Andina")
 
 
 def indicator(session, partnership, actor, name, value):

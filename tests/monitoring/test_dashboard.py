@@ -3,20 +3,8 @@ in force, with a query count that does not grow with indicators or periods."""
 
 from datetime import date
 
-import pytest
-
 from hsbp.monitoring import queries, services
 from hsbp.monitoring.progress import Track
-
-
-@pytest.fixture
-def partnership(make):
-    return make.partnership()
-
-
-@pytest.fixture
-def facilitator(make, partnership):
-    return make.member(partnership)
 
 
 def add_indicator(session, partnership, actor, name):

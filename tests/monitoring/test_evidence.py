@@ -16,16 +16,6 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def partnership(make):
-    return make.partnership()
-
-
-@pytest.fixture
-def facilitator(make, partnership):
-    return make.member(partnership)
-
-
-@pytest.fixture
 def indicator(session, partnership, facilitator):
     return services.create_indicator(
         session,

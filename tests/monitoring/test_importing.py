@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from hsbp.errors import ServiceError
 from hsbp.monitoring import importing, services
 from hsbp.monitoring.models import Measurement
-from tests.monitoring.test_services import facilitator, fields, jobs, partnership  # noqa: F401
+from tests.monitoring.test_services import fields, jobs  # noqa: F401
 
 GOOD = (
     "indicator,period,value,note\n"

@@ -3,27 +3,11 @@ an indicator's page, reporting and correcting a value, and who may do so."""
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from hsbp.monitoring import services
 from hsbp.monitoring.models import Indicator, Measurement
 from hsbp.security import Role
-
-
-@pytest.fixture
-def partnership(make):
-    return make.partnership()
-
-
-@pytest.fixture
-def facilitator(make, partnership):
-    return make.member(partnership)
-
-
-@pytest.fixture
-def company(make, partnership):
-    return make.partner(partnership, name="Minera Andina")
 
 
 def add_indicator(session, partnership, actor, partner=None, name="Empleo local"):
@@ -192,3 +176,27 @@ def test_new_indicator_form_offers_scale_levels(client, login, partnership, faci
     page = client.get(f"/p/{partnership.id}/monitoring/new").get_data(as_text=True)
     assert 'name="levels-3-label-es"' in page
     assert 'name="levels-4-label-es"' not in page
+
+
+def test_index_draws_a_sparkline_the_indicator_page_the_full_chart(
+    session, client, login, partnership, facilitator
+):
+    jobs = add_indicator(session, partnership, facilitator)
+    for month in (1, 4, 7):
+        services.record_value(
+            session,
+            actor=facilitator,
+            indicator=jobs,
+            period_on=date(2026, month, 1),
+            value="25",
+        )
+    login(facilitator)
+
+    index = client.get(f"/p/{partnership.id}/monitoring").get_data(as_text=True)
+    sparkline = index[index.index("<svg") : index.index("</svg>")]
+    assert 'aria-hidden="true"' in sparkline and 'width="120"' in sparkline
+    assert sparkline.count("<circle") == 1  # the latest value only
+
+    page = client.get(f"/p/{partnership.id}/monitoring/{jobs.id}").get_data(as_text=True)
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert 'role="img"' in chart and chart.count("<circle") == 3

@@ -15,16 +15,6 @@ from hsbp.security import Role
 
 
 @pytest.fixture
-def partnership(make):
-    return make.partnership()
-
-
-@pytest.fixture
-def facilitator(make, partnership):
-    return make.member(partnership)
-
-
-@pytest.fixture
 def pulse_round(session, partnership, facilitator):
     return pulses.open_round(
         session,

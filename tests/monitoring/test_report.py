@@ -36,11 +36,6 @@ def facilitator(make, partnership):
 
 
 @pytest.fixture
-def company(make, partnership):
-    return make.partner(partnership, name="Minera Andina")
-
-
-@pytest.fixture
 def charter(session, partnership):
     session.add(
         CharterVersion(

@@ -26,21 +26,6 @@ WHEN = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def partnership(make):
-    return make.partnership()
-
-
-@pytest.fixture
-def facilitator(make, partnership):
-    return make.member(partnership)
-
-
-@pytest.fixture
-def company(make, partnership):
-    return make.partner(partnership, name="Minera Andina")
-
-
-@pytest.fixture
 def council(make, partnership):
     return make.partner(partnership, name="Alcaldía", sector="local_government")
 

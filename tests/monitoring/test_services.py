@@ -12,16 +12,6 @@ from hsbp.monitoring import services
 from hsbp.monitoring.models import Indicator, Measurement
 
 
-@pytest.fixture
-def partnership(make):
-    return make.partnership()
-
-
-@pytest.fixture
-def facilitator(make, partnership):
-    return make.member(partnership)
-
-
 def fields(**overrides):
     values = {
         "name": {"es": "Empleo local de mujeres y jóvenes"},

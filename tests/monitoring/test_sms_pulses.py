@@ -37,11 +37,6 @@ def partnership(make, session):
 
 
 @pytest.fixture
-def facilitator(make, partnership):
-    return make.member(partnership)
-
-
-@pytest.fixture
 def contact(session, partnership):
     return add_contact(session, partnership, PHONE, locale="es")
 
