@@ -41,11 +41,13 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.init_app(app)
     sms_handlers.init_app(app)
     consultation_sms.init_app(app)
-    # Before the grievances: a bare number from a contact answering a pulse or a poll is
-    # their answer, not the rating of a grievance's outcome.
+    # Before the grievances: a bare number from a contact asked a pulse or poll question is
+    # its answer, not the rating of a grievance's outcome; a later number that could only
+    # correct a poll answer comes after them.
     sms_handlers.registry(app).conversation("pulse", sms_pulses.handle_message)
     sms_handlers.registry(app).conversation("poll", polls.handle_message)
     grievance_sms.init_app(app)
+    sms_handlers.registry(app).conversation("poll_correction", polls.handle_correction)
     for module in TASK_MODULES:
         importlib.import_module(module)
     i18n.init_app(app)

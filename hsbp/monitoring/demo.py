@@ -21,7 +21,7 @@ from hsbp.consultations import services as consultation_services
 from hsbp.monitoring import from_consultation, polls, pulses, reviews, services
 from hsbp.monitoring.models import Method
 from hsbp.monitoring.poll_models import Aggregate, PollReply, ReplyState, SmsPoll
-from hsbp.monitoring.pulse_models import DIMENSIONS, PulseRound
+from hsbp.monitoring.pulse_models import DIMENSIONS, PulseRound, PulseTalk, TalkState
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.security import Role
 from hsbp.sms.models import Contact, ContactMembership
@@ -457,6 +457,20 @@ def _pulses(session, partnership, facilitator, people, community) -> list[PulseR
                 }
                 comment = COMMENTS[sector] if index == 0 else ""
                 pulses.record_scores(session, pulse_round, member, scores, comment)
+        # Asked by SMS too: each contact's conversation is over, its answers written below.
+        pulse_round.include_sms = True
+        session.add_all(
+            PulseTalk(
+                partnership_id=partnership.id,
+                round_id=pulse_round.id,
+                contact_id=contact.id,
+                state=TalkState.DONE,
+                step=len(DIMENSIONS),
+                invited_at=opened,
+                last_activity_at=opened + timedelta(hours=2),
+            )
+            for contact in community
+        )
         for index, contact in enumerate(community):
             centre = LEANINGS["community"][number]
             scores = {
@@ -538,8 +552,9 @@ def _reviews(session, partnership, facilitator, partners) -> None:
             partner.id: {"present": name in PRESENT, "names": PRESENT.get(name, "")}
             for name, partner in partners.items()
         },
+        now=held_at,
     )
-    reviews.update_minutes(session, actor=facilitator, review=review, minutes=MINUTES)
+    reviews.update_minutes(session, actor=facilitator, review=review, minutes=MINUTES, now=held_at)
     for decision in DECISIONS:
         reviews.record_decision(
             session,
@@ -555,8 +570,8 @@ def _reviews(session, partnership, facilitator, partners) -> None:
                 ],
                 "amend_charter": decision["amend_charter"],
             },
+            now=held_at,
         )
-    review.held_at = held_at
     reviews.schedule_review(
         session,
         actor=facilitator,

@@ -230,9 +230,27 @@ def start_waiting(session: Session, contact: Contact, replying_for: int | None) 
 
 
 def handle_message(session: Session, incoming: Incoming) -> list[str] | None:
-    """The SMS channel's conversation handler: the number a contact replies to a poll of the
-    partnership the message reached (or a new number replacing it while the poll is open),
-    or the one message after it closed. None passes the message on."""
+    """The SMS channel's conversation handler: the number a contact replies to the poll
+    question asked, or the one message after the poll closed. None passes the message on."""
+    return _handle(
+        session,
+        incoming,
+        (PollReply.state == ReplyState.ASKED) | PollReply.tell_closed.is_(True),
+    )
+
+
+def handle_correction(session: Session, incoming: Incoming) -> list[str] | None:
+    """A new number from a contact who already answered a poll still open replaces their
+    answer. Registered after the other features' handlers, so a bare number another one
+    asked for since (the rating of a grievance's outcome) goes there first."""
+    return _handle(
+        session,
+        incoming,
+        (PollReply.state == ReplyState.ANSWERED) & (SmsPoll.status == PollStatus.OPEN),
+    )
+
+
+def _handle(session: Session, incoming: Incoming, which) -> list[str] | None:
     contact = incoming.contact
     if contact is None or incoming.partnership_id is None:
         return None
@@ -242,12 +260,9 @@ def handle_message(session: Session, incoming: Incoming) -> list[str] | None:
         .where(
             PollReply.contact_id == contact.id,
             SmsPoll.partnership_id == incoming.partnership_id,
-            (PollReply.state == ReplyState.ASKED)
-            | PollReply.tell_closed.is_(True)
-            | ((PollReply.state == ReplyState.ANSWERED) & (SmsPoll.status == PollStatus.OPEN)),
+            which,
         )
-        # The question being asked first, then the latest answered.
-        .order_by((PollReply.state == ReplyState.ASKED).desc(), PollReply.answered_at.desc())
+        .order_by(PollReply.answered_at.desc(), PollReply.id)
         .limit(1)
     ).first()
     if found is None:

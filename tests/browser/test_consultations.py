@@ -33,7 +33,8 @@ PAGES = [
 def demo_consultation(page, live_server) -> str:
     """The address of the demo consultation, found as a facilitator finds it."""
     page.goto(f"/p/{live_server.caguan_id}/consultations")
-    link = page.locator("table a").first
+    # The open one: the demo also holds a closed survey that feeds an indicator.
+    link = page.locator("table a", has_text=re.compile("Agua y vías|Water and roads")).first
     with page.expect_navigation():
         link.click()
     path = re.sub(r"^https?://[^/]+", "", page.url)

@@ -9,6 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from hsbp.errors import ServiceError
+from hsbp.grievances import messages as grievance_messages
+from hsbp.grievances import services as grievance_services
+from hsbp.grievances.models import Grievance, GrievanceOfficer, Stage
 from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.monitoring import polls, services
 from hsbp.monitoring.models import Measurement
@@ -17,6 +20,8 @@ from hsbp.security import Role
 from hsbp.sms import contacts, texts
 from hsbp.sms.encoding import measure, normalise
 from hsbp.sms.models import OutboundMessage
+from tests.grievances.conftest import membership_of
+from tests.grievances.test_sms import TO_CLOSED
 from tests.sms.conftest import PHONE, SENDER, add_contact, page_text
 from tests.sms.conftest import sms as sms  # the fixture
 
@@ -151,6 +156,28 @@ def test_a_second_number_replaces_the_first(session, sms, indicator, start, cont
 
     assert session.scalar(select(func.count()).select_from(PollReply)) == 1
     assert polls.answered_values(session, poll) == [Decimal("14")]
+
+
+def test_a_number_a_grievance_rating_asked_for_since_is_the_rating_not_a_new_answer(
+    session, sms, make, partnership, indicator, start, contact
+):
+    poll = start(indicator())
+    sms("12")
+    officer = make.member(partnership, user=make.user(name="Olga"))
+    session.add(GrievanceOfficer(partnership_id=partnership.id, user_id=officer.id))
+    sms("REPORT Se cayó el puente")
+    grievance = session.scalar(select(Grievance))
+    membership = membership_of(session, officer, partnership)
+    for stage in (*TO_CLOSED, Stage.CLOSED):
+        grievance_services.change_stage(
+            session, actor=officer, membership=membership, grievance=grievance, to=stage
+        )
+
+    assert sms("4").replies == [grievance_messages.text("es", "rate_thanks")]
+
+    session.refresh(grievance)
+    assert grievance.rating == 4
+    assert polls.answered_values(session, poll) == [Decimal("12")]
 
 
 # The note is written in the partnership's default language (Spanish here).

@@ -198,6 +198,10 @@ def test_results_page_shows_the_table_chart_and_gap(session, client, login, answ
     html = client.get(url(answered, "/results")).get_data(as_text=True)
 
     assert "Other constituencies (pooled)" in html
+    assert "15 people answered." in html
+    assert "fewer than 5 respondents are pooled" in html
+    assert "5 respondents</span>" in html
+    assert "<figcaption>Trust between partners</figcaption>" in html
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert "<strong>3.0</strong>" in html
     assert "Academic" not in html.split("<table>")[1]
