@@ -201,6 +201,22 @@ def _indicators(session, partnership, facilitator, partners):
             measurement.reported_at = _reported(period_on)
         made.append(indicator)
     jobs = made[1]
+    # The same share counted for women alone and for the young alone (the parts overlap).
+    for period_on, women, young in (
+        (date(2026, 1, 1), "13", "9"),
+        (date(2026, 4, 1), "14", "9"),
+        (date(2026, 7, 1), "14", "10"),
+        (date(2026, 10, 1), "15", "10"),
+    ):
+        for part, value in (("sex:female", women), ("age_band:18-28", young)):
+            services.record_value(
+                session,
+                actor=facilitator,
+                indicator=jobs,
+                period_on=period_on,
+                value=value,
+                breakdown=part,
+            ).reported_at = _reported(period_on)
     services.record_value(
         session,
         actor=facilitator,
@@ -476,7 +492,7 @@ def _pulses(session, partnership, facilitator, people, community) -> list[PulseR
             scores = {
                 d: min(5, max(1, round(centre + rng.uniform(-0.8, 0.8))))
                 for d in DIMENSIONS
-                if (index + DIMENSIONS.index(d)) % 9  # now and then a question skipped by SMS
+                if (index, d) != (2, "equity")  # one contact skipped a question by SMS
             }
             comment = COMMENTS["community"] if index == 0 else ""
             pulses.record_contact_scores(session, pulse_round, contact, scores, comment)

@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from hsbp.actions import uploads
 from hsbp.i18n import language_name
 from hsbp.monitoring.models import Direction, Frequency, Kind
+from hsbp.monitoring.parts import DISAGGREGATION_LABELS
 from hsbp.partnerships.forms import MultiCheckboxField
 
 KIND_LABELS = {
@@ -37,12 +38,6 @@ FREQUENCY_LABELS = {
     Frequency.QUARTERLY: _l("Every quarter"),
     Frequency.HALF_YEARLY: _l("Every half-year"),
     Frequency.YEARLY: _l("Every year"),
-}
-DISAGGREGATION_LABELS = {
-    "sex": _l("Sex"),
-    "age_band": _l("Age band"),
-    "locality": _l("Locality"),
-    "tag": _l("Marginalised group"),
 }
 LEVEL_ROWS = 4  # a blank row more than the three a scale usually has
 
@@ -147,10 +142,13 @@ class ValueForm(FlaskForm):
     )
     value = StringField(_l("Value"))
     note = TextAreaField(_l("Note"), validators=[Length(max=5000)], render_kw={"rows": 2})
+    breakdown = SelectField(_l("Part"), choices=[("", "")], validate_choice=False)
     correction = BooleanField(_l("This corrects the value already given"))
     evidence_file = FileField(_l("Evidence: a file"), render_kw={"accept": uploads.ACCEPT})
     evidence_url = StringField(
-        _l("Evidence: a web link"), validators=[Length(max=2000)], render_kw={"type": "url"}
+        _l("Evidence: a web link"),
+        validators=[Length(max=2000)],
+        render_kw={"type": "url", "dir": "ltr"},
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from hsbp.auth.models import User
 from hsbp.errors import ServiceError
 from hsbp.mapping.importing import MAX_BYTES, _cell
-from hsbp.monitoring import services
+from hsbp.monitoring import parts, services
 from hsbp.monitoring.models import Frequency, Indicator, Measurement, Method
 from hsbp.partnerships.models import Partnership
 
@@ -190,8 +190,10 @@ def _check_row(row: RowCheck, by_key: dict, taken: set, seen: set) -> None:
     except ServiceError as error:
         errors.append(str(error.message))
     breakdown = raw.get("breakdown", "").strip()
-    if breakdown and breakdown.split(":")[0] not in row.indicator.disaggregation:
-        errors.append(str(_l("This indicator is not broken down by %(part)s.", part=breakdown)))
+    try:
+        parts.checked(row.indicator, breakdown)
+    except ServiceError as error:
+        errors.append(str(error.message))
     where = (row.indicator.id, row.period_on, breakdown)
     if where in seen:
         errors.append(str(_l("Another row of the file has this indicator and period.")))

@@ -20,6 +20,7 @@ from hsbp.actions import uploads
 from hsbp.actions.evidence import check_url
 from hsbp.auth.models import User
 from hsbp.errors import ServiceError
+from hsbp.monitoring import parts
 from hsbp.monitoring.models import (
     DISAGGREGATIONS,
     Direction,
@@ -174,6 +175,7 @@ def record_value(
     a measurement row, the evidence file in the partnership's folder (removed again if the
     transaction does not commit), an audit entry."""
     checked = _value_of_kind(indicator.kind, indicator.levels, value, "value")
+    breakdown = parts.checked(indicator, breakdown)
     if method not in {m.value for m in Method}:
         raise ServiceError(_l("Say how the value was gathered."), field="method")
     latest = session.scalar(

@@ -15,7 +15,7 @@ from hsbp import db
 from hsbp.actions import checks, uploads
 from hsbp.errors import ServiceError, apply_error
 from hsbp.i18n import missing_languages, translated
-from hsbp.monitoring import charts, from_consultation, queries, services
+from hsbp.monitoring import charts, from_consultation, parts, queries, services
 from hsbp.monitoring.forms import (
     DIRECTION_LABELS,
     DISAGGREGATION_LABELS,
@@ -189,20 +189,24 @@ def _detail(indicator: Indicator, form: ValueForm | None):
         session, partnership_id=indicator.partnership_id, indicator_ids=[indicator.id]
     )
     standing = queries.standing_of(indicator, values.get(indicator.id, []))
+    history = queries.history(session, indicator=indicator)
     allowed = may_report(g.membership, indicator)
+    reader = {"locale": str(get_locale()), "fallback": g.partnership.default_locale}
+    part_options = parts.options(session, indicator=indicator, **reader)
+    if form is not None:
+        form.breakdown.choices = part_options
     linkable = Role(g.membership.role) == Role.FACILITATOR and indicator.kind == Kind.PERCENTAGE
     options = linkable and from_consultation.link_options(
-        session,
-        partnership_id=indicator.partnership_id,
-        locale=str(get_locale()),
-        fallback=g.partnership.default_locale,
+        session, partnership_id=indicator.partnership_id, **reader
     )
     return render_form(
         "monitoring/detail.html",
         *([form] if form is not None else []),
         indicator=indicator,
         standing=standing,
-        history=queries.history(session, indicator=indicator),
+        history=history,
+        by_part=parts.by_part(history),
+        part_labels=dict(part_options),
         goal=_goal_titles(session).get(indicator.goal_key, ""),
         form=form if allowed else None,
         link_form=link_form(indicator, options) if linkable else None,
@@ -238,6 +242,7 @@ def report(partnership_id: int, indicator_id: int):
                 note=form.note.data or "",
                 method=Method.WEB,
                 correction=bool(form.correction.data),
+                breakdown=form.breakdown.data or "",
                 evidence_url=form.evidence_url.data or "",
                 evidence=_upload(form.evidence_file.data),
             )

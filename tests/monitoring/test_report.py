@@ -62,6 +62,7 @@ def add_indicator(session, partnership, actor, name="Empleo local", goal=GOAL):
             "baseline_on": date(2026, 1, 1),
             "target_value": "40",
             "target_on": date(2028, 1, 1),
+            "disaggregation": ["sex"],
         },
     )
 
