@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,8 +20,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from hsbp import db
 from hsbp.consultations.charts import BAR, INK, LABEL_WIDTH, ROW, TRACK, WIDTH, _short
 from hsbp.errors import ServiceError, apply_to_form
-from hsbp.i18n import translated
 from hsbp.monitoring import pulses, sms_pulses
+from hsbp.monitoring.display import local_text
 from hsbp.monitoring.pulse_models import COMMUNITY, DIMENSIONS, SCORE_MAX, PulseRound
 from hsbp.monitoring.views import bp
 from hsbp.partnerships.forms import SECTOR_LABELS
@@ -41,10 +41,6 @@ CONSTITUENCY_LABELS = {
     pulses.POOLED: _l("Other constituencies (pooled)"),
 }
 SCORES = [(str(n), str(n)) for n in range(1, SCORE_MAX + 1)]
-
-
-def local_text(values: dict | None) -> str:
-    return translated(values, locale=str(get_locale()), fallback=g.partnership.default_locale)
 
 
 @bp.context_processor

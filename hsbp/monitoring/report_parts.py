@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from hsbp.i18n import translated
-from hsbp.monitoring.models import Indicator, Kind
+from hsbp.monitoring.display import amount_of
+from hsbp.monitoring.models import Indicator
 from hsbp.partnerships.models import Partnership
 
 # Headings and words both the page and the PDF use, resolved once in the report's language.
@@ -168,13 +169,4 @@ class Reader:
         return "" if value is None else format_percent(value, locale=self.locale)
 
     def amount(self, indicator: Indicator, value) -> str:
-        """As hsbp.monitoring.views.amount, in this reader's language."""
-        if indicator.kind == Kind.SCALE:
-            level = next((lv for lv in indicator.levels if lv["value"] == int(value)), None)
-            return f"{int(value)} · {self.text(level['label'])}" if level else str(int(value))
-        text = self.number(Decimal(value).normalize())
-        if indicator.kind == Kind.PERCENTAGE:
-            return f"{text} %"
-        if indicator.kind == Kind.MONEY:
-            return f"{text} {indicator.currency}".strip()
-        return f"{text} {indicator.unit}".strip()
+        return amount_of(indicator, value, number=self.number, text=self.text)

@@ -20,6 +20,7 @@ from hsbp.errors import ServiceError, apply_error
 from hsbp.i18n import missing_languages
 from hsbp.monitoring import reviews
 from hsbp.monitoring.agenda import AgendaItem, Kind, generate_agenda
+from hsbp.monitoring.display import local_text
 from hsbp.monitoring.pulse_views import CONSTITUENCY_LABELS, DIMENSION_LABELS
 from hsbp.monitoring.review_forms import (
     MinutesForm,
@@ -29,7 +30,7 @@ from hsbp.monitoring.review_forms import (
     schedule_form,
 )
 from hsbp.monitoring.review_models import Review, ReviewStatus
-from hsbp.monitoring.views import bp, local_text
+from hsbp.monitoring.views import bp
 from hsbp.partnerships.services import list_partners
 from hsbp.principles.content import RULE_LABELS
 from hsbp.security import Role, partnership_guard

@@ -5,7 +5,7 @@ modules (pulses, importing) add their routes to `bp`."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_pgettext as _p
 from flask_login import current_user
@@ -14,8 +14,9 @@ from sqlalchemy import select
 from hsbp import db
 from hsbp.actions import checks, uploads
 from hsbp.errors import ServiceError, apply_error
-from hsbp.i18n import missing_languages, translated
+from hsbp.i18n import missing_languages
 from hsbp.monitoring import charts, from_consultation, parts, queries, services
+from hsbp.monitoring.display import amount, local_text
 from hsbp.monitoring.forms import (
     DIRECTION_LABELS,
     DISAGGREGATION_LABELS,
@@ -46,26 +47,6 @@ METHOD_LABELS = {
     Method.CONSULTATION: _p("how a value was reported", "From a consultation"),
     Method.SMS: _p("how a value was reported", "By SMS"),
 }
-
-
-def local_text(values: dict | None) -> str:
-    fallback = g.partnership.default_locale if g.get("partnership") else "en"
-    return translated(values, locale=str(get_locale()), fallback=fallback)
-
-
-def amount(indicator: Indicator, value) -> str:
-    """A value as the reader writes numbers, with its unit, currency or scale level."""
-    if value is None:
-        return ""
-    if indicator.kind == Kind.SCALE:
-        level = next((lv for lv in indicator.levels if lv["value"] == int(value)), None)
-        return f"{int(value)} · {local_text(level['label'])}" if level else str(int(value))
-    text = format_decimal(value.normalize() if hasattr(value, "normalize") else value)
-    if indicator.kind == Kind.PERCENTAGE:
-        return f"{text} %"
-    if indicator.kind == Kind.MONEY:
-        return f"{text} {indicator.currency}".strip()
-    return f"{text} {indicator.unit}".strip()
 
 
 def share(value) -> str:

@@ -10,8 +10,8 @@ from hsbp.actions import queries as action_queries
 from hsbp.actions.services import overdue_and_due_soon
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.i18n import translated
+from hsbp.monitoring import display as monitoring_display
 from hsbp.monitoring import queries as monitoring_queries
-from hsbp.monitoring import views as monitoring_views
 from hsbp.monitoring.progress import Track
 from hsbp.partnerships import members, services
 from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipForm
@@ -98,8 +98,8 @@ def dashboard(partnership_id: int):
         "at_risk": sum(1 for s in standings if s.progress.track == Track.AT_RISK),
         "indicators": len(standings),
         "shown": 10,
-        "name": monitoring_views.local_text,
-        "amount": monitoring_views.amount,
+        "name": monitoring_display.local_text,
+        "amount": monitoring_display.amount,
     }
     return render_template(
         "partnerships/dashboard.html", checklist=checklist, watch=watch, **figures
