@@ -68,7 +68,7 @@ def _link(endpoint: str, **args) -> dict:
 def generate_agenda(session: Session, *, partnership: Partnership, now: datetime) -> list:
     """The agenda of a review held at `now`, most pressing first. Reads only."""
     today = now.astimezone(ZoneInfo(partnership.timezone)).date()
-    standings = queries.standings(session, partnership_id=partnership.id)
+    standings = queries.latest_standings(session, partnership_id=partnership.id)
     off = [s for s in standings if s.progress.track == Track.OFF]
     at_risk = [s for s in standings if s.progress.track == Track.AT_RISK]
     return [
