@@ -4,14 +4,52 @@ values also sit in a table on the page, so the chart is an image with a short te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from hsbp.consultations.charts import BAR, INK, TRACK
 
 LINE = "#b45f06"  # the expected path: dashed and orange, apart from the values in grey scale
+
+
+def scaler(points, *, width: float, height: float, pad: float) -> Callable:
+    """(date, value) -> (x, y) in a box of `width` x `height` with `pad` inside it, scaled to
+    fit every one of `points` (dates left to right, values bottom to top). The page's SVG and
+    the PDF draw with the same one."""
+    days = [d.toordinal() for d, _v in points]
+    amounts = [float(v) for _d, v in points]
+    x0, y0 = min(days), min(amounts)
+    x_span, y_span = (max(days) - x0) or 1, (max(amounts) - y0) or 1
+
+    def at(when: date, value) -> tuple[float, float]:
+        return (
+            pad + (when.toordinal() - x0) * (width - 2 * pad) / x_span,
+            height - pad - (float(value) - y0) * (height - 2 * pad) / y_span,
+        )
+
+    return at
+
+
+def indicator_chart(standing, *, name: str, chart_id: str, compact: bool = False) -> Markup:
+    """The chart of one indicator's standing (hsbp.monitoring.queries.Standing), titled with
+    its name in the reader's language."""
+    indicator = standing.indicator
+    return line_chart(
+        baseline=(indicator.baseline_on, indicator.baseline_value),
+        target=(indicator.target_on, indicator.target_value),
+        values=standing.values,
+        chart_id=chart_id,
+        compact=compact,
+        title=name,
+        summary=_(
+            "Values of %(name)s against the straight line from the baseline to the target.",
+            name=name,
+        ),
+    )
 
 
 def line_chart(
@@ -32,16 +70,10 @@ def line_chart(
     it says the same in words), so 200 indicators stay a light page."""
     if compact:
         width, height = 120, 36
-    pad = 4 if compact else 8
-    days = [d.toordinal() for d, _v in (baseline, target, *values)]
-    amounts = [float(v) for _d, v in (baseline, target, *values)]
-    x0, x1 = min(days), max(days)
-    y0, y1 = min(amounts), max(amounts)
-    x_span, y_span = (x1 - x0) or 1, (y1 - y0) or 1
+    at = scaler((baseline, target, *values), width=width, height=height, pad=4 if compact else 8)
 
     def point(when: date, value) -> str:
-        x = pad + (when.toordinal() - x0) * (width - 2 * pad) / x_span
-        y = height - pad - (float(value) - y0) * (height - 2 * pad) / y_span
+        x, y = at(when, value)
         return f"{x:.1f},{y:.1f}"
 
     opening = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '

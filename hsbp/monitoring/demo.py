@@ -19,154 +19,27 @@ from hsbp.auth.services import create_user
 from hsbp.consultations import answering, questions
 from hsbp.consultations import services as consultation_services
 from hsbp.monitoring import from_consultation, polls, pulses, reviews, services
+from hsbp.monitoring.demo_data import (
+    BASELINE_ON,
+    COMMENTS,
+    DECISIONS,
+    INDICATORS,
+    LEANINGS,
+    MINUTES,
+    PRESENT,
+    RIVER,
+    STAFF,
+    TOWN,
+    WATER_DAYS,
+    WATER_SURVEY,
+    es_en,
+)
 from hsbp.monitoring.models import Method
 from hsbp.monitoring.poll_models import Aggregate, PollReply, ReplyState, SmsPoll
 from hsbp.monitoring.pulse_models import DIMENSIONS, PulseRound, PulseTalk, TalkState
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.security import Role
 from hsbp.sms.models import Contact, ContactMembership
-
-COMPANY = "Agroforestal del Caguán S.A.S."
-TOWN = "Alcaldía de San Vicente del Caguán"
-WOMEN = "Corporación Mujeres Tejiendo Paz"
-JUNTA = "Junta de Acción Comunal Vereda La Esperanza"
-BASELINE_ON = date(2025, 1, 1)
-
-
-def _t(es: str, en: str) -> dict:
-    return {"es": es, "en": en}
-
-
-def _quarters(count: int) -> list[date]:
-    return [date(2025 + n // 4, 3 * (n % 4) + 1, 1) for n in range(count)]
-
-
-def _halves(count: int) -> list[date]:
-    return [date(2025 + n // 2, 6 * (n % 2) + 1, 1) for n in range(count)]
-
-
-# (goal index, fields, [(period, value)], partner name)
-INDICATORS = [
-    (
-        0,
-        {
-            "name": _t(
-                "Conflictos por tierra y agua registrados", "Land and water disputes recorded"
-            ),
-            "definition": _t(
-                "Conflictos por linderos o agua que llegan a la mesa de tierras en el trimestre.",
-                "Boundary or water disputes brought to the land table in the quarter.",
-            ),
-            "kind": "number",
-            "unit": "conflictos",
-            "baseline_value": "23",
-            "target_value": "8",
-            "target_on": date(2028, 12, 31),
-            "direction": "lower",
-            "frequency": "quarterly",
-            "source": "Registro de la mesa de tierras",
-            "disaggregation": ["locality"],
-        },
-        list(zip(_quarters(8), ["22", "21", "19", "18", "17", "15", "14", "13"], strict=True)),
-        TOWN,
-    ),
-    (
-        1,
-        {
-            "name": _t(
-                "Mujeres y jóvenes en el empleo directo", "Women and young people in direct jobs"
-            ),
-            "definition": _t(
-                "Porcentaje de los empleos directos ocupados por mujeres y por jóvenes de 18 a 28 "
-                "años del municipio, al cierre del trimestre.",
-                "Share of direct jobs held by women and by young people aged 18 to 28 from the "
-                "municipality, at the end of the quarter.",
-            ),
-            "kind": "percentage",
-            "baseline_value": "18",
-            "target_value": "40",
-            "target_on": date(2027, 12, 31),
-            "direction": "higher",
-            "frequency": "quarterly",
-            "source": "Nómina de Agroforestal del Caguán",
-            "disaggregation": ["sex", "age_band"],
-        },
-        list(zip(_quarters(8), ["18", "19", "19", "20", "21", "23", "22", "22"], strict=True)),
-        COMPANY,
-    ),
-    (
-        2,
-        {
-            "name": _t("Meses al año con la vía transitable", "Months a year the road is passable"),
-            "kind": "number",
-            "unit": "meses",
-            "baseline_value": "8",
-            "target_value": "12",
-            "target_on": date(2027, 6, 30),
-            "direction": "higher",
-            "frequency": "half_yearly",
-            "source": "Secretaría de Infraestructura",
-        },
-        list(zip(_halves(4), ["8", "9", "10", "11"], strict=True)),
-        TOWN,
-    ),
-    (
-        1,
-        {
-            "name": _t("Fondo común desembolsado", "Common fund disbursed"),
-            "kind": "money",
-            "currency": "COP",
-            "baseline_value": "0",
-            "target_value": "600000000",
-            "target_on": date(2027, 12, 31),
-            "direction": "higher",
-            "frequency": "half_yearly",
-            "source": "Actas del comité del fondo",
-        },
-        list(zip(_halves(4), ["40000000", "110000000", "190000000", "250000000"], strict=True)),
-        COMPANY,
-    ),
-    (
-        0,
-        {
-            "name": _t(
-                "Confianza de las veredas en la mesa de tierras",
-                "Villages' trust in the land table",
-            ),
-            "kind": "scale",
-            "levels": [
-                {"value": 1, "label": _t("Ninguna", "None")},
-                {"value": 2, "label": _t("Poca", "Little")},
-                {"value": 3, "label": _t("Alguna", "Some")},
-                {"value": 4, "label": _t("Bastante", "Much")},
-                {"value": 5, "label": _t("Plena", "Full")},
-            ],
-            "baseline_value": "2",
-            "target_value": "4",
-            "target_on": date(2027, 12, 31),
-            "direction": "higher",
-            "frequency": "yearly",
-            "source": "Asamblea anual de las juntas",
-        },
-        [(date(2025, 1, 1), "2"), (date(2026, 1, 1), "2")],
-        WOMEN,
-    ),
-]
-RIVER = _t("Hogares que toman el agua del río", "Households drinking river water")
-# Who answered the small water survey of June 2026: (answer, how many).
-WATER_SURVEY = [("river", 9), ("well", 6), ("pipe", 8), ("rain", 2)]
-# Extra staff who answer the pulses, so each constituency has the five it needs to be shown.
-STAFF = {
-    COMPANY: ["Carlos Méndez", "Diana Ruiz", "Jorge Salas", "Paola Cifuentes"],
-    WOMEN: ["Rosa Quintero", "Luz Marina Tovar", "Esperanza Guzmán", "Nelly Ospina"],
-    JUNTA: [
-        "Heriberto Lozano",
-        "Marleny Castro",
-        "Wilson Trujillo",
-        "Gloria Patiño",
-        "Óscar Bermeo",
-    ],
-}
 
 
 def _reported(period_on: date) -> datetime:
@@ -237,8 +110,8 @@ def _from_consultation(session, partnership, facilitator, partners):
         actor=facilitator,
         partnership=partnership,
         fields={
-            "title": _t("Agua de consumo, junio 2026", "Drinking water, June 2026"),
-            "purpose": _t(
+            "title": es_en("Agua de consumo, junio 2026", "Drinking water, June 2026"),
+            "purpose": es_en(
                 "Seguir cuántos hogares toman agua del río.",
                 "Follow how many households drink river water.",
             ),
@@ -255,14 +128,14 @@ def _from_consultation(session, partnership, facilitator, partners):
         consultation=survey,
         fields={
             "kind": "single",
-            "text": _t(
+            "text": es_en(
                 "¿De dónde viene el agua que toma?", "Where does your drinking water come from?"
             ),
             "choices": [
-                {"key": "river", "label": _t("Río o quebrada", "River or stream")},
-                {"key": "well", "label": _t("Pozo", "Well")},
-                {"key": "pipe", "label": _t("Acueducto", "Piped water")},
-                {"key": "rain", "label": _t("Agua lluvia", "Rainwater")},
+                {"key": "river", "label": es_en("Río o quebrada", "River or stream")},
+                {"key": "well", "label": es_en("Pozo", "Well")},
+                {"key": "pipe", "label": es_en("Acueducto", "Piped water")},
+                {"key": "rain", "label": es_en("Agua lluvia", "Rainwater")},
             ],
         },
     )
@@ -323,11 +196,6 @@ def _joined_contacts(session, partnership) -> list[Contact]:
             .order_by(Contact.id)
         )
     )
-
-
-WATER_DAYS = _t(
-    "Días de la última semana con agua en la llave", "Days last week with water at the tap"
-)
 
 
 def _poll(session, partnership, facilitator, partners, community) -> None:
@@ -430,31 +298,19 @@ def _staff(session, partnership, partners, password) -> dict[str, list[User]]:
     return people
 
 
-# The centre of each constituency's scores per round: the company high, community groups low.
-LEANINGS = {
-    "company": [4.4, 4.5],
-    "civil_society": [2.9, 3.2],
-    "community_group": [1.9, 2.4],
-    "community": [1.7, 2.2],
-}
-COMMENTS = {
-    "company": "La mesa funciona; falta que la alcaldía cumpla con la vía.",
-    "civil_society": "Nos consultan tarde y las mujeres siguen fuera de la contratación.",
-    "community_group": "Los camiones siguen pasando frente a la escuela. Prometen y no cumplen.",
-    "community": "Nadie nos avisa de las reuniones",
-}
-
-
 def _pulses(session, partnership, facilitator, people, community) -> list[PulseRound]:
     """Two closed rounds: members on the web and, by SMS, contacts of the community."""
     rng = random.Random(8)
     rounds = []
     for number, (opened, title) in enumerate(
         [
-            (datetime(2026, 3, 2, 13, tzinfo=UTC), _t("Pulso de marzo 2026", "March 2026 pulse")),
+            (
+                datetime(2026, 3, 2, 13, tzinfo=UTC),
+                es_en("Pulso de marzo 2026", "March 2026 pulse"),
+            ),
             (
                 datetime(2026, 9, 1, 13, tzinfo=UTC),
-                _t("Pulso de septiembre 2026", "September 2026 pulse"),
+                es_en("Pulso de septiembre 2026", "September 2026 pulse"),
             ),
         ]
     ):
@@ -504,46 +360,6 @@ def _pulses(session, partnership, facilitator, people, community) -> list[PulseR
     return rounds
 
 
-PRESENT = {
-    COMPANY: "Andrés Felipe Gómez Castaño, Diana Ruiz",
-    TOWN: "Martha Cecilia Rincón Vargas",
-    WOMEN: "Yuliana Perdomo Cuéllar, Rosa Quintero",
-    "Fundación Raíces del Caguán": "Abogada de la fundación",
-    JUNTA: "Heriberto Lozano, Marleny Castro",
-    "Asociación de Víctimas del Bajo Caguán": "Dos delegados de la asociación",
-}
-MINUTES = (
-    "1. Indicadores: el empleo de mujeres y jóvenes está lejos de la meta (22 % frente a 31 % "
-    "esperado); el fondo común va algo atrasado.\n"
-    "2. Pulso de salud: la empresa califica la confianza en 4,4 y las juntas en 1,8; las juntas "
-    "piden cumplir lo pactado sobre la vía antes de hablar de confianza.\n"
-    "3. Quejas: dos vencidas, una por el polvo de los camiones frente a la escuela.\n"
-    "Acuerdos: ver decisiones."
-)
-DECISIONS = [
-    {
-        "text": "Agroforestal publicará cada vacante por la emisora comunitaria y por SMS dos "
-        "semanas antes de contratar, y la Corporación Mujeres Tejiendo Paz acompañará la "
-        "selección. Se propone subir la meta de empleo de mujeres y jóvenes en la carta.",
-        "decided_by": "Todos los socios presentes",
-        "actions": [
-            ("Publicar las vacantes por la emisora y por SMS", COMPANY, date(2026, 12, 31)),
-            ("Taller de hojas de vida con mujeres de las veredas", WOMEN, date(2026, 11, 30)),
-        ],
-        "amend_charter": True,
-    },
-    {
-        "text": "Los camiones de la empresa no pasan frente a la escuela entre las 6:30 y las "
-        "8:00 ni entre las 12:00 y las 13:00; la alcaldía señaliza el horario.",
-        "decided_by": "Agroforestal, Alcaldía y Junta de Acción Comunal",
-        "actions": [
-            ("Señalizar el horario de carga frente a la escuela", TOWN, date(2026, 10, 31))
-        ],
-        "amend_charter": False,
-    },
-]
-
-
 def _reviews(session, partnership, facilitator, partners) -> None:
     """The September review, held, with its decisions and the follow-up actions they made;
     and the next one, scheduled."""
@@ -553,7 +369,7 @@ def _reviews(session, partnership, facilitator, partners) -> None:
         actor=facilitator,
         partnership=partnership,
         fields={
-            "title": _t(
+            "title": es_en(
                 "Revisión semestral, septiembre 2026", "Half-yearly review, September 2026"
             ),
             "scheduled_at": held_at,
@@ -593,7 +409,7 @@ def _reviews(session, partnership, facilitator, partners) -> None:
         actor=facilitator,
         partnership=partnership,
         fields={
-            "title": _t("Revisión semestral, marzo 2027", "Half-yearly review, March 2027"),
+            "title": es_en("Revisión semestral, marzo 2027", "Half-yearly review, March 2027"),
             "scheduled_at": datetime(2027, 3, 10, 14, tzinfo=UTC),
             "place": "Salón comunal, vereda La Esperanza",
         },

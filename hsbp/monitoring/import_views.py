@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import HiddenField
 
 from hsbp import db
@@ -17,8 +16,7 @@ from hsbp.errors import ServiceError, apply_to_form
 from hsbp.mapping.forms import ImportForm
 from hsbp.monitoring import from_consultation, importing
 from hsbp.monitoring.forms import LinkForm
-from hsbp.monitoring.models import Indicator
-from hsbp.monitoring.views import bp
+from hsbp.monitoring.views import bp, indicator_or_404
 from hsbp.security import Role, partnership_guard
 from hsbp.views import render_form
 
@@ -74,14 +72,8 @@ def confirm_import(partnership_id: int):
 @partnership_guard(Role.FACILITATOR)
 def link_indicator(partnership_id: int, indicator_id: int):
     session = db.session()
-    indicator = session.scalar(
-        select(Indicator).where(
-            Indicator.id == indicator_id, Indicator.partnership_id == partnership_id
-        )
-    )
+    indicator = indicator_or_404(indicator_id)
     form = LinkForm()
-    if indicator is None:
-        abort(404)
     if not form.validate_on_submit():
         abort(400)
     question_id, _colon, answer_key = (form.source.data or "").partition(":")

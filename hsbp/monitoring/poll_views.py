@@ -21,9 +21,9 @@ from hsbp.i18n import language_name
 from hsbp.monitoring import polls
 from hsbp.monitoring.models import Kind
 from hsbp.monitoring.poll_models import Aggregate, SmsPoll
-from hsbp.monitoring.views import _indicator_or_404, bp
+from hsbp.monitoring.views import bp, indicator_or_404
 from hsbp.security import Role, partnership_guard
-from hsbp.sms.admin_views import _audience_choices, audience_label
+from hsbp.sms.admin_views import audience_choices, audience_label
 from hsbp.sms.encoding import measure
 from hsbp.views import render_form
 
@@ -80,7 +80,7 @@ def poll_form(partnership, indicator):
             ),
         )
     form = PollForm()
-    form.audience.choices = _audience_choices()
+    form.audience.choices = audience_choices()
     return form
 
 
@@ -100,7 +100,7 @@ def _poll_or_404(indicator, poll_id: int) -> SmsPoll:
 )
 @partnership_guard(Role.FACILITATOR)
 def poll_new(partnership_id: int, indicator_id: int):
-    indicator = _indicator_or_404(indicator_id)
+    indicator = indicator_or_404(indicator_id)
     form = poll_form(g.partnership, indicator)
     locales = g.partnership.locales or [g.partnership.default_locale]
     if form.validate_on_submit():
@@ -143,7 +143,7 @@ def poll_new(partnership_id: int, indicator_id: int):
 @bp.get("/p/<int:partnership_id>/monitoring/<int:indicator_id>/polls/<int:poll_id>")
 @partnership_guard()
 def poll_page(partnership_id: int, indicator_id: int, poll_id: int):
-    indicator = _indicator_or_404(indicator_id)
+    indicator = indicator_or_404(indicator_id)
     poll = _poll_or_404(indicator, poll_id)
     session = db.session()
     asked, replies = polls.summary(session, poll_ids=[poll.id]).get(poll.id, (0, 0))
@@ -155,7 +155,7 @@ def poll_page(partnership_id: int, indicator_id: int, poll_id: int):
         asked=asked,
         replies=replies,
         current=polls.aggregate(poll, indicator, values),
-        audience=audience_label(poll.audience, _audience_choices()),
+        audience=audience_label(poll.audience, audience_choices()),
         aggregate_label=AGGREGATE_LABELS[poll.aggregate],
         can_close=Role(g.membership.role) == Role.FACILITATOR,
     )
@@ -164,7 +164,7 @@ def poll_page(partnership_id: int, indicator_id: int, poll_id: int):
 @bp.post("/p/<int:partnership_id>/monitoring/<int:indicator_id>/polls/<int:poll_id>/close")
 @partnership_guard(Role.FACILITATOR)
 def poll_close(partnership_id: int, indicator_id: int, poll_id: int):
-    indicator = _indicator_or_404(indicator_id)
+    indicator = indicator_or_404(indicator_id)
     poll = _poll_or_404(indicator, poll_id)
     polls.close_poll(db.session(), poll=poll, actor=current_user)
     flash(_("The poll is closed."), "success")

@@ -50,12 +50,9 @@ TEXTS = {
     "thanks": N_("Thank you! Your answer is saved. Send another number to change it."),
     "closed": N_("This SMS poll has closed. Thank you."),
 }
-# Arabic-Indic and Eastern Arabic-Indic digits, the Arabic decimal and thousands separators.
-ARABIC = str.maketrans(
-    "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
-    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b\u066c",
-    "01234567890123456789.,",
-)
+# The Arabic decimal and thousands separators. Arabic-Indic digits need nothing: \d matches
+# them and Decimal() reads them.
+ARABIC_SEPARATORS = str.maketrans("\u066b\u066c", ".,")
 
 
 def text(locale: str, key: str, **values) -> str:
@@ -65,7 +62,7 @@ def text(locale: str, key: str, **values) -> str:
 def parse_number(reply: str, locale: str) -> Decimal | None:
     """A number as a contact writes it: "12", " 12 ", "12,5" or "12.5", "1.500" (es) or
     "1,500" (en) for fifteen hundred, Arabic-Indic digits; None when it is not one."""
-    raw = re.sub(r"\s+", "", reply.translate(ARABIC)).rstrip(".!?")
+    raw = re.sub(r"\s+", "", reply.translate(ARABIC_SEPARATORS)).rstrip(".!?")
     if not re.fullmatch(r"-?\d+(?:[.,]\d+)*", raw):
         return None
     parts = re.split(r"[.,]", raw)

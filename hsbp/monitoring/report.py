@@ -112,19 +112,7 @@ def _indicator_line(standing: queries.Standing, reader: Reader) -> IndicatorLine
             reader.amount(indicator, low),
             reader.amount(indicator, high),
         ),
-        chart=charts.line_chart(
-            baseline=baseline,
-            target=target,
-            values=standing.values,
-            chart_id=f"report-chart-{indicator.id}",
-            title=name,
-            summary=str(
-                _l(
-                    "Values of %(name)s against the straight line from the baseline to the target.",
-                    name=name,
-                )
-            ),
-        ),
+        chart=charts.indicator_chart(standing, name=name, chart_id=f"report-chart-{indicator.id}"),
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from hsbp.monitoring import charts
 from hsbp.monitoring.report_parts import IndicatorLine, ProgressReport
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -161,18 +162,16 @@ def _indicator(pdf: _Document, line: IndicatorLine, labels: dict) -> None:
 
 def _chart(pdf: _Document, line: IndicatorLine, labels: dict, x: float, y: float) -> float:
     """Draw the chart at (x, y); return where it ends, legend included."""
-    pad = 3
-    points = [line.baseline_point, line.target_point, *line.values]
-    days = [d.toordinal() for d, _v in points]
-    amounts = [float(v) for _d, v in points]
-    x0, y0 = min(days), min(amounts)
-    x_span, y_span = (max(days) - x0) or 1, (max(amounts) - y0) or 1
+    in_box = charts.scaler(
+        [line.baseline_point, line.target_point, *line.values],
+        width=CHART_W,
+        height=CHART_H,
+        pad=3,
+    )
 
     def at(when: date, value) -> tuple[float, float]:
-        return (
-            x + pad + (when.toordinal() - x0) * (CHART_W - 2 * pad) / x_span,
-            y + CHART_H - pad - (float(value) - y0) * (CHART_H - 2 * pad) / y_span,
-        )
+        left, top = in_box(when, value)
+        return x + left, y + top
 
     pdf.set_fill_color(*TRACK)
     pdf.rect(x, y, CHART_W, CHART_H, style="F")

@@ -69,7 +69,6 @@ TEXTS = {
     "thanks": N_("Thank you! Your answers are saved."),
     "closed": N_("This partnership health round has closed. Thank you."),
 }
-ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def locale_of(session: Session, contact: Contact, partnership_id: int) -> str:
@@ -86,9 +85,10 @@ def is_skip(reply: str, locale: str) -> bool:
 
 
 def read_score(reply: str) -> int | None:
-    """1-5 from "4", " 4. ", "٤": spaces and punctuation around a single digit are tolerated."""
-    plain = re.sub(r"[\W_]", "", reply.translate(ARABIC_DIGITS))
-    return int(plain) if plain in {"1", "2", "3", "4", "5"} else None
+    """1-5 from "4", " 4. ", "٤": spaces and punctuation around a single digit are tolerated
+    (int() reads Arabic-Indic digits as well as ASCII ones)."""
+    plain = re.sub(r"[\W_]", "", reply)
+    return int(plain) if len(plain) == 1 and plain.isdecimal() and 1 <= int(plain) <= 5 else None
 
 
 def busy(session: Session, contact_id: int) -> bool:

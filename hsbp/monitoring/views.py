@@ -54,20 +54,8 @@ def share(value) -> str:
 
 
 def chart_of(standing: queries.Standing, chart_id: str, compact: bool = False):
-    indicator = standing.indicator
-    name = local_text(indicator.name)
-    return charts.line_chart(
-        baseline=(indicator.baseline_on, indicator.baseline_value),
-        target=(indicator.target_on, indicator.target_value),
-        values=standing.values,
-        chart_id=chart_id,
-        compact=compact,
-        title=name,
-        summary=_(
-            "Values of %(name)s against the straight line from the baseline to the target.",
-            name=name,
-        ),
-    )
+    name = local_text(standing.indicator.name)
+    return charts.indicator_chart(standing, name=name, chart_id=chart_id, compact=compact)
 
 
 @bp.context_processor
@@ -155,7 +143,7 @@ def new(partnership_id: int):
     return render_form("monitoring/form.html", form, form=form)
 
 
-def _indicator_or_404(indicator_id: int) -> Indicator:
+def indicator_or_404(indicator_id: int) -> Indicator:
     found = db.session().scalar(
         select(Indicator).where(
             Indicator.id == indicator_id, Indicator.partnership_id == g.partnership.id
@@ -197,7 +185,7 @@ def _detail(indicator: Indicator, form: ValueForm | None):
 @bp.get("/p/<int:partnership_id>/monitoring/<int:indicator_id>")
 @partnership_guard()
 def detail(partnership_id: int, indicator_id: int):
-    indicator = _indicator_or_404(indicator_id)
+    indicator = indicator_or_404(indicator_id)
     return _detail(indicator, ValueForm(formdata=None))
 
 
@@ -208,7 +196,7 @@ def _upload(upload) -> tuple[str, object] | None:
 @bp.post("/p/<int:partnership_id>/monitoring/<int:indicator_id>/values")
 @partnership_guard(Role.REPRESENTATIVE)
 def report(partnership_id: int, indicator_id: int):
-    indicator = _indicator_or_404(indicator_id)
+    indicator = indicator_or_404(indicator_id)
     if not may_report(g.membership, indicator):
         abort(403)
     form = ValueForm()

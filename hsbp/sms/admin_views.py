@@ -163,7 +163,7 @@ def import_contacts(partnership_id: int):
 # Broadcasts
 
 
-def _audience_choices() -> dict:
+def audience_choices() -> dict:
     session = db.session()
     choices = {
         _("Everyone"): [("all", _("All contacts of the partnership"))],
@@ -209,7 +209,7 @@ def broadcasts(partnership_id: int):
         total=total,
         page=page_number(),
         per_page=PER_PAGE,
-        choices=_audience_choices(),
+        choices=audience_choices(),
         audience_label=audience_label,
         body_of=body_in_reader_language,
     )
@@ -218,7 +218,7 @@ def broadcasts(partnership_id: int):
 @bp.route("/p/<int:partnership_id>/sms/broadcasts/new", methods=["GET", "POST"])
 @partnership_guard(Role.FACILITATOR)
 def new_broadcast(partnership_id: int):
-    choices = _audience_choices()
+    choices = audience_choices()
     form = broadcast_form(g.partnership.locales, audience_choices=choices)
     sender = _sms_settings()
     if sender is not None and form.validate_on_submit() and "edit" not in request.form:
@@ -267,7 +267,7 @@ def broadcast(partnership_id: int, broadcast_id: int):
         broadcast=found,
         progress=broadcast_admin.progress(session, broadcast_ids=[found.id])[found.id],
         problems=broadcast_admin.problems(session, broadcast_id=found.id),
-        audience=audience_label(found.audience, _audience_choices()),
+        audience=audience_label(found.audience, audience_choices()),
     )
 
 

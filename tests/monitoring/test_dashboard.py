@@ -5,23 +5,7 @@ from datetime import date
 
 from hsbp.monitoring import queries, services
 from hsbp.monitoring.progress import Track
-
-
-def add_indicator(session, partnership, actor, name):
-    # 20% at the start of 2026, 40% by 2028: the straight line gains 10 points a year.
-    return services.create_indicator(
-        session,
-        actor=actor,
-        partnership=partnership,
-        fields={
-            "name": {"es": name},
-            "kind": "percentage",
-            "baseline_value": "20",
-            "baseline_on": date(2026, 1, 1),
-            "target_value": "40",
-            "target_on": date(2028, 1, 1),
-        },
-    )
+from tests.monitoring.conftest import add_indicator
 
 
 def report(session, actor, indicator, on, value, correction=False):
@@ -38,12 +22,12 @@ def report(session, actor, indicator, on, value, correction=False):
 def test_latest_standings_judge_the_latest_revision_of_the_latest_period(
     session, partnership, facilitator
 ):
-    jobs = add_indicator(session, partnership, facilitator, "Empleo local")
+    jobs = add_indicator(session, partnership, facilitator, name="Empleo local")
     report(session, facilitator, jobs, date(2026, 7, 1), "25")
     report(session, facilitator, jobs, date(2027, 1, 1), "30")
     # Corrected down to 22: a tenth of the way expected by 2027 is off track.
     report(session, facilitator, jobs, date(2027, 1, 1), "22", correction=True)
-    water = add_indicator(session, partnership, facilitator, "Agua potable")
+    water = add_indicator(session, partnership, facilitator, name="Agua potable")
 
     found = {
         s.indicator.id: s for s in queries.latest_standings(session, partnership_id=partnership.id)
@@ -58,9 +42,9 @@ def test_latest_standings_judge_the_latest_revision_of_the_latest_period(
 def test_dashboard_lists_indicators_off_track_only(
     session, client, login, partnership, facilitator
 ):
-    jobs = add_indicator(session, partnership, facilitator, "Empleo local")
+    jobs = add_indicator(session, partnership, facilitator, name="Empleo local")
     report(session, facilitator, jobs, date(2027, 1, 1), "22")
-    water = add_indicator(session, partnership, facilitator, "Agua potable")
+    water = add_indicator(session, partnership, facilitator, name="Agua potable")
     report(session, facilitator, water, date(2027, 1, 1), "30")  # exactly on the line
     login(facilitator)
 
@@ -74,7 +58,7 @@ def test_dashboard_lists_indicators_off_track_only(
 def test_dashboard_says_when_nothing_is_off_track(session, client, login, partnership, facilitator):
     login(facilitator)
     assert "No indicator yet." in client.get(f"/p/{partnership.id}/").get_data(as_text=True)
-    water = add_indicator(session, partnership, facilitator, "Agua potable")
+    water = add_indicator(session, partnership, facilitator, name="Agua potable")
     report(session, facilitator, water, date(2027, 1, 1), "30")
     page = client.get(f"/p/{partnership.id}/").get_data(as_text=True)
     assert "No indicator is off track." in page
@@ -87,7 +71,7 @@ def test_dashboard_query_count_is_flat(
 
     def add(n):
         for i in range(n):
-            indicator = add_indicator(session, partnership, facilitator, f"I{i}")
+            indicator = add_indicator(session, partnership, facilitator, name=f"I{i}")
             for year in (2026, 2027):
                 report(session, facilitator, indicator, date(year, 6, 1), "21")
 

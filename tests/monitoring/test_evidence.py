@@ -1,47 +1,26 @@
 """Evidence of a reported value: a file kept like an action's and a web link, shown in the
 history and downloadable by members; a refused file or link loses the whole report."""
 
+# The fixtures are shared by import, so a test's parameter names them again.
+# ruff: noqa: F811
+
 import io
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from hsbp.actions import uploads
-from hsbp.monitoring import services
 from hsbp.monitoring.models import Measurement
 from hsbp.security import Role
+from tests.actions.test_evidence import web  # noqa: F401  (an app whose uploads land in tmp_path)
+from tests.monitoring.conftest import add_indicator
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture
 def indicator(session, partnership, facilitator):
-    return services.create_indicator(
-        session,
-        actor=facilitator,
-        partnership=partnership,
-        fields={
-            "name": {"es": "Empleo local"},
-            "kind": "percentage",
-            "baseline_value": "20",
-            "baseline_on": date(2026, 1, 1),
-            "target_value": "40",
-            "target_on": date(2028, 1, 1),
-        },
-    )
-
-
-@pytest.fixture
-def web(app_with, login):
-    """An app of its own instance folder, signed in as `user`: uploads land in tmp_path."""
-    other = app_with()
-
-    def signed_in(user):
-        return login(user, target=other.test_client())
-
-    signed_in.app = other
-    return signed_in
+    return add_indicator(session, partnership, facilitator)
 
 
 def report(client, indicator, **data):

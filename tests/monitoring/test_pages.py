@@ -8,23 +8,7 @@ from sqlalchemy import select
 from hsbp.monitoring import services
 from hsbp.monitoring.models import Indicator, Measurement
 from hsbp.security import Role
-
-
-def add_indicator(session, partnership, actor, partner=None, name="Empleo local"):
-    return services.create_indicator(
-        session,
-        actor=actor,
-        partnership=partnership,
-        fields={
-            "name": {"es": name},
-            "kind": "percentage",
-            "baseline_value": "20",
-            "baseline_on": date(2026, 1, 1),
-            "target_value": "40",
-            "target_on": date(2028, 1, 1),
-            "partner_id": partner.id if partner else None,
-        },
-    )
+from tests.monitoring.conftest import add_indicator
 
 
 def form_data(**overrides):

@@ -10,24 +10,12 @@ from hsbp.errors import ServiceError
 from hsbp.mapping import tags as mapping_tags
 from hsbp.monitoring import parts, services
 from hsbp.monitoring.models import Measurement
+from tests.monitoring.conftest import add_indicator
 
 
 @pytest.fixture
 def jobs(session, partnership, facilitator):
-    return services.create_indicator(
-        session,
-        actor=facilitator,
-        partnership=partnership,
-        fields={
-            "name": {"es": "Empleo local"},
-            "kind": "percentage",
-            "baseline_value": "20",
-            "baseline_on": date(2026, 1, 1),
-            "target_value": "40",
-            "target_on": date(2028, 1, 1),
-            "disaggregation": ["sex", "tag"],
-        },
-    )
+    return add_indicator(session, partnership, facilitator, disaggregation=["sex", "tag"])
 
 
 def test_the_parts_offered_are_those_the_indicator_declares(session, partnership, jobs):
