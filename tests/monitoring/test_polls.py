@@ -272,6 +272,23 @@ def form(**overrides) -> dict:
     return {**data, **overrides}
 
 
+def test_a_percentage_poll_offers_the_share_and_its_threshold_on_the_web(
+    session, client, login, partnership, facilitator, indicator, contact
+):
+    measured = indicator(kind="percentage", baseline="20", target="60")
+    base = f"/p/{partnership.id}/monitoring/{measured.id}"
+    login(facilitator)
+
+    page = client.get(f"{base}/polls/new").get_data(as_text=True)
+    assert '<option value="share">' in page
+    assert 'name="threshold"' in page
+
+    started = client.post(f"{base}/polls/new", data=form(aggregate="share", threshold="4"))
+    assert started.status_code == 302
+    poll = session.scalar(select(SmsPoll))
+    assert (poll.aggregate, poll.threshold) == ("share", Decimal("4"))
+
+
 def test_the_poll_pages_start_show_and_close_a_poll(
     session, client, login, partnership, facilitator, indicator, contact, sms
 ):
