@@ -12,25 +12,14 @@ from hsbp.monitoring.pulse_models import DIMENSIONS
 from hsbp.principles.content import empty_content
 from hsbp.principles.models import CharterStatus, CharterVersion
 from hsbp.security import Role
+from tests.monitoring.conftest import add_indicator
 
 NOW = datetime(2027, 2, 1, 15, 0, tzinfo=UTC)
 
 
 def indicator(session, partnership, actor, name, value):
     """Baseline 20 (2026-01-01) to 40 (2028-01-01): at 2027-01-01 the line is at 30."""
-    found = services.create_indicator(
-        session,
-        actor=actor,
-        partnership=partnership,
-        fields={
-            "name": {"es": name},
-            "kind": "percentage",
-            "baseline_value": "20",
-            "baseline_on": date(2026, 1, 1),
-            "target_value": "40",
-            "target_on": date(2028, 1, 1),
-        },
-    )
+    found = add_indicator(session, partnership, actor, name=name)
     services.record_value(
         session, actor=actor, indicator=found, period_on=date(2027, 1, 1), value=value
     )

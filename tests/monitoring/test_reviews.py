@@ -21,6 +21,7 @@ from hsbp.monitoring.review_models import (
 from hsbp.principles.content import empty_content
 from hsbp.principles.models import CharterStatus, CharterVersion
 from hsbp.security import Role
+from tests.monitoring.conftest import add_indicator
 
 WHEN = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 
@@ -146,19 +147,7 @@ def test_schedule_page_without_a_date_re_renders_with_422(
 
 
 def off_track_indicator(session, partnership, actor, name="Empleo local"):
-    found = services.create_indicator(
-        session,
-        actor=actor,
-        partnership=partnership,
-        fields={
-            "name": {"es": name},
-            "kind": "percentage",
-            "baseline_value": "20",
-            "baseline_on": date(2026, 1, 1),
-            "target_value": "40",
-            "target_on": date(2027, 1, 1),
-        },
-    )
+    found = add_indicator(session, partnership, actor, name=name, target_on=date(2027, 1, 1))
     services.record_value(
         session, actor=actor, indicator=found, period_on=date(2026, 10, 1), value="21"
     )
