@@ -38,7 +38,8 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Upgrade the schema to REVISION (default: the latest)."""
-    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    config = current_app.config
+    migrate.upgrade(config["DATABASE_URL"], revision, field_key=config["FIELD_KEY"])
     click.echo(f"Database upgraded to {revision}.")
 
 
@@ -47,7 +48,8 @@ def db_upgrade(revision: str) -> None:
 @with_appcontext
 def db_downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION (default: one step back; `base` empties it)."""
-    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    config = current_app.config
+    migrate.downgrade(config["DATABASE_URL"], revision, field_key=config["FIELD_KEY"])
     click.echo(f"Database downgraded to {revision}.")
 
 
@@ -140,9 +142,10 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
     app = create_app(overrides)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     url = app.config["DATABASE_URL"]
+    key = app.config["FIELD_KEY"]
     if reset:
-        migrate.downgrade(url, "base")
-    migrate.upgrade(url)
+        migrate.downgrade(url, "base", field_key=key)
+    migrate.upgrade(url, field_key=key)
     with app.app_context():
         seeded = seed_if_empty(db.session())
         db.finish(commit=True)

@@ -16,7 +16,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hsbp import db
-from hsbp.db import Base, UTCDateTime, utcnow
+from hsbp.db import Base, EncryptedText, UTCDateTime, utcnow
 from hsbp.extensions import app_task
 
 log = logging.getLogger("hsbp.mail")
@@ -28,7 +28,11 @@ class OutboundEmail(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
+    # Encrypted: until it is sent it holds a working link (an invitation, a password reset).
+    body: Mapped[str] = mapped_column(EncryptedText)
+    # The secret parts of the body (links with a token), cut out of it once it is sent, so
+    # the table never keeps a link that still works.
+    secret: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,12 +9,17 @@ from sqlalchemy.engine import Connection
 from hsbp.paths import resource_dir
 
 
-def alembic_config(database_url: str, connection: Connection | None = None) -> Config:
+def alembic_config(
+    database_url: str, connection: Connection | None = None, field_key: str | None = None
+) -> Config:
+    """`field_key` (HSBP_FIELD_KEY) lets a revision encrypt data it finds in plain text."""
     config = Config()
     config.set_main_option("script_location", str(resource_dir("migrations")))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection
+    if field_key:
+        config.attributes["field_key"] = field_key
     return config
 
 

@@ -9,7 +9,7 @@ from hsbp.actions.models import (
     Reminder,
 )
 from hsbp.audit import AuditEntry
-from hsbp.auth.models import User
+from hsbp.auth.models import User, UserSession
 from hsbp.consultations.models import (
     Answer,
     AnswerChoice,
@@ -28,7 +28,13 @@ from hsbp.grievances.models import (
     GrievanceSettings,
 )
 from hsbp.mail import OutboundEmail
-from hsbp.mapping.models import GroupTag, Participant, ParticipantImport, ParticipantLink
+from hsbp.mapping.models import (
+    DuplicateReview,
+    GroupTag,
+    Participant,
+    ParticipantImport,
+    ParticipantLink,
+)
 from hsbp.monitoring.models import Indicator, Measurement
 from hsbp.monitoring.poll_models import PollReply, SmsPoll
 from hsbp.monitoring.pulse_models import (
@@ -69,6 +75,7 @@ __all__ = [
     "Contribution",
     "Decision",
     "DecisionAction",
+    "DuplicateReview",
     "Endorsement",
     "Evidence",
     "Grievance",
@@ -105,5 +112,6 @@ __all__ = [
     "SmsSettings",
     "Theme",
     "User",
+    "UserSession",
     "metadata",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hsbp.auth.models import User
@@ -112,7 +112,8 @@ class Grievance(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the facilitators were told it is past its deadline, so they are told once a stage.
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    referred_to: Mapped[str] = mapped_column(Text, default="")
+    # The forum it went to, with what was said about the case: encrypted like the note.
+    referred_to: Mapped[str] = mapped_column(EncryptedText, default="")
     # The complainant's rating of the outcome, 1..5, asked by SMS on closing.
     rating: Mapped[int | None]
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -159,6 +160,11 @@ class GrievanceOfficer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The member's role when named: the rights last only while the member holds that role.
+    role: Mapped[str] = mapped_column(String(20), default="")
+    # Named from outside the partners (an observer with no partner) to handle the grievances
+    # every other officer must stay out of.
+    independent: Mapped[bool] = mapped_column(default=False)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hsbp.db import Base, EncryptedString, JSONValue, UTCDateTime, utcnow
+from hsbp.db import Base, EncryptedString, EncryptedText, JSONValue, UTCDateTime, utcnow
 from hsbp.partnerships.models import Partner
 
 
@@ -121,7 +121,8 @@ class Participant(Base):
     phone: Mapped[str | None] = mapped_column(EncryptedString(500))
     phone_hash: Mapped[str | None] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(EncryptedString(1000))
-    intermediary: Mapped[str] = mapped_column(String(200), default="")
+    # Who carries messages in person: often a named person, so encrypted like the name.
+    intermediary: Mapped[str] = mapped_column(EncryptedString(1000), default="")
     reachable: Mapped[bool] = mapped_column(default=False)
     consent_on: Mapped[date | None] = mapped_column(Date)
     consent_method: Mapped[str] = mapped_column(String(20), default="")
@@ -136,8 +137,9 @@ class Participant(Base):
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     risk: Mapped[str] = mapped_column(String(10), default=Risk.LOW)
-    protective_measures: Mapped[str] = mapped_column(Text, default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
+    # What keeps an at-risk person safe, and notes about them: encrypted at rest.
+    protective_measures: Mapped[str] = mapped_column(EncryptedText, default="")
+    notes: Mapped[str] = mapped_column(EncryptedText, default="")
     external_ref: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -172,7 +174,8 @@ class ParticipantLink(Base):
         ForeignKey("mapping_participants.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
+    # May say who is in tension with whom about what: encrypted at rest.
+    note: Mapped[str] = mapped_column(EncryptedText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     source: Mapped[Participant] = relationship(foreign_keys=[source_id])
@@ -193,3 +196,41 @@ class ParticipantImport(Base):
     filename: Mapped[str] = mapped_column(String(200))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DuplicateReview(Base):
+    """A participant someone other than a facilitator tried to map who may already be mapped.
+
+    The refusal they see names nobody; what they typed is kept here, encrypted, so nothing is
+    lost, and a facilitator compares it with the candidate and decides: map it as a new
+    participant, or drop it as the same person.
+    """
+
+    __tablename__ = "mapping_duplicate_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    # The participant already mapped that looks like the same one.
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mapping_participants.id", ondelete="SET NULL")
+    )
+    # What was typed, as JSON (names and phones included), encrypted.
+    fields: Mapped[str] = mapped_column(EncryptedText)
+    # "form" or "import"
+    source: Mapped[str] = mapped_column(String(10), default="form")
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    proposed_by_partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "mapped" (a new participant after all) or "same" (dropped as the candidate's twin)
+    outcome: Mapped[str] = mapped_column(String(10), default="")
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mapping_participants.id", ondelete="SET NULL")
+    )
+
+    candidate: Mapped[Participant | None] = relationship(foreign_keys=[candidate_id])

@@ -22,6 +22,16 @@ class OutboundStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class MembershipStatus(enum.StrEnum):
+    """Whether the person behind a number agreed, from their own phone, to hear from a
+    partnership. Only a JOIN or a YES sent from the phone confirms: a number typed in by a
+    facilitator, or imported from the register, waits for that answer."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
 class Contact(Base):
     """Someone reachable by SMS. One row per phone number, whatever the partnerships."""
 
@@ -36,6 +46,9 @@ class Contact(Base):
     awaiting: Mapped[str] = mapped_column(String(40), default="")
     # When the "here is what you can send" reply last went out (at most once a day).
     last_options_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # First written to by the phone simulator: a training number, whose whole thread the
+    # simulator may show. A real person's number is never one.
+    simulated: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[ContactMembership]] = relationship(back_populates="contact")
@@ -56,6 +69,14 @@ class ContactMembership(Base):
         ForeignKey("mapping_participants.id", ondelete="SET NULL"), index=True
     )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(12), default=MembershipStatus.PENDING)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person's own latest choice of this partnership (a JOIN, a YES, a pick from the
+    # numbered list): on a sender several partnerships share, messages go to the latest.
+    chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The confirmation question: when it was last sent, and how often (it is never nagged).
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    asks: Mapped[int] = mapped_column(default=0)
     # Opted in to news of the partnership's work (an action done, say); its own consent,
     # apart from joining: the history is in ConsentEvent ("updates_on", "updates_off").
     wants_updates: Mapped[bool] = mapped_column(default=False)
@@ -81,7 +102,8 @@ class ConsentEvent(Base):
         ForeignKey("sms_inbound.id", ondelete="SET NULL")
     )
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    note: Mapped[str] = mapped_column(Text, default="")
+    # How consent was obtained, as a facilitator wrote it: it may name people, so encrypted.
+    note: Mapped[str] = mapped_column(EncryptedText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -130,6 +152,9 @@ class InboundMessage(Base):
     # What took it: a keyword ("stop", "join"...), a feature's handler name, or "inbox".
     route: Mapped[str] = mapped_column(String(40), default="")
     in_inbox: Mapped[bool] = mapped_column(default=False)
+    # Part of a confidential flow (a grievance, an anonymous consultation, a pulse): its body
+    # is blanked once the feature has stored what it needs, and no SMS page shows it.
+    confidential: Mapped[bool] = mapped_column(default=False)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -185,6 +210,9 @@ class OutboundMessage(Base):
     error_code: Mapped[int | None]
     error_message: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)
+    # Sent in a confidential flow (a grievance receipt, a question of an anonymous
+    # consultation): blanked once sent, and no SMS page shows it.
+    confidential: Mapped[bool] = mapped_column(default=False)
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("sms_broadcasts.id", ondelete="SET NULL")
     )
