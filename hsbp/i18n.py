@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
@@ -63,10 +63,11 @@ def is_rtl(code: str | None = None) -> bool:
 
 
 def language_name(code: str, in_locale: str | None = None) -> str:
-    """A language's name in the reader's language (for content languages, not only UI ones)."""
+    """A language's name in the reader's language (for content languages, not only UI ones);
+    the code itself for a language Babel has no data for (many local ones: `pbb`, `guc`)."""
     try:
         return Locale.parse(code).get_display_name(in_locale or str(get_locale())) or code
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnknownLocaleError):
         return code
 
 
