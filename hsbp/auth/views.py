@@ -22,19 +22,13 @@ from hsbp.auth.forms import (
     ProfileForm,
     ResetPasswordForm,
 )
+from hsbp.auth.redirects import safe_next
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.extensions import limiter
 from hsbp.i18n import SESSION_KEY
 from hsbp.views import render_form
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths, so a crafted link cannot bounce a user to another site."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return default
 
 
 def _login_limit() -> str:
