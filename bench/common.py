@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from hsbp import db
 from hsbp.auth.models import User
+from hsbp.auth.sessions import start_session
 
 
 def recreate_postgres_database(url: str, *, create: bool = True) -> None:
@@ -56,8 +57,8 @@ def time_pages(app, user_id: int, urls: dict[str, str], repeats: int, before_eac
     the signed-in user `user_id`, after one warm-up request. `before_each()`, when given, runs
     before every timed request, outside the timing (to empty a cache, say)."""
     with app.app_context():
-        cookie = db.session().get(User, user_id).get_id()
-        db.finish(commit=False)
+        cookie = start_session(db.session(), user=db.session().get(User, user_id))
+        db.finish(commit=True)
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"], session["_fresh"] = cookie, True

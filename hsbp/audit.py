@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "user.update": _l("Profile changed"),
     "user.password_change": _l("Password changed"),
     "user.password_reset": _l("Password reset by e-mail link"),
+    "user.sign_out_everywhere": _l("Signed out on every device"),
     "partnership.create": _l("Partnership created"),
     "partnership.update": _l("Partnership settings changed"),
     "partner.create": _l("Partner added"),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 from hsbp import create_app, db, migrate
 from hsbp.auth.models import User
+from hsbp.auth.sessions import start_session
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.security import Role, hash_password
 
@@ -238,7 +239,7 @@ def login(client, session):
     def sign_in(user: User, target=client):
         session.flush()
         with target.session_transaction() as cookie_session:
-            cookie_session["_user_id"] = user.get_id()
+            cookie_session["_user_id"] = start_session(session, user=user, user_agent="pytest")
             cookie_session["_fresh"] = True
         return target
 

@@ -29,17 +29,36 @@ class User(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     is_site_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
-    # Part of the login cookie; replaced on a password change so other sessions end.
+    # Part of the login cookie; replaced by a password change or reset and by "sign out
+    # everywhere", so every cookie issued before stops working.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The login cookie's id (see UserSession): set on this object when a session starts or
+    # a cookie is read (hsbp.auth.sessions). Not a column: the cookie's secret is never stored.
+    session_cookie = None
+    # The UserSession this object was signed in or loaded through, if any.
+    current_session_id = None
 
     @property
     def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """What Flask-Login keeps in the session and remember-me cookies."""
+        if self.session_cookie is None:
+            raise RuntimeError("no session: sign in through hsbp.auth.sessions.start_session")
+        return self.session_cookie
+
+    # The same account, whichever session it was loaded through (Flask-Login's mixin compares
+    # cookie ids, which now differ from one browser to the next).
+    def __eq__(self, other):
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    __hash__ = object.__hash__
 
 
 class UserSession(Base):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hsbp import audit, mail
+from hsbp.auth import sessions
 from hsbp.auth.models import User, new_session_token
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
@@ -94,17 +95,28 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
     return user
 
 
-def change_password(session: Session, *, user: User, current: str, new: str) -> None:
-    """Side effects: new hash, new session token (other sessions end), audit entry."""
+def change_password(
+    session: Session, *, user: User, current: str, new: str, keep_session_id: int | None
+) -> None:
+    """Set a new password; every other browser is signed out, the session `keep_session_id`
+    (this one) stays open.
+
+    Side effects: new hash, new session token, the other sessions ended, audit entry.
+    """
     if not verify_password(user.password_hash, current):
         raise ServiceError(_l("The current password is not correct."), field="current_password")
-    _set_password(session, user=user, password=new, action="user.password_change")
+    _set_password(
+        session, user=user, password=new, action="user.password_change", keep=keep_session_id
+    )
 
 
-def _set_password(session: Session, *, user: User, password: str, action: str) -> None:
+def _set_password(
+    session: Session, *, user: User, password: str, action: str, keep: int | None
+) -> None:
     check_password_rules(password, email=user.email)
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    sessions.end_other_sessions(session, user=user, keep=keep)
     audit.record(session, actor_id=user.id, action=action, obj=user)
 
 
@@ -157,8 +169,12 @@ def user_for_reset_token(session: Session, token: str) -> User:
 
 
 def reset_password(session: Session, *, token: str, password: str) -> User:
+    """Set a new password from an e-mailed link; every browser is signed out.
+
+    Side effects: new hash, new session token, every session ended, audit entry.
+    """
     user = user_for_reset_token(session, token)
-    _set_password(session, user=user, password=password, action="user.password_reset")
+    _set_password(session, user=user, password=password, action="user.password_reset", keep=None)
     return user
 
 

@@ -10,10 +10,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from hsbp import db
-from hsbp.auth import services
+from hsbp.auth import services, sessions
+from hsbp.auth.browser import (
+    current_session_id,
+    keep_signed_in_after_token_change,
+    sign_in,
+    sign_out,
+)
 from hsbp.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -51,7 +57,7 @@ def login():
             db.session(), email=form.email.data, password=form.password.data
         )
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("partnerships.index")))
         form.form_errors.append(_("The e-mail address or the password is not correct."))
     return render_form("auth/login.html", form, form=form)
@@ -59,7 +65,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -100,14 +106,16 @@ def reset_password(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    profile = ProfileForm(prefix="profile", obj=current_user)
+    # The user itself, not Flask-Login's proxy: the audit log records the object's type.
+    me = current_user._get_current_object()
+    profile = ProfileForm(prefix="profile", obj=me)
     password = ChangePasswordForm(prefix="password")
     if request.method == "GET":
-        profile.locale.data = current_user.locale or ""
+        profile.locale.data = me.locale or ""
     elif "profile-name" in request.form and profile.validate_on_submit():
         services.update_profile(
             db.session(),
-            user=current_user,
+            user=me,
             name=profile.name.data,
             locale=profile.locale.data or None,
         )
@@ -117,18 +125,37 @@ def account():
         try:
             services.change_password(
                 db.session(),
-                user=current_user,
+                user=me,
                 current=password.current_password.data,
                 new=password.password.data,
+                keep_session_id=current_session_id(),
             )
         except ServiceError as error:
             apply_to_form(password, error)
         else:
-            # The session token changed: sign in again here so only other devices are signed out.
-            login_user(current_user._get_current_object())
+            keep_signed_in_after_token_change(me)
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.account"))
-    return render_form("auth/account.html", profile, password, profile=profile, password=password)
+    return render_form(
+        "auth/account.html",
+        profile,
+        password,
+        profile=profile,
+        password=password,
+        open_sessions=sessions.open_sessions(db.session(), user=me),
+        this_session=current_session_id(),
+        describe_browser=sessions.describe_browser,
+    )
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    # The CSRF token is checked for every POST before any view runs (hsbp.extensions).
+    sessions.sign_out_everywhere(db.session(), user=current_user._get_current_object())
+    sign_out()
+    flash(_("You are signed out on every device, this one included."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/language")
@@ -138,5 +165,7 @@ def set_language():
     if form.validate_on_submit():
         session[SESSION_KEY] = form.locale.data
         if current_user.is_authenticated:
-            services.set_locale(db.session(), user=current_user, locale=form.locale.data)
+            services.set_locale(
+                db.session(), user=current_user._get_current_object(), locale=form.locale.data
+            )
     return redirect(back)

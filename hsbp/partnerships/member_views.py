@@ -2,9 +2,10 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from hsbp import db
+from hsbp.auth.browser import sign_in
 from hsbp.auth.services import find_user_by_email
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.partnerships import members, services
@@ -186,7 +187,7 @@ def accept_invitation(token: str):
         except ServiceError as error:
             apply_to_form(form, error)
         else:
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome to %(name)s.", name=invitation.partnership.name), "success")
             return redirect(
                 url_for("partnerships.dashboard", partnership_id=invitation.partnership_id)

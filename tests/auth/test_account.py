@@ -1,5 +1,8 @@
 """The account page and the language menu."""
 
+from sqlalchemy import select
+
+from hsbp.audit import AuditEntry
 from hsbp.auth.models import User
 from tests.conftest import PASSWORD
 
@@ -83,3 +86,26 @@ def test_browser_language_is_used_when_nothing_is_chosen(client):
 def test_language_menu_refuses_an_offsite_next(client):
     response = client.post("/language", data={"locale": "es", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/partnerships"
+
+
+def test_account_changes_are_audited_on_the_user_not_on_a_proxy(client, make, login, session):
+    user = make.user()
+    login(user)
+    client.post("/account", data={"profile-name": "Ana María", "profile-locale": "es"})
+    client.post(
+        "/account",
+        data={
+            "password-current_password": PASSWORD,
+            "password-password": "another long secret",
+            "password-confirm": "another long secret",
+        },
+    )
+    entries = session.execute(
+        select(AuditEntry.action, AuditEntry.object_type, AuditEntry.object_id).order_by(
+            AuditEntry.id
+        )
+    ).all()
+    assert [tuple(entry) for entry in entries] == [
+        ("user.update", "User", user.id),
+        ("user.password_change", "User", user.id),
+    ]
