@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, event, func, select
+from sqlalchemy import ForeignKey, Index, String, and_, bindparam, event, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from hsbp.db import Base, JSONValue, UTCDateTime, utcnow
@@ -30,6 +33,10 @@ class AuditEntry(Base):
 
     actor = relationship("User", lazy="joined")
 
+    # {details key: current label} of the ids the details hold, set when a page reads the log
+    # (see `name_references`); not stored.
+    named: ClassVar[dict[str, str]] = {}
+
 
 # What each action means, for readers of the log; features add their own actions here.
 ACTION_LABELS = {
@@ -47,6 +54,7 @@ ACTION_LABELS = {
     "membership.create": _l("Member joined"),
     "membership.update": _l("Member's role changed"),
     "membership.delete": _l("Member removed"),
+    "audit.scrub": _l("Personal details removed from earlier entries"),
 }
 
 
@@ -119,11 +127,181 @@ def entries_for_partnership(
         .select_from(AuditEntry)
         .where(AuditEntry.partnership_id == partnership_id)
     )
-    rows = session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.partnership_id == partnership_id)
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
-    return list(rows), total or 0
+    rows = list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.partnership_id == partnership_id)
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+            .limit(per_page)
+            .offset((max(page, 1) - 1) * per_page)
+        )
+    )
+    name_references(session, partnership_id=partnership_id, entries=rows)
+    return rows, total or 0
+
+
+# How features name the ids their entries hold: {details key: lookup}, where
+# lookup(session, partnership_id, ids) returns {id: label}. Entries store ids only; the label
+# is read when the log is shown, so it is the current one (a pseudonym once someone is
+# protected), never a name frozen into the log.
+REFERENCE_LOOKUPS: dict[str, Callable[[Session, int, set[int]], dict[int, str]]] = {}
+
+
+def name_references(session: Session, *, partnership_id: int, entries: list[AuditEntry]) -> None:
+    """Set `entry.named` on each of `entries`: one look-up per kind of reference, however
+    many entries there are."""
+    wanted: dict[Callable, set[int]] = {}
+    for entry in entries:
+        for key, value in (entry.details or {}).items():
+            lookup = REFERENCE_LOOKUPS.get(key)
+            if lookup is not None and _is_id(value):
+                wanted.setdefault(lookup, set()).add(value)
+    found = {lookup: lookup(session, partnership_id, ids) for lookup, ids in wanted.items()}
+    for entry in entries:
+        entry.named = {
+            key: found[REFERENCE_LOOKUPS[key]][value]
+            for key, value in (entry.details or {}).items()
+            if key in REFERENCE_LOOKUPS and _is_id(value) and value in found[REFERENCE_LOOKUPS[key]]
+        }
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# The database itself refuses to change the log (triggers of migration 0001).
+_SQLITE_UPDATE_GUARD = "audit_entries_no_update"
+_POSTGRES_GUARD = "audit_entries_append_only"
+# A text this short matches too much inside longer values: it is scrubbed where it is the
+# whole value only.
+_SHORTEST_SEARCHED = 4
+
+
+def scrub(
+    session: Session,
+    *,
+    actor_id: int | None,
+    partnership_id: int,
+    obj,
+    subjects: Collection[tuple[str, int]] = (),
+    keys: Collection[str] = (),
+    texts: Collection[str] = (),
+) -> int:
+    """Rewrite a partnership's earlier entries so they no longer hold someone's identity.
+
+    The one deliberate exception to append-only, for a participant who has become at risk:
+    entries written before then may hold their real name. In the entries about `subjects`
+    ((object type, id) pairs) the details under `keys` are dropped; in every entry of the
+    partnership, any detail whose value holds one of `texts` (ignoring case) is dropped too.
+    A rewritten entry lists what it lost under "scrubbed", without the values.
+
+    Side effects: the rewritten entries (a Core UPDATE, inside the caller's transaction), and
+    one "audit.scrub" entry on `obj` that counts them, when there are any. Returns the count.
+    """
+    needles = [_folded(text) for text in texts if text and text.strip()]
+    if not needles and not (subjects and keys):
+        return 0
+    query = select(AuditEntry.id, AuditEntry.object_type, AuditEntry.object_id, AuditEntry.details)
+    query = query.where(AuditEntry.partnership_id == partnership_id)
+    if not needles:
+        query = query.where(
+            or_(
+                *(and_(AuditEntry.object_type == t, AuditEntry.object_id == i) for t, i in subjects)
+            )
+        )
+    about = set(subjects)
+    rewritten = []
+    for entry_id, object_type, object_id, details in session.execute(
+        query.execution_options(yield_per=1000)
+    ):
+        dropped = {
+            key
+            for key, value in (details or {}).items()
+            if key != "scrubbed"
+            and (
+                ((object_type, object_id) in about and key in keys)
+                or any(_holds(value, needle) for needle in needles)
+            )
+        }
+        if dropped:
+            kept = {key: value for key, value in details.items() if key not in dropped}
+            kept["scrubbed"] = sorted(dropped | set(details.get("scrubbed") or []))
+            rewritten.append({"entry_id": entry_id, "new_details": kept})
+    if not rewritten:
+        return 0
+    table = AuditEntry.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("entry_id"))
+        .values(details=bindparam("new_details", type_=table.c.details.type))
+    )
+    with _guard_lifted(session):
+        session.execute(statement, rewritten)
+    ids = {row["entry_id"] for row in rewritten}
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, AuditEntry) and loaded.id in ids:
+            session.expire(loaded, ["details"])
+    record(
+        session,
+        actor_id=actor_id,
+        action="audit.scrub",
+        obj=obj,
+        partnership_id=partnership_id,
+        details={"entries": len(rewritten)},
+    )
+    return len(rewritten)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _holds(value, needle: str) -> bool:
+    if isinstance(value, str):
+        folded = _folded(value)
+        return folded == needle or (len(needle) >= _SHORTEST_SEARCHED and needle in folded)
+    if isinstance(value, list | tuple):
+        return any(_holds(item, needle) for item in value)
+    if isinstance(value, dict):
+        return any(_holds(item, needle) for item in value.values())
+    return False
+
+
+@contextlib.contextmanager
+def _guard_lifted(session: Session) -> Iterator[None]:
+    """Lift the database's refusal to update the log for the statements run inside.
+
+    DDL is transactional on SQLite and PostgreSQL: the lift is part of the caller's
+    transaction, invisible to any other (PostgreSQL locks the table against writers until
+    the commit), and a rollback undoes it with the rewrite. Not restored on an error on
+    purpose: the transaction is then rolled back, which restores it.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        found = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (_SQLITE_UPDATE_GUARD,),
+        ).scalar()
+        if found:
+            connection.exec_driver_sql(f"DROP TRIGGER {_SQLITE_UPDATE_GUARD}")
+        yield
+        if found:
+            connection.exec_driver_sql(found)
+    elif dialect == "postgresql":
+        found = connection.exec_driver_sql(
+            "SELECT 1 FROM pg_trigger WHERE tgname = %(name)s"
+            " AND tgrelid = 'audit_entries'::regclass",
+            {"name": _POSTGRES_GUARD},
+        ).scalar()
+        if found:
+            connection.exec_driver_sql(
+                f"ALTER TABLE audit_entries DISABLE TRIGGER {_POSTGRES_GUARD}"
+            )
+        yield
+        if found:
+            connection.exec_driver_sql(
+                f"ALTER TABLE audit_entries ENABLE TRIGGER {_POSTGRES_GUARD}"
+            )
+    else:
+        yield

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from hsbp.audit import AppendOnlyError, AuditEntry, record
+from hsbp.audit import AppendOnlyError, AuditEntry, record, scrub
 from hsbp.partnerships import services
 from hsbp.security import Role
 
@@ -111,3 +111,107 @@ def test_audit_page_queries_do_not_grow_with_entries(client, make, login, sessio
     with count_queries() as many:
         assert client.get(f"/p/{partnership.id}/audit").status_code == 200
     assert many["n"] == few["n"]
+
+
+def scrub_setting(session, make):
+    partnership = make.partnership()
+    actor = make.user()
+    subject = make.partner(partnership, name="Subject")
+    other = make.partner(partnership, name="Other")
+
+    def entry(obj, partnership_id=partnership.id, **details):
+        return record(
+            session,
+            actor_id=actor.id,
+            action="x.test",
+            obj=obj,
+            partnership_id=partnership_id,
+            details=details,
+        )
+
+    elsewhere = make.partnership()
+
+    written = [
+        entry(subject, person="Ana María Ruiz", kept=1),
+        entry(subject, note="no name here", phone="+573001112233"),
+        entry(other, diff=["", "ana maría  ruiz"], kept=2),
+        entry(other, word="Ana"),
+        entry(elsewhere, partnership_id=elsewhere.id, person="Ana María Ruiz"),
+    ]
+    session.flush()
+    return partnership, actor, subject, written
+
+
+def test_scrub_drops_keys_of_the_subject_and_the_texts_of_the_partnership(session, make):
+    partnership, actor, subject, written = scrub_setting(session, make)
+    count = scrub(
+        session,
+        actor_id=actor.id,
+        partnership_id=partnership.id,
+        obj=subject,
+        subjects=[("Partner", subject.id)],
+        keys=["phone"],
+        texts=["Ana María Ruiz"],
+    )
+    for entry in written:
+        session.refresh(entry)
+    assert count == 3
+    assert [e.details for e in written] == [
+        {"kept": 1, "scrubbed": ["person"]},
+        {"note": "no name here", "scrubbed": ["phone"]},
+        {"kept": 2, "scrubbed": ["diff"]},
+        {"word": "Ana"},
+        {"person": "Ana María Ruiz"},  # another partnership's log is not touched
+    ]
+    scrubbed = session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.scrub")).one()
+    assert (scrubbed.object_id, scrubbed.partnership_id, scrubbed.details) == (
+        subject.id,
+        partnership.id,
+        {"entries": 3},
+    )
+
+
+def test_a_scrub_with_nothing_to_drop_writes_nothing(session, make):
+    partnership, actor, subject, _written = scrub_setting(session, make)
+    assert (
+        scrub(
+            session,
+            actor_id=actor.id,
+            partnership_id=partnership.id,
+            obj=subject,
+            texts=["Pedro Pérez"],
+        )
+        == 0
+    )
+    assert session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.scrub")).all() == []
+
+
+def test_the_database_refuses_changes_again_after_a_scrub(session, make):
+    partnership, actor, subject, _written = scrub_setting(session, make)
+    scrub(
+        session,
+        actor_id=actor.id,
+        partnership_id=partnership.id,
+        obj=subject,
+        texts=["Ana María Ruiz"],
+    )
+    for statement in ("UPDATE audit_entries SET action = 'rewritten'", "DELETE FROM audit_entries"):
+        with pytest.raises(DatabaseError, match="append-only"), session.begin_nested():
+            session.execute(text(statement))
+
+
+def test_a_rolled_back_scrub_leaves_the_log_as_it_was(session, make):
+    partnership, actor, subject, written = scrub_setting(session, make)
+    with session.begin_nested() as nested:
+        scrub(
+            session,
+            actor_id=actor.id,
+            partnership_id=partnership.id,
+            obj=subject,
+            texts=["Ana María Ruiz"],
+        )
+        nested.rollback()
+    session.refresh(written[0])
+    assert written[0].details == {"person": "Ana María Ruiz", "kept": 1}
+    with pytest.raises(DatabaseError, match="append-only"), session.begin_nested():
+        session.execute(text("UPDATE audit_entries SET action = 'rewritten'"))
