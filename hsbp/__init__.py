@@ -75,6 +75,7 @@ ROUTE_MODULES = (
     "hsbp.partnerships.member_views",
     "hsbp.mapping.overview_views",
     "hsbp.mapping.exchange_views",
+    "hsbp.mapping.review_views",
     "hsbp.sms.admin_views",
     "hsbp.sms.simulator_views",
     "hsbp.consultations.question_views",

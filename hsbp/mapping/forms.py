@@ -4,8 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,6 +25,25 @@ from hsbp.mapping.labels import (
 from hsbp.partnerships.forms import MultiCheckboxField
 
 SCALE = [(n, str(n)) for n in range(1, 6)]
+# Fields of the participant form about the form itself, not the participant.
+FORM_ONLY = (
+    "csrf_token",
+    "clear_phone",
+    "clear_email",
+    "clear_intermediary",
+    "shown",
+    "twin_id",
+    "distinct",
+)
+# Shown instead of a value the reader may not see, or that is shown only on a deliberate look.
+KEEP_HINTS = {
+    "name": _l("Leave blank to keep the real name on file; type a new one to replace it."),
+    "phone": _l("Leave blank to keep the number on file; type a new one to replace it."),
+    "email": _l("Leave blank to keep the address on file; type a new one to replace it."),
+    "intermediary": _l(
+        "Leave blank to keep the intermediary on file; type a new one to replace it."
+    ),
+}
 
 
 class ParticipantForm(FlaskForm):
@@ -53,24 +74,69 @@ class ParticipantForm(FlaskForm):
     proposed_by_partner_id = SelectField(_l("Proposed by"), coerce=int)
     external_ref = StringField(_l("External reference"), validators=[Length(max=100)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    clear_phone = BooleanField(_l("Remove the phone number on file"))
+    clear_email = BooleanField(_l("Remove the e-mail address on file"))
+    clear_intermediary = BooleanField(_l("Remove the intermediary on file"))
+    # "1" when the form was filled with the protected identity on a deliberate, audited look:
+    # its fields are then all shown, and a blank one means blank.
+    shown = HiddenField()
+    # A participant the fields look like, shown to a facilitator, who may say it is another.
+    twin_id = HiddenField()
+    distinct = BooleanField(_l("This is someone else: save it anyway"))
 
     def __init__(self, *args, tags=(), tag_label=str, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.tag_ids.choices = [(tag.id, tag_label(tag)) for tag in tags]
         self.consent_method.choices = [("", "—"), *CONSENT_METHOD_LABELS.items()]
         self.proposed_by_partner_id.choices = [(0, "—"), *((p.id, p.name) for p in partners)]
+        self.hidden: tuple[str, ...] = ()
 
-    def fill_from(self, participant, *, name: str) -> None:
-        """Show a participant's values; `name` is the real one only for those who may see it."""
-        self.name.data = name
+    def hide(self, keys) -> None:
+        """Leave `keys` (name, phone, email, intermediary) blank, blank meaning "keep what is
+        on file", unless the form was filled on a deliberate look (`shown`)."""
+        if self.shown.data == "1":
+            return
+        self.hidden = tuple(keys)
+        for key in self.hidden:
+            self[key].description = KEEP_HINTS[key]
+        if "name" in self.hidden:
+            self.name.validators = [Optional(), Length(max=200)]
+            self.name.flags.required = False
+
+    def fill_from(self, participant, *, identity: dict | None = None) -> None:
+        """Show a participant's values, but not those hidden; `identity` holds the protected
+        ones when they were asked for."""
         self.tag_ids.data = [tag.id for tag in participant.tags]
         self.languages.data = ", ".join(participant.languages)
         self.proposed_by_partner_id.data = participant.proposed_by_partner_id or 0
-        self.phone.data = participant.phone or ""
-        self.email.data = participant.email or ""
+        values = {
+            "name": participant.display_name,
+            "phone": participant.phone,
+            "email": participant.email,
+            "intermediary": participant.intermediary,
+        }
+        for key, value in {**values, **(identity or {})}.items():
+            self[key].data = "" if key in self.hidden else value or ""
+        if identity:
+            self.shown.data = "1"
+
+    def kept(self) -> list[str]:
+        """The hidden fields whose blank means "keep what is on file" (not those the user
+        asked to remove)."""
+        cleared = {key for key in ("phone", "email", "intermediary") if self[f"clear_{key}"].data}
+        return [key for key in self.hidden if key not in cleared]
+
+    def offer_distinct(self, candidate) -> None:
+        self.twin_id.data = str(candidate.id)
+        self.distinct.data = False
+
+    def distinct_from(self) -> int | None:
+        """The participant a facilitator said this one is not, after being shown it."""
+        twin = self.twin_id.data or ""
+        return int(twin) if self.distinct.data and twin.isdigit() else None
 
     def service_fields(self) -> dict:
-        data = {name: self[name].data for name in self._fields if name != "csrf_token"}
+        data = {name: self[name].data for name in self._fields if name not in FORM_ONLY}
         data["languages"] = [c.strip() for c in (self.languages.data or "").split(",") if c.strip()]
         data["proposed_by_partner_id"] = self.proposed_by_partner_id.data or None
         data["external_ref"] = self.external_ref.data or ""

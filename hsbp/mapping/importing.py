@@ -21,9 +21,11 @@ from hsbp import audit
 from hsbp.auth.models import User
 from hsbp.db import field_cipher
 from hsbp.errors import ServiceError
-from hsbp.mapping import services
 from hsbp.mapping import tags as mapping_tags
+from hsbp.mapping.fields import apply_fields, check_fields, find_duplicate
+from hsbp.mapping.history import forget_identities
 from hsbp.mapping.models import Participant, ParticipantImport
+from hsbp.mapping.names import normalise_name
 from hsbp.partnerships.models import Partner, Partnership
 
 COLUMNS = [
@@ -59,6 +61,8 @@ class RowCheck:
     action: str = ""  # "create" or "update"
     errors: list[str] = field(default_factory=list)
     fields: dict = field(default_factory=dict)
+    # The participant already mapped that this row looks like (named to facilitators only).
+    twin: Participant | None = None
 
 
 @dataclass
@@ -197,7 +201,11 @@ def _to_fields(raw: dict, *, tags_by_key: dict, partners_by_name: dict, errors: 
 
 
 def check(session: Session, *, partnership: Partnership, rows: list[tuple[int, dict]]) -> Preview:
-    """Check every row as the import would, without writing anything."""
+    """Check every row as the import would, without writing anything.
+
+    Imports are for facilitators only: a row that looks like a participant already mapped
+    names that participant (by pseudonym when protected).
+    """
     tags = mapping_tags.group_tags(session, partnership_id=partnership.id)
     tags_by_key = {tag.key: tag for tag in tags}
     partners_by_name = {
@@ -221,29 +229,29 @@ def check(session: Session, *, partnership: Partnership, rows: list[tuple[int, d
             raw, tags_by_key=tags_by_key, partners_by_name=partners_by_name, errors=row.errors
         )
         try:
-            checked = services.check_fields(session, partnership, {**fields, "tag_ids": []})
+            checked = check_fields(session, partnership, {**fields, "tag_ids": []})
         except ServiceError as error:
             row.errors.append(str(error.message))
             checked = None
         if row.ref and row.ref in seen_refs:
             row.errors.append(str(_l("the same external_ref is on an earlier line")))
         if checked is not None:
-            name_key = (services.normalise_name(checked["name"]), checked["locality"].lower())
+            name_key = (normalise_name(checked["name"]), checked["locality"].lower())
             if checked["phone"] and checked["phone"] in seen_phones:
                 row.errors.append(str(_l("the same phone number is on an earlier line")))
             elif name_key in seen_names:
                 row.errors.append(str(_l("the same name and locality are on an earlier line")))
             own_id = existing.get(row.ref) if row.ref else None
-            twin = services.find_duplicate(
+            row.twin = find_duplicate(
                 session,
                 partnership_id=partnership.id,
                 name_hash=cipher.lookup_hash(name_key[0]),
                 locality=checked["locality"],
                 phone_hash=cipher.lookup_hash(checked["phone"]) if checked["phone"] else None,
-                exclude_id=own_id,
+                exclude_ids=(own_id,),
             )
-            if twin is not None:
-                row.errors.append(str(_l("already mapped as %(name)s", name=twin.display_name)))
+            if row.twin is not None:
+                row.errors.append(str(_l("already mapped as %(name)s", name=row.twin.display_name)))
             seen_phones.add(checked["phone"])
             seen_names.add(name_key)
             row.action = "update" if own_id else "create"
@@ -256,7 +264,11 @@ def check(session: Session, *, partnership: Partnership, rows: list[tuple[int, d
 def stage(
     session: Session, *, actor: User, partnership: Partnership, filename: str, content: bytes
 ) -> tuple[ParticipantImport, Preview]:
-    """Check an uploaded file and keep it, encrypted, until the user confirms the preview."""
+    """Check an uploaded file and keep it, encrypted, until the user confirms the preview.
+
+    Side effects: the staged file; an audit entry for each row the preview ties to a
+    protected participant, as the check showed who that row's person is.
+    """
     rows = read_table(filename, content)
     preview = check(session, partnership=partnership, rows=rows)
     staged = ParticipantImport(
@@ -267,6 +279,16 @@ def stage(
     )
     session.add(staged)
     session.flush()
+    for row in preview.rows:
+        if row.twin is not None and row.twin.is_protected:
+            audit.record(
+                session,
+                actor_id=actor.id,
+                action="participant.duplicate_check",
+                obj=row.twin,
+                partnership_id=partnership.id,
+                details={"candidate_id": row.twin.id, "source": "import", "line": row.line},
+            )
     return staged, preview
 
 
@@ -290,7 +312,8 @@ def confirm(
 ) -> dict:
     """Write the good rows of a staged import; bad rows are skipped, as the preview showed.
 
-    Side effects: participants created or updated, one audit entry, the staged file deleted.
+    Side effects: participants created or updated, one audit entry, the staged file deleted;
+    earlier audit entries scrubbed of the names of participants the import protects.
     """
     preview = preview_of(session, partnership=partnership, staged=staged)
     by_ref = {
@@ -302,21 +325,28 @@ def confirm(
         )
     }
     created = updated = 0
+    protected: dict[int, list[str]] = {}
     for row in preview.good:
         target = by_ref.get(row.ref) if row.ref else None
         if target is None:
             participant = Participant(partnership_id=partnership.id)
-            services.apply_fields(
-                session, participant, services.check_fields(session, partnership, row.fields)
-            )
+            apply_fields(session, participant, check_fields(session, partnership, row.fields))
             session.add(participant)
             created += 1
         else:
-            services.apply_fields(
-                session, target, services.check_fields(session, partnership, row.fields)
-            )
+            old_name = target.protected_name
+            if apply_fields(session, target, check_fields(session, partnership, row.fields)):
+                protected[target.id] = [old_name, target.protected_name]
             updated += 1
         session.flush()
+    if protected:
+        forget_identities(
+            session,
+            actor=actor,
+            partnership_id=partnership.id,
+            obj=staged,
+            identities=protected,
+        )
     counts = {"created": created, "updated": updated, "skipped": len(preview.bad)}
     audit.record(
         session,
@@ -332,7 +362,8 @@ def confirm(
 
 def export_rows(participants, *, show_contacts: bool):
     """Rows for an export. Protected participants appear by pseudonym only, without
-    contacts, whoever exports; other contacts only for facilitators."""
+    contacts, intermediary or protective measures, whoever exports (a file travels beyond the
+    audit log's sight); other participants' contacts and measures only for facilitators."""
     yield COLUMNS
     for p in participants:
         contacts = show_contacts and not p.is_protected
@@ -353,7 +384,7 @@ def export_rows(participants, *, show_contacts: bool):
             p.consent_method,
             p.consent_scope,
             p.risk,
-            p.protective_measures if show_contacts else "",
+            p.protective_measures if contacts else "",
             p.proposed_by.name if p.proposed_by else "",
             p.status,
         ]

@@ -218,7 +218,7 @@ class DuplicateReview(Base):
     )
     # What was typed, as JSON (names and phones included), encrypted.
     fields: Mapped[str] = mapped_column(EncryptedText)
-    # "form" or "import"
+    # "form" (a new participant), "edit" (a change to `participant_id`) or "import"
     source: Mapped[str] = mapped_column(String(10), default="form")
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     proposed_by_partner_id: Mapped[int | None] = mapped_column(
@@ -229,8 +229,14 @@ class DuplicateReview(Base):
     outcome: Mapped[str] = mapped_column(String(10), default="")
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The participant mapped when the outcome is "mapped"; for an edit, the one it changes.
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("mapping_participants.id", ondelete="SET NULL")
     )
 
     candidate: Mapped[Participant | None] = relationship(foreign_keys=[candidate_id])
+    participant: Mapped[Participant | None] = relationship(foreign_keys=[participant_id])
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id])
+    proposed_by_partner: Mapped[Partner | None] = relationship(
+        foreign_keys=[proposed_by_partner_id]
+    )

@@ -62,18 +62,23 @@ def add_relationship(
         action="relationship.create",
         obj=link,
         partnership_id=partnership.id,
-        details={"source_id": source_id, "target_id": target_id, "kind": kind},
+        details={"participant_id": source_id, "other_participant_id": target_id, "kind": kind},
     )
     return link
 
 
 def remove_relationship(session: Session, *, actor: User, link: ParticipantLink) -> None:
+    """Side effects: the row deleted, an audit entry (by ids: its note is never written)."""
     audit.record(
         session,
         actor_id=actor.id,
         action="relationship.delete",
         obj=link,
         partnership_id=link.partnership_id,
-        details={"source_id": link.source_id, "target_id": link.target_id, "kind": link.kind},
+        details={
+            "participant_id": link.source_id,
+            "other_participant_id": link.target_id,
+            "kind": link.kind,
+        },
     )
     session.delete(link)

@@ -1,10 +1,9 @@
-"""Participants: create, change, validate across sectors, protect identities, relate them."""
+"""Participants: map, change, validate across sectors, protect identities."""
 
 from __future__ import annotations
 
-import re
-import secrets
-import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -13,18 +12,19 @@ from sqlalchemy.orm import Session
 from hsbp import audit
 from hsbp.audit import ACTION_LABELS
 from hsbp.auth.models import User
-from hsbp.db import field_cipher, utcnow
+from hsbp.db import utcnow
 from hsbp.errors import ServiceError
-from hsbp.mapping.labels import CONSENT_METHOD_LABELS, PARTICIPANT_SECTOR_LABELS
-from hsbp.mapping.models import (
-    Participant,
-    ParticipantKind,
-    Risk,
-    Validation,
+from hsbp.mapping.fields import (
+    apply_fields,
+    check_fields,
+    dump_typed,
+    refuse_taken_reference,
+    twin_of,
+    with_kept,
 )
+from hsbp.mapping.history import forget_identities
+from hsbp.mapping.models import DuplicateReview, Participant, Validation
 from hsbp.partnerships.models import Membership, Partner, Partnership
-from hsbp.partnerships.reference import is_language_code
-from hsbp.phones import e164
 from hsbp.security import Role
 
 ACTION_LABELS.update(
@@ -34,6 +34,8 @@ ACTION_LABELS.update(
         "participant.validate": _l("Participant validated"),
         "participant.identity_view": _l("Protected identity viewed"),
         "participant.import": _l("Participants imported"),
+        "participant.duplicate_check": _l("Possible duplicate found"),
+        "participant.duplicate_resolve": _l("Possible duplicate decided"),
         "relationship.create": _l("Relationship added"),
         "relationship.delete": _l("Relationship removed"),
         "tag.create": _l("Group tag added"),
@@ -41,8 +43,7 @@ ACTION_LABELS.update(
     }
 )
 
-# Fields a change is audited on. Names, phones and e-mails are left out on purpose: the
-# audit log must not become a second, unencrypted copy of protected identities.
+# Fields a change is audited on, old and new value.
 AUDITED_FIELDS = [
     "kind",
     "sector",
@@ -50,177 +51,146 @@ AUDITED_FIELDS = [
     "languages",
     "interest",
     "influence",
-    "intermediary",
     "consent_on",
     "consent_method",
     "risk",
     "proposed_by_partner_id",
     "status",
 ]
-PSEUDONYM_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
+# Fields whose change is audited without the values ({"changed": ["phone", ...]}): the audit
+# log must not become a second, unencrypted copy of identities, contacts and notes.
+SECRET_FIELDS = {
+    "protected_name": "name",
+    "phone": "phone",
+    "email": "email",
+    "intermediary": "intermediary",
+    "protective_measures": "protective_measures",
+    "notes": "notes",
+    "consent_scope": "consent_scope",
+}
 
 
-def normalise_name(name: str) -> str:
-    """Lower case, no accents, single spaces: 'José  Pérez' and 'jose perez' are one person."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", plain).strip().lower()
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """Nothing was mapped or changed: the fields look like `candidate`, already mapped.
+
+    For a facilitator `review` is None (they may see the candidate); for anyone else it holds
+    what they typed until a facilitator decides, and they are told nothing about whom.
+    """
+
+    candidate: Participant
+    review: DuplicateReview | None = None
 
 
-def normalise_phone(raw: str, *, country: str) -> str:
-    """E.164 for `raw`, reading national numbers as of the partnership's country."""
-    number = e164(raw, region=country)
-    if number is None:
-        raise ServiceError(_l("This is not a phone number: %(value)s", value=raw), field="phone")
-    return number
-
-
-def _pseudonym(session: Session, partnership_id: int) -> str:
-    while True:
-        code = "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(5))
-        name = f"P-{code}"
-        taken = session.scalar(
-            select(Participant.id).where(
-                Participant.partnership_id == partnership_id, Participant.display_name == name
-            )
+def membership_of(session: Session, *, user: User, partnership_id: int) -> Membership | None:
+    return session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.partnership_id == partnership_id
         )
-        if not taken:
-            return name
+    )
 
 
-def check_fields(session: Session, partnership: Partnership, fields: dict) -> dict:
-    """Validate and normalise a participant's fields; ServiceError names the first problem."""
-    name = (fields.get("name") or "").strip()
-    if not name:
-        raise ServiceError(_l("A name is required."), field="name")
-    if len(name) > 200:
-        raise ServiceError(_l("The name is too long (200 characters at most)."), field="name")
-    if fields.get("kind") not in set(ParticipantKind):
-        raise ServiceError(_l("Choose a kind from the list."), field="kind")
-    if fields.get("sector") not in PARTICIPANT_SECTOR_LABELS:
-        raise ServiceError(_l("Choose a sector from the list."), field="sector")
-    if fields.get("risk") not in set(Risk):
-        raise ServiceError(_l("Choose a participation risk from the list."), field="risk")
-    for scale in ("interest", "influence"):
-        if not isinstance(fields.get(scale), int) or not 1 <= fields[scale] <= 5:
-            raise ServiceError(_l("Use a number from 1 to 5."), field=scale)
-    languages = [code.strip() for code in fields.get("languages") or [] if code.strip()]
-    for code in languages:
-        if not is_language_code(code):
-            raise ServiceError(_l("Unknown language code: %(code)s", code=code), field="languages")
-    method = fields.get("consent_method") or ""
-    if method and method not in CONSENT_METHOD_LABELS:
-        raise ServiceError(
-            _l("Choose how consent was obtained from the list."), field="consent_method"
-        )
-    phone = (fields.get("phone") or "").strip()
-    phone = normalise_phone(phone, country=partnership.country) if phone else None
-    from hsbp.mapping.tags import group_tags  # tags imports this module's normalise_name
-
-    tags = {tag.id: tag for tag in group_tags(session, partnership_id=partnership.id)}
-    tag_ids = list(fields.get("tag_ids") or [])
-    if any(tag_id not in tags for tag_id in tag_ids):
-        raise ServiceError(_l("Unknown group."), field="tag_ids")
-    partner_id = fields.get("proposed_by_partner_id")
-    if partner_id and not session.scalar(
-        select(Partner.id).where(Partner.id == partner_id, Partner.partnership_id == partnership.id)
-    ):
-        raise ServiceError(
-            _l("Choose a partner of this partnership."), field="proposed_by_partner_id"
-        )
-    email = (fields.get("email") or "").strip() or None
-    intermediary = (fields.get("intermediary") or "").strip()
-    return {
-        "name": name,
-        "kind": fields["kind"],
-        "sector": fields["sector"],
-        "risk": fields["risk"],
-        "interest": fields["interest"],
-        "influence": fields["influence"],
-        "locality": (fields.get("locality") or "").strip(),
-        "languages": languages,
-        "phone": phone,
-        "email": email,
-        "intermediary": intermediary,
-        "consent_on": fields.get("consent_on"),
-        "consent_method": method,
-        "consent_scope": (fields.get("consent_scope") or "").strip(),
-        "protective_measures": (fields.get("protective_measures") or "").strip(),
-        "notes": (fields.get("notes") or "").strip(),
-        "proposed_by_partner_id": partner_id or None,
-        "external_ref": (fields.get("external_ref") or "").strip() or None,
-        "tags": [tags[tag_id] for tag_id in tag_ids],
-    }
+def sees_contacts(membership: Membership | None) -> bool:
+    """Who sees names of protected participants and everyone's phones and e-mail addresses."""
+    return membership is not None and membership.role == Role.FACILITATOR
 
 
-def find_duplicate(
+def _distinct(membership: Membership | None, distinct_from: int | None) -> int | None:
+    """Only a facilitator, who sees the candidate, may say it is someone else."""
+    return distinct_from if sees_contacts(membership) else None
+
+
+def _possible_duplicate(
     session: Session,
     *,
-    partnership_id: int,
-    name_hash: str,
-    locality: str,
-    phone_hash: str | None,
-    exclude_id: int | None = None,
-) -> Participant | None:
-    """Another participant with the same phone, or the same name in the same locality."""
-    query = select(Participant).where(
-        Participant.partnership_id == partnership_id, Participant.id != (exclude_id or 0)
-    )
-    if phone_hash:
-        same_phone = session.scalar(query.where(Participant.phone_hash == phone_hash))
-        if same_phone:
-            return same_phone
-    for candidate in session.scalars(query.where(Participant.name_hash == name_hash)):
-        if candidate.locality.strip().lower() == locality.strip().lower():
-            return candidate
-    return None
-
-
-def apply_fields(session: Session, participant: Participant, checked: dict) -> None:
-    """Copy checked fields onto `participant`, hashing and protecting as its risk requires."""
-    cipher = field_cipher()
-    was_protected = participant.id is not None and participant.is_protected
-    name = checked.pop("name")
-    tags = checked.pop("tags")
-    for key, value in checked.items():
-        setattr(participant, key, value)
-    participant.tags = tags
-    participant.protected_name = name
-    participant.name_hash = cipher.lookup_hash(normalise_name(name))
-    participant.phone_hash = cipher.lookup_hash(checked["phone"]) if checked["phone"] else None
-    participant.reachable = bool(checked["phone"] or checked["email"] or checked["intermediary"])
-    if participant.is_protected:
-        if not was_protected:
-            participant.display_name = _pseudonym(session, participant.partnership_id)
-    else:
-        participant.display_name = name
-    participant.sort_name = participant.display_name.lower()
-
-
-def _refuse_duplicate(session: Session, partnership: Partnership, participant: Participant) -> None:
-    twin = find_duplicate(
-        session,
+    actor: User,
+    membership: Membership | None,
+    partnership: Partnership,
+    twin: Participant,
+    typed: dict,
+    source: str,
+    participant: Participant | None = None,
+) -> PossibleDuplicate:
+    """Side effects: for a facilitator, an audit entry when the twin is protected (the check
+    tied what they typed to it); for anyone else, a review row and an audit entry."""
+    if sees_contacts(membership):
+        if twin.is_protected:
+            audit.record(
+                session,
+                actor_id=actor.id,
+                action="participant.duplicate_check",
+                obj=twin,
+                partnership_id=partnership.id,
+                details={"candidate_id": twin.id, "source": source},
+            )
+        return PossibleDuplicate(candidate=twin)
+    review = DuplicateReview(
         partnership_id=partnership.id,
-        name_hash=participant.name_hash,
-        locality=participant.locality,
-        phone_hash=participant.phone_hash,
-        exclude_id=participant.id,
+        candidate_id=twin.id,
+        fields=dump_typed(typed),
+        source=source,
+        proposed_by_id=actor.id,
+        proposed_by_partner_id=membership.partner_id if membership else None,
+        outcome="",
+        participant_id=participant.id if participant is not None else None,
     )
-    if twin is not None:
-        raise ServiceError(
-            _l("This participant is already mapped as %(name)s.", name=twin.display_name),
-            field="name",
-        )
+    session.add(review)
+    session.flush()
+    details = {"review_id": review.id, "candidate_id": twin.id, "source": source}
+    if participant is not None:
+        details["participant_id"] = participant.id
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="participant.duplicate_check",
+        obj=review,
+        partnership_id=partnership.id,
+        details=details,
+    )
+    return PossibleDuplicate(candidate=twin, review=review)
 
 
 def create_participant(
-    session: Session, *, actor: User, partnership: Partnership, fields: dict
-) -> Participant:
-    """Map a participant (status: proposed). Side effects: rows and an audit entry."""
+    session: Session,
+    *,
+    actor: User,
+    partnership: Partnership,
+    fields: dict,
+    distinct_from: int | None = None,
+) -> Participant | PossibleDuplicate:
+    """Map a participant (status: proposed), unless it looks like one already mapped (same
+    phone, or same name in the same locality) other than `distinct_from`, which a facilitator
+    said is someone else: then a PossibleDuplicate, and nothing is mapped.
+
+    Side effects: the row and an audit entry; or those of a possible duplicate.
+    """
     checked = check_fields(session, partnership, fields)
+    refuse_taken_reference(
+        session,
+        partnership_id=partnership.id,
+        external_ref=checked["external_ref"],
+        exclude_id=None,
+    )
+    membership = membership_of(session, user=actor, partnership_id=partnership.id)
+    twin = twin_of(
+        session,
+        partnership_id=partnership.id,
+        checked=checked,
+        exclude_ids=(_distinct(membership, distinct_from),),
+    )
+    if twin is not None:
+        return _possible_duplicate(
+            session,
+            actor=actor,
+            membership=membership,
+            partnership=partnership,
+            twin=twin,
+            typed=fields,
+            source="form",
+        )
     participant = Participant(partnership_id=partnership.id)
     with session.no_autoflush:
         apply_fields(session, participant, checked)
-        _refuse_duplicate(session, partnership, participant)
     session.add(participant)
     session.flush()
     audit.record(
@@ -229,7 +199,7 @@ def create_participant(
         action="participant.create",
         obj=participant,
         partnership_id=partnership.id,
-        details={"participant": participant.display_name, "risk": participant.risk},
+        details={"participant_id": participant.id, "risk": participant.risk},
     )
     return participant
 
@@ -241,23 +211,72 @@ def update_participant(
     partnership: Partnership,
     participant: Participant,
     fields: dict,
-) -> None:
-    """Change a participant. Side effects: the row, an audit entry of what changed (never of
-    names or phone numbers)."""
-    checked = check_fields(session, partnership, fields)
-    before = audit.snapshot(participant, AUDITED_FIELDS)
+    keep: Collection[str] = (),
+    distinct_from: int | None = None,
+) -> PossibleDuplicate | None:
+    """Change a participant. Each field of `keep` (name, phone, email, intermediary) left
+    blank keeps the value on file. A change that makes it look like another participant
+    (other than `distinct_from`) is a PossibleDuplicate, and nothing changes.
+
+    Side effects: the row and an audit entry of what changed (the values of names, contacts
+    and notes left out); when this protects the participant, earlier audit entries scrubbed
+    of its name. Or those of a possible duplicate.
+    """
+    typed = {**fields, "keep": list(keep)}
+    checked = check_fields(session, partnership, with_kept(fields, participant, keep))
+    refuse_taken_reference(
+        session,
+        partnership_id=partnership.id,
+        external_ref=checked["external_ref"],
+        exclude_id=participant.id,
+    )
+    membership = membership_of(session, user=actor, partnership_id=partnership.id)
+    twin = twin_of(
+        session,
+        partnership_id=partnership.id,
+        checked=checked,
+        exclude_ids=(participant.id, _distinct(membership, distinct_from)),
+    )
+    if twin is not None:
+        return _possible_duplicate(
+            session,
+            actor=actor,
+            membership=membership,
+            partnership=partnership,
+            twin=twin,
+            typed=typed,
+            source="edit",
+            participant=participant,
+        )
+    before = audit.snapshot(participant, [*AUDITED_FIELDS, *SECRET_FIELDS])
     with session.no_autoflush:
-        apply_fields(session, participant, checked)
-        _refuse_duplicate(session, partnership, participant)
-    diff = audit.changes(participant, AUDITED_FIELDS, before)
+        protected_now = apply_fields(session, participant, checked)
+    details = {
+        "participant_id": participant.id,
+        **audit.changes(participant, AUDITED_FIELDS, before),
+    }
+    changed = [
+        label for name, label in SECRET_FIELDS.items() if before[name] != getattr(participant, name)
+    ]
+    if changed:
+        details["changed"] = changed
+    if protected_now:
+        forget_identities(
+            session,
+            actor=actor,
+            partnership_id=partnership.id,
+            obj=participant,
+            identities={participant.id: [before["protected_name"], participant.protected_name]},
+        )
     audit.record(
         session,
         actor_id=actor.id,
         action="participant.update",
         obj=participant,
         partnership_id=partnership.id,
-        details={"participant": participant.display_name, **diff},
+        details=details,
     )
+    return None
 
 
 def can_edit(membership: Membership, participant: Participant) -> bool:
@@ -271,6 +290,25 @@ def can_edit(membership: Membership, participant: Participant) -> bool:
         and participant.proposed_by_partner_id is not None
         and membership.partner_id == participant.proposed_by_partner_id
     )
+
+
+def hidden_on_edit(membership: Membership, participant: Participant) -> list[str]:
+    """The fields the edit form leaves blank ("keep what is on file"): a protected
+    participant's identity until a facilitator asks to see it, and everyone's contacts for
+    those who may not see them. Only fields with something on file."""
+    if participant.is_protected:
+        keys = ["name", "phone", "email", "intermediary"]
+    elif not sees_contacts(membership):
+        keys = ["phone", "email"]
+    else:
+        return []
+    on_file = {
+        "name": participant.protected_name,
+        "phone": participant.phone,
+        "email": participant.email,
+        "intermediary": participant.intermediary,
+    }
+    return [key for key in keys if on_file[key]]
 
 
 def validation_refusal(membership: Membership, participant: Participant, partners: dict):
@@ -313,18 +351,19 @@ def validate_participant(
         action="participant.validate",
         obj=participant,
         partnership_id=participant.partnership_id,
-        details={"participant": participant.display_name, "partner_id": membership.partner_id},
+        details={"participant_id": participant.id, "partner_id": membership.partner_id},
     )
 
 
 def reveal_identity(
     session: Session, *, actor: User, membership: Membership, participant: Participant
 ) -> dict:
-    """The real name and contacts of a high-risk participant, for facilitators only.
+    """The real name, contacts and intermediary of a high-risk participant, for facilitators
+    only.
 
     Side effect: an audit entry, so every look at a protected identity leaves a trace.
     """
-    if membership.role != Role.FACILITATOR:
+    if not sees_contacts(membership) or membership.partnership_id != participant.partnership_id:
         raise ServiceError(_l("Only facilitators can see a protected identity."))
     audit.record(
         session,
@@ -332,12 +371,13 @@ def reveal_identity(
         action="participant.identity_view",
         obj=participant,
         partnership_id=participant.partnership_id,
-        details={"participant": participant.display_name},
+        details={"participant_id": participant.id},
     )
     return {
         "name": participant.protected_name,
         "phone": participant.phone,
         "email": participant.email,
+        "intermediary": participant.intermediary,
     }
 
 

@@ -12,7 +12,7 @@ from hsbp import audit
 from hsbp.auth.models import User
 from hsbp.errors import ServiceError
 from hsbp.mapping.models import DEFAULT_TAGS, GroupTag
-from hsbp.mapping.services import normalise_name
+from hsbp.mapping.names import normalise_name
 from hsbp.partnerships.models import Partnership
 
 

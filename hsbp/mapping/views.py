@@ -7,14 +7,14 @@ from flask_login import current_user
 
 from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
-from hsbp.mapping import queries, relations, services
+from hsbp.mapping import duplicates, queries, relations, services
 from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.forms import ParticipantForm, RegisterFilterForm, RelationshipForm
 from hsbp.mapping.labels import tag_label
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.services import list_partners
 from hsbp.security import Role, partnership_guard
-from hsbp.views import page_number, render_form
+from hsbp.views import int_value, page_number, render_form
 
 bp = Blueprint("mapping", __name__)
 
@@ -42,8 +42,8 @@ def register_filter(args, tags) -> tuple[RegisterFilterForm, queries.RegisterFil
         status=ok(form.status),
         risk=ok(form.risk),
         reachable=ok(form.reachable),
-        interest=args.get("interest", type=int),
-        influence=args.get("influence", type=int),
+        interest=int_value(args.get("interest"), low=1, high=5),
+        influence=int_value(args.get("influence"), low=1, high=5),
     )
     for field in form:
         field.errors = []  # a search form shows no errors: it just ignores what it cannot use
@@ -59,7 +59,8 @@ def register(partnership_id: int):
     rows, total = queries.register(
         db.session(), partnership_id=partnership_id, filters=chosen, page=page
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = {k: v for k, v in request.args.items() if k not in ("page", "format") and v}
+    facilitator = services.sees_contacts(g.membership)
     return render_template(
         "mapping/register.html",
         form=form,
@@ -69,6 +70,12 @@ def register(partnership_id: int):
         per_page=queries.PER_PAGE,
         args=args,
         label_of_tag=label_of_tag,
+        # Facilitators: the possible duplicates to check; others: their own entries waiting.
+        waiting=duplicates.count_open(
+            db.session(),
+            partnership_id=partnership_id,
+            proposed_by=None if facilitator else current_user,
+        ),
     )
 
 
@@ -78,6 +85,35 @@ def _participant_form(participant=None, **kwargs) -> ParticipantForm:
         tag_label=label_of_tag,
         partners=list_partners(db.session(), partnership_id=g.partnership.id),
         **kwargs,
+    )
+
+
+def _held_or_named(form, found: services.PossibleDuplicate, participant=None):
+    """The answer to fields that look like a participant already mapped. Anyone but a
+    facilitator learns only that a facilitator will check (the same words whoever the
+    candidate is, whichever field matched). A facilitator sees the candidate and may say it
+    is someone else; that page answers 200, so the audit entry of a protected candidate is
+    kept (nothing else was changed)."""
+    if found.review is not None:
+        flash(
+            _(
+                "A facilitator must check whether this participant is already mapped."
+                " What you entered is kept for them."
+            ),
+            "info",
+        )
+        if participant is None:
+            return redirect(url_for("mapping.register", partnership_id=g.partnership.id))
+        return redirect(
+            url_for(
+                "mapping.participant",
+                partnership_id=g.partnership.id,
+                participant_id=participant.id,
+            )
+        )
+    form.offer_distinct(found.candidate)
+    return render_template(
+        "mapping/participant_form.html", form=form, participant=participant, twin=found.candidate
     )
 
 
@@ -93,18 +129,24 @@ def create(partnership_id: int):
             # A representative proposes for their own partner, whatever the form says.
             fields["proposed_by_partner_id"] = g.membership.partner_id
         try:
-            participant = services.create_participant(
-                db.session(), actor=current_user, partnership=g.partnership, fields=fields
+            result = services.create_participant(
+                db.session(),
+                actor=current_user,
+                partnership=g.partnership,
+                fields=fields,
+                distinct_from=form.distinct_from(),
             )
         except ServiceError as error:
             apply_to_form(form, error)
         else:
-            flash(_("%(name)s is mapped.", name=participant.display_name), "success")
+            if isinstance(result, services.PossibleDuplicate):
+                return _held_or_named(form, result)
+            flash(_("%(name)s is mapped.", name=result.display_name), "success")
             return redirect(
                 url_for(
                     "mapping.participant",
                     partnership_id=partnership_id,
-                    participant_id=participant.id,
+                    participant_id=result.id,
                 )
             )
     return render_form("mapping/participant_form.html", form, form=form, participant=None)
@@ -140,6 +182,12 @@ def participant(partnership_id: int, participant_id: int):
     return _detail(_get(participant_id))
 
 
+def no_store(response):
+    """Neither the browser nor a proxy keeps a page that shows a protected identity."""
+    body, code = response if isinstance(response, tuple) else (response, 200)
+    return body, code, {"Cache-Control": "no-store"}
+
+
 @bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/identity")
 @partnership_guard(Role.FACILITATOR)
 def reveal(partnership_id: int, participant_id: int):
@@ -149,42 +197,48 @@ def reveal(partnership_id: int, participant_id: int):
     identity = services.reveal_identity(
         db.session(), actor=current_user, membership=g.membership, participant=participant
     )
-    return _detail(participant, identity=identity)
+    return no_store(_detail(participant, identity=identity))
+
+
+def _editable(participant_id: int):
+    participant = _get(participant_id)
+    if not services.can_edit(g.membership, participant):
+        abort(404)
+    return participant
 
 
 @bp.route("/p/<int:partnership_id>/mapping/<int:participant_id>/edit", methods=["GET", "POST"])
 @partnership_guard(Role.REPRESENTATIVE)
 def edit(partnership_id: int, participant_id: int):
-    participant = _get(participant_id)
-    if not services.can_edit(g.membership, participant):
-        abort(404)
-    form = _participant_form(obj=participant)
+    """The form never holds what its reader may not see (a representative: phones and
+    e-mail addresses; a facilitator: a protected identity until they ask for it), and the
+    page writes nothing on GET."""
+    participant = _editable(participant_id)
+    # The stored values fill the form on GET only: a POST that leaves a field out must not
+    # get the value on file back in the answer.
+    form = _participant_form(obj=participant if request.method == "GET" else None)
+    form.hide(services.hidden_on_edit(g.membership, participant))
     if request.method == "GET":
-        name = participant.display_name
-        if participant.is_protected:
-            # Editing shows the real name: that is a view of the identity, and is logged.
-            name = services.reveal_identity(
-                db.session(),
-                actor=current_user,
-                membership=g.membership,
-                participant=participant,
-            )["name"]
-        form.fill_from(participant, name=name)
+        form.fill_from(participant)
     elif form.validate_on_submit():
         fields = form.service_fields()
         if g.membership.role != Role.FACILITATOR:
             fields["proposed_by_partner_id"] = participant.proposed_by_partner_id
         try:
-            services.update_participant(
+            result = services.update_participant(
                 db.session(),
                 actor=current_user,
                 partnership=g.partnership,
                 participant=participant,
                 fields=fields,
+                keep=form.kept(),
+                distinct_from=form.distinct_from(),
             )
         except ServiceError as error:
             apply_to_form(form, error)
         else:
+            if result is not None:
+                return _held_or_named(form, result, participant)
             flash(_("%(name)s is saved.", name=participant.display_name), "success")
             return redirect(
                 url_for(
@@ -193,7 +247,32 @@ def edit(partnership_id: int, participant_id: int):
                     participant_id=participant.id,
                 )
             )
-    return render_form("mapping/participant_form.html", form, form=form, participant=participant)
+    response = render_form(
+        "mapping/participant_form.html", form, form=form, participant=participant
+    )
+    return no_store(response) if form.shown.data == "1" else response
+
+
+@bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/edit/identity")
+@partnership_guard(Role.FACILITATOR)
+def edit_identity(partnership_id: int, participant_id: int):
+    """The edit form of a protected participant filled with its identity: a deliberate,
+    audited look, as on the participant's page."""
+    participant = _editable(participant_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not participant.is_protected:
+        return redirect(
+            url_for("mapping.edit", partnership_id=partnership_id, participant_id=participant_id)
+        )
+    identity = services.reveal_identity(
+        db.session(), actor=current_user, membership=g.membership, participant=participant
+    )
+    form = _participant_form(formdata=None, obj=participant)
+    form.fill_from(participant, identity=identity)
+    return no_store(
+        render_template("mapping/participant_form.html", form=form, participant=participant)
+    )
 
 
 @bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/validate")

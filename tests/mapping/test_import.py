@@ -7,6 +7,7 @@ import re
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from hsbp.audit import AuditEntry
 from hsbp.mapping.models import Participant, ParticipantImport
 from hsbp.security import Role
 
@@ -123,3 +124,21 @@ def test_staged_file_is_encrypted(client, login, mapped, session, connection):
     upload(client, mapped.partnership.id, CSV.encode())
     raw = connection.exec_driver_sql("SELECT content FROM mapping_imports").scalar()
     assert b"3104567821" not in bytes(raw)
+
+
+def test_a_row_that_looks_like_a_protected_participant_is_named_and_the_check_audited(
+    client, login, mapped, add, session
+):
+    protected = add(name="Diana Marcela Ortiz", phone="3146667788", risk="high")
+    add(name="Junta de Acción Comunal", phone="3001112233")
+    login(mapped.facilitator)
+    content = b"name,phone\nOtra Persona,314 666 7788\nOtra Junta,3001112233\nNueva,3209998877\n"
+    body = upload(client, mapped.partnership.id, content).get_data(as_text=True)
+    assert f"already mapped as {protected.display_name}" in body
+    assert "already mapped as Junta de Acción Comunal" in body
+    checks = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "participant.duplicate_check")
+    ).all()
+    assert [(c.object_id, c.details) for c in checks] == [
+        (protected.id, {"candidate_id": protected.id, "source": "import", "line": 2})
+    ]

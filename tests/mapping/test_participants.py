@@ -41,19 +41,16 @@ def test_a_phone_that_does_not_parse_is_refused(add, bad):
     assert refused.value.field == "phone"
 
 
-def test_same_phone_twice_is_a_duplicate(add):
+def test_same_phone_twice_is_a_possible_duplicate_shown_to_a_facilitator(session, add):
     first = add(phone="3104567821")
-    with pytest.raises(ServiceError) as refused:
-        add(name="Otro nombre", phone="+57 310 456 7821")
-    assert (
-        str(refused.value.message) == f"This participant is already mapped as {first.display_name}."
-    )
+    found = add(name="Otro nombre", phone="+57 310 456 7821")
+    assert found == services.PossibleDuplicate(candidate=first, review=None)
+    assert session.scalars(select(Participant.id)).all() == [first.id]
 
 
 def test_same_name_in_the_same_locality_is_a_duplicate_whatever_the_accents(add):
-    add(name="José Pérez", locality="Playa Rica")
-    with pytest.raises(ServiceError):
-        add(name="jose  perez", locality="playa rica")
+    first = add(name="José Pérez", locality="Playa Rica")
+    assert add(name="jose  perez", locality="playa rica").candidate == first
     assert add(name="José Pérez", locality="Florencia").locality == "Florencia"
 
 

@@ -100,7 +100,7 @@ def test_facilitator_reveals_the_identity_and_the_look_is_audited(
         select(AuditEntry).where(AuditEntry.action == "participant.identity_view")
     ).one()
     assert (entry.actor_id, entry.object_id) == (mapped.facilitator.id, protected.id)
-    assert entry.details == {"participant": protected.display_name}
+    assert entry.details == {"participant_id": protected.id}
 
 
 @pytest.mark.parametrize("who", ["company_rep", "civil_rep", "observer"])
@@ -113,18 +113,35 @@ def test_others_cannot_reveal_or_edit_a_protected_participant(
     assert client.get(f"{base}/edit").status_code == 404
 
 
-def test_facilitator_editing_a_protected_participant_is_audited(
+def test_the_edit_page_of_a_protected_participant_shows_no_identity_and_writes_nothing(
     client, login, mapped, protected, session
 ):
     login(mapped.facilitator)
+    before = session.scalars(select(AuditEntry.action)).all()
     body = client.get(f"/p/{mapped.partnership.id}/mapping/{protected.id}/edit").get_data(
         as_text=True
     )
-    assert REAL_NAME in body
+    assert "Diana" not in body
+    assert "6667788" not in body
+    assert "Leave blank to keep the real name on file; type a new one to replace it." in body
+    assert session.scalars(select(AuditEntry.action)).all() == before == ["participant.create"]
+
+
+def test_facilitator_asks_to_see_the_identity_to_edit_it_and_the_look_is_audited(
+    client, login, mapped, protected, session
+):
+    login(mapped.facilitator)
+    response = client.post(f"/p/{mapped.partnership.id}/mapping/{protected.id}/edit/identity")
+    body = response.get_data(as_text=True)
+    assert 'value="Diana Marcela Ortiz"' in body
+    assert 'value="+573146667788"' in body
+    assert response.headers["Cache-Control"] == "no-store"
     views = session.scalars(
         select(AuditEntry).where(AuditEntry.action == "participant.identity_view")
     ).all()
-    assert len(views) == 1
+    assert [(v.object_id, v.details) for v in views] == [
+        (protected.id, {"participant_id": protected.id})
+    ]
 
 
 def test_lowering_the_risk_shows_the_real_name_again(session, mapped, protected):
@@ -150,3 +167,52 @@ def test_facilitator_export_has_contacts_of_others_but_not_of_protected(
     assert "+573187654321" in body
     assert "6667788" not in body
     assert protected.display_name in body
+
+
+@pytest.fixture
+def at_risk(add, mapped):
+    return add(
+        name=REAL_NAME,
+        kind="person",
+        sector="individual",
+        intermediary="Lucía Hernández",
+        notes="Vive junto al río",
+        protective_measures="Nunca en grupo",
+        risk="high",
+        proposed_by_partner_id=mapped.civil.id,
+    )
+
+
+@pytest.mark.parametrize("who", ["civil_rep", "observer"])
+def test_others_see_neither_the_intermediary_nor_the_notes_of_a_protected_participant(
+    client, login, mapped, at_risk, who
+):
+    login(getattr(mapped, who))
+    body = client.get(f"/p/{mapped.partnership.id}/mapping/{at_risk.id}").get_data(as_text=True)
+    assert "in person, through an intermediary" in body
+    for private in ("Hernández", "Vive junto", "Nunca en grupo"):
+        assert private not in body
+
+
+def test_a_facilitator_sees_the_intermediary_of_a_protected_participant_on_a_look_only(
+    client, login, mapped, at_risk
+):
+    login(mapped.facilitator)
+    url = f"/p/{mapped.partnership.id}/mapping/{at_risk.id}"
+    body = client.get(url).get_data(as_text=True)
+    assert "Hernández" not in body
+    assert "Vive junto al río" in body
+    revealed = client.post(f"{url}/identity")
+    assert "Lucía Hernández" in revealed.get_data(as_text=True)
+    assert revealed.headers["Cache-Control"] == "no-store"
+
+
+def test_no_export_holds_a_protected_participant_s_measures_or_intermediary(
+    client, login, mapped, add, at_risk
+):
+    add(name="Junta de Acción Comunal", protective_measures="Reunirse de día")
+    login(mapped.facilitator)
+    body = client.get(f"/p/{mapped.partnership.id}/mapping/export").get_data(as_text=True)
+    assert "Reunirse de día" in body
+    assert "Nunca en grupo" not in body
+    assert "Hernández" not in body

@@ -1,0 +1,61 @@
+"""Participants in the audit log: named by id, shown by their current display name, and
+forgotten from earlier entries once they are protected."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hsbp import audit
+from hsbp.auth.models import User
+from hsbp.mapping.models import Participant
+
+# Keys under which entries written before a participant was protected may hold who they are.
+IDENTIFYING_KEYS = (
+    "participant",
+    "name",
+    "phone",
+    "email",
+    "intermediary",
+    "protective_measures",
+    "notes",
+)
+
+
+def _display_names(session: Session, partnership_id: int, ids: set[int]) -> dict[int, str]:
+    return dict(
+        session.execute(
+            select(Participant.id, Participant.display_name).where(
+                Participant.partnership_id == partnership_id, Participant.id.in_(ids)
+            )
+        ).all()
+    )
+
+
+# The audit log shows participants by their current display name: a pseudonym once protected.
+for _key in ("participant_id", "candidate_id", "other_participant_id"):
+    audit.REFERENCE_LOOKUPS[_key] = _display_names
+
+
+def forget_identities(
+    session: Session,
+    *,
+    actor: User,
+    partnership_id: int,
+    obj,
+    identities: dict[int, list[str]],
+) -> int:
+    """Scrub the audit log of participants just protected: {participant id: real names}.
+
+    Side effects: earlier entries rewritten without the names, and an "audit.scrub" entry on
+    `obj` counting them (see `hsbp.audit.scrub`). Returns the count.
+    """
+    return audit.scrub(
+        session,
+        actor_id=actor.id,
+        partnership_id=partnership_id,
+        obj=obj,
+        subjects=[("Participant", pid) for pid in identities],
+        keys=IDENTIFYING_KEYS,
+        texts=[name for names in identities.values() for name in names if name],
+    )
