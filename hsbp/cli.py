@@ -74,6 +74,18 @@ def db_revision(message: str, autogenerate: bool) -> None:
     command.revision(config, message=message, autogenerate=autogenerate)
 
 
+@db_group.command("scrub-audit")
+@with_appcontext
+def db_scrub_audit() -> None:
+    """Remove from the audit log the names of participants written before they were
+    protected. Run once after upgrading past 0015; safe to run again."""
+    from hsbp.mapping.history import forget_protected
+
+    count = forget_protected(db.session())
+    db.finish(commit=True)
+    click.echo(f"{count} audit entries scrubbed.")
+
+
 @main.group("user")
 def user_group() -> None:
     """Manage user accounts."""

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from hsbp import audit
 from hsbp.audit import AuditEntry
-from hsbp.mapping import relations, services
+from hsbp.mapping import history, relations, services
 from hsbp.mapping.models import ParticipantImport
 from hsbp.partnerships.models import Membership
 from tests.mapping.conftest import participant_fields
@@ -221,3 +221,21 @@ def test_the_audit_log_names_participants_in_one_query(
         body = client.get(url).get_data(as_text=True)
     assert "participant_id: Participante 19" in body
     assert many["n"] == few["n"]
+
+
+def test_participants_protected_before_are_scrubbed_once_on_request(session, mapped, add):
+    person = add(name=REAL_NAME, kind="person", sector="individual")
+    written = old_entries(session, mapped, person)
+    person.risk = "high"  # protected as the code did before: nothing scrubbed then
+    session.flush()
+    assert history.forget_protected(session) == 3
+    session.refresh(written[1])
+    assert written[1].details == {"interest": [3, 5], "scrubbed": ["intermediary", "participant"]}
+    [scrub] = session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.scrub")).all()
+    assert (scrub.actor_id, scrub.object_type, scrub.object_id, scrub.details) == (
+        None,
+        "Partnership",
+        mapped.partnership.id,
+        {"entries": 3},
+    )
+    assert history.forget_protected(session) == 0
