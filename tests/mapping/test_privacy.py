@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from hsbp.audit import AuditEntry
+from hsbp.mapping import relations
 
 REAL_NAME = "Diana Marcela Ortiz"
 PHONE_DIGITS = "3146667788"
@@ -216,3 +217,23 @@ def test_no_export_holds_a_protected_participant_s_measures_or_intermediary(
     assert "Reunirse de día" in body
     assert "Nunca en grupo" not in body
     assert "Hernández" not in body
+
+
+def test_a_note_on_a_protected_participant_s_relationship_stays_with_facilitators(
+    client, login, mapped, add, at_risk, session
+):
+    other = add(name="Junta de Acción Comunal")
+    relations.add_relationship(
+        session,
+        actor=mapped.facilitator,
+        partnership=mapped.partnership,
+        source_id=other.id,
+        target_id=at_risk.id,
+        kind="tension",
+        note="Su hermano José",
+    )
+    url = f"/p/{mapped.partnership.id}/mapping/{other.id}"
+    login(mapped.company_rep)
+    assert "Su hermano" not in client.get(url).get_data(as_text=True)
+    login(mapped.facilitator)
+    assert "Su hermano José" in client.get(url).get_data(as_text=True)
