@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from hsbp.actions import uploads
 from hsbp.i18n import language_name
@@ -65,6 +65,17 @@ def _filled(texts: dict) -> dict:
     return {code: text or "" for code, text in (texts or {}).items()}
 
 
+def _offered(message):
+    """A validator: the value is one of the field's choices, else `message` (a tampered or
+    stale form shows a sentence, never reaches the service as junk)."""
+
+    def check(_form, field):
+        if (field.data or "") not in {value for value, _label in field.choices}:
+            raise ValidationError(message)
+
+    return check
+
+
 def indicator_form(*, partnership, goals: dict[str, str], partners) -> FlaskForm:
     """The form for a new indicator; `goals` are {key: title in the reader's language}."""
     locales = partnership.locales or [partnership.default_locale]
@@ -97,6 +108,7 @@ def indicator_form(*, partnership, goals: dict[str, str], partners) -> FlaskForm
         partner_id = SelectField(
             _l("Partner responsible for reporting"),
             choices=[("", "—"), *((str(p.id), p.name) for p in partners)],
+            validators=[_offered(_l("Choose a partner of this partnership."))],
             validate_choice=False,
         )
         frequency = SelectField(
@@ -128,7 +140,7 @@ def indicator_form(*, partnership, goals: dict[str, str], partners) -> FlaskForm
                 "target_on": self.target_on.data,
                 "direction": self.direction.data,
                 "source": self.source.data,
-                "partner_id": self.partner_id.data or None,
+                "partner_id": int(self.partner_id.data) if self.partner_id.data else None,
                 "frequency": self.frequency.data,
                 "disaggregation": self.disaggregation.data,
             }

@@ -18,7 +18,7 @@ from hsbp.monitoring import from_consultation, importing
 from hsbp.monitoring.forms import LinkForm
 from hsbp.monitoring.views import bp, indicator_or_404
 from hsbp.security import Role, partnership_guard
-from hsbp.views import render_form
+from hsbp.views import int_value, render_form
 
 
 class ConfirmImportForm(FlaskForm):
@@ -79,7 +79,8 @@ def link_indicator(partnership_id: int, indicator_id: int):
     question_id, _colon, answer_key = (form.source.data or "").partition(":")
     question = None
     if question_id:
-        question = session.get(Question, int(question_id)) if question_id.isdigit() else None
+        number = int_value(question_id, low=1)
+        question = session.get(Question, number) if number is not None else None
         if question is None:
             abort(404)
     try:

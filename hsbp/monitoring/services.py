@@ -96,7 +96,10 @@ def create_indicator(
         raise ServiceError(_l("Choose how often it is reported."), field="frequency")
     partner_id = fields.get("partner_id") or None
     if partner_id is not None:
-        partner = session.get(Partner, int(partner_id))
+        # Not int() alone: "x", "²" or 10**30 would fail in Python or in the database.
+        text = str(partner_id)
+        ok = text.isascii() and text.isdigit() and len(text) < 19
+        partner = session.get(Partner, int(text)) if ok else None
         if partner is None or partner.partnership_id != partnership.id:
             raise ServiceError(_l("Choose a partner of this partnership."), field="partner_id")
     indicator = Indicator(

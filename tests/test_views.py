@@ -1,0 +1,42 @@
+"""Shared view helpers: numbers read from URLs and query strings."""
+
+import pytest
+
+from hsbp.views import LARGEST_ID, int_value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("7", 7), (" 7 ", 7), ("-3", -3), ("0", 0), (str(LARGEST_ID), LARGEST_ID)],
+)
+def test_int_value_reads_plain_integers(text, expected):
+    assert int_value(text, low=-10) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [None, "", "-", "x", "²", "٣", "\uff11", "7.0", "1e3", "+7", str(LARGEST_ID + 1), "9" * 5000],
+)
+def test_int_value_refuses_anything_else(text):
+    assert int_value(text) is None
+
+
+def test_int_value_keeps_to_its_range():
+    assert [int_value(t, low=1, high=5) for t in ("0", "1", "5", "6")] == [None, 1, 5, None]
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999999999", "-1", "0", "x", "²", "1000001"])
+def test_a_list_page_out_of_range_shows_the_first(client, make, login, page):
+    partnership = make.partnership()
+    login(make.member(partnership))
+    response = client.get(f"/p/{partnership.id}/audit?page={page}")
+    assert response.status_code == 200
+
+
+def test_register_with_junk_filters_and_format_is_shown(client, make, login):
+    partnership = make.partnership()
+    login(make.member(partnership))
+    response = client.get(
+        f"/p/{partnership.id}/mapping?format=x&interest={10**30}&influence=²&page={2**64}"
+    )
+    assert response.status_code == 200
