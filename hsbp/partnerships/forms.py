@@ -122,8 +122,12 @@ class PartnerForm(FlaskForm):
         }
 
 
+# Least power first, so a role is chosen upwards on purpose, never left at the top one.
+ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in sorted(Role, key=lambda r: r.rank)]
+
+
 class RoleFields:
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.OBSERVER.value)
     partner_id = SelectField(
         _l("Partner (for partner representatives)"), coerce=int, validators=[Optional()]
     )
@@ -135,6 +139,16 @@ class RoleFields:
 class InvitationForm(RoleFields, FlaskForm):
     email = EmailField(
         _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)]
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=ROLE_CHOICES,
+        default=Role.OBSERVER.value,
+        description=_l(
+            "Give the least the person needs. Observers follow the partnership; partner "
+            "representatives also speak for their partner; facilitators run it: its members, "
+            "its SMS contacts and its grievances."
+        ),
     )
 
 

@@ -89,7 +89,7 @@ def change_member(partnership_id: int, membership_id: int):
         flash(_("The change could not be saved. Check the role and the partner."), "error")
         return redirect(url_for("partnerships.member_list", partnership_id=partnership_id))
     try:
-        members.change_member(
+        notices = members.change_member(
             session,
             actor=current_user,
             membership=membership,
@@ -100,6 +100,8 @@ def change_member(partnership_id: int, membership_id: int):
         flash(error.message, "error")
         return redirect(url_for("partnerships.member_list", partnership_id=partnership_id))
     flash(_("The role of %(name)s is saved.", name=membership.user.name), "success")
+    for notice in notices:
+        flash(notice, "info")
     return redirect(url_for("partnerships.member_list", partnership_id=partnership_id))
 
 
@@ -114,11 +116,13 @@ def remove_member(partnership_id: int, membership_id: int):
         abort(404 if membership is None else 400)
     name = membership.user.name
     try:
-        members.remove_member(session, actor=current_user, membership=membership)
+        notices = members.remove_member(session, actor=current_user, membership=membership)
     except ServiceError as error:
         flash(error.message, "error")
     else:
         flash(_("%(name)s is no longer a member.", name=name), "success")
+        for notice in notices:
+            flash(notice, "info")
     return redirect(url_for("partnerships.member_list", partnership_id=partnership_id))
 
 

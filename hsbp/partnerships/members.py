@@ -1,12 +1,19 @@
-"""Members of a partnership: invitations by e-mail, accepting them, roles and removal."""
+"""Members of a partnership: invitations by e-mail, accepting them, roles and removal.
+
+Features that grant rights tied to a member's role (grievance officers) register a listener
+with `on_membership_change`; it runs inside the change's own transaction, so the rights end
+together with the role or not at all.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,6 +28,38 @@ from hsbp.errors import ServiceError
 from hsbp.partnerships.models import Invitation, Membership, Partner, Partnership
 from hsbp.paths import public_url
 from hsbp.security import Role
+
+LISTENERS_KEY = "hsbp.membership_listeners"
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    """A member's role or partner changed, or the member was removed (`removed`)."""
+
+    membership: Membership
+    actor: User
+    old_role: str
+    old_partner_id: int | None
+    removed: bool = False
+
+
+Listener = Callable[[Session, MembershipChange], str | None]
+
+
+def on_membership_change(app: Flask, callback: Listener) -> None:
+    """Call `callback(session, change)` on every change of role or partner and every removal
+    of a member, in the same transaction; it may return a (translated) notice for the
+    facilitator who made the change, such as rights that ended with it."""
+    listeners = app.extensions.setdefault(LISTENERS_KEY, [])
+    if callback not in listeners:
+        listeners.append(callback)
+
+
+def _tell_listeners(session: Session, change: MembershipChange) -> list[str]:
+    notices = (
+        callback(session, change) for callback in current_app.extensions.get(LISTENERS_KEY, ())
+    )
+    return [notice for notice in notices if notice]
 
 
 def _token_hash(token: str) -> str:
@@ -234,8 +273,11 @@ def _facilitators_left(session: Session, partnership_id: int, without: Membershi
 
 def change_member(
     session: Session, *, actor: User, membership: Membership, role: str, partner_id: int | None
-) -> None:
-    """Change a member's role (and partner). A partnership always keeps one facilitator."""
+) -> list[str]:
+    """Change a member's role (and partner). A partnership always keeps one facilitator.
+
+    Side effects: the membership, an audit entry, and whatever the membership listeners do
+    (a grievance officer's rights end). Returns the listeners' notices for the actor."""
     partner_id = _check_role(session, membership.partnership_id, role, partner_id)
     if (
         membership.role == Role.FACILITATOR
@@ -246,7 +288,17 @@ def change_member(
     before = audit.snapshot(membership, ["role", "partner_id"])
     membership.role, membership.partner_id = role, partner_id
     diff = audit.changes(membership, ["role", "partner_id"], before)
+    notices = []
     if diff:
+        notices = _tell_listeners(
+            session,
+            MembershipChange(
+                membership=membership,
+                actor=actor,
+                old_role=before["role"],
+                old_partner_id=before["partner_id"],
+            ),
+        )
         audit.record(
             session,
             actor_id=actor.id,
@@ -255,14 +307,26 @@ def change_member(
             partnership_id=membership.partnership_id,
             details=diff,
         )
+    return notices
 
 
-def remove_member(session: Session, *, actor: User, membership: Membership) -> None:
-    """Side effects: deletes the membership; an audit entry keeps who it was."""
+def remove_member(session: Session, *, actor: User, membership: Membership) -> list[str]:
+    """Side effects: deletes the membership; an audit entry keeps who it was; the listeners
+    end whatever rights came with it. Returns the listeners' notices for the actor."""
     if membership.role == Role.FACILITATOR and not _facilitators_left(
         session, membership.partnership_id, membership
     ):
         raise ServiceError(_l("A partnership needs at least one facilitator."))
+    notices = _tell_listeners(
+        session,
+        MembershipChange(
+            membership=membership,
+            actor=actor,
+            old_role=membership.role,
+            old_partner_id=membership.partner_id,
+            removed=True,
+        ),
+    )
     audit.record(
         session,
         actor_id=actor.id,
@@ -272,3 +336,4 @@ def remove_member(session: Session, *, actor: User, membership: Membership) -> N
         details={"user_id": membership.user_id, "role": membership.role},
     )
     session.delete(membership)
+    return notices

@@ -5,6 +5,7 @@ import re
 from sqlalchemy import select
 
 from hsbp.mail import OutboundEmail
+from hsbp.partnerships import members
 from hsbp.partnerships.models import Invitation, Membership
 from hsbp.security import Role
 from tests.conftest import PASSWORD
@@ -159,3 +160,53 @@ def test_members_page_queries_do_not_grow_with_members(client, make, login, coun
     with count_queries() as many:
         assert client.get(f"/p/{partnership.id}/members").status_code == 200
     assert many["n"] == few["n"]
+
+
+def test_the_invitation_form_starts_at_the_least_privileged_role(client, make, login, session):
+    partnership = make.partnership()
+    login(make.member(partnership, Role.FACILITATOR))
+    page = client.get(f"/p/{partnership.id}/members").get_data(as_text=True)
+    field = page.split('name="invite-role"')[1].split("</select>")[0]
+    assert re.findall(r'<option (selected )?value="(\w+)"', field) == [
+        ("selected ", "observer"),
+        ("", "representative"),
+        ("", "facilitator"),
+    ]
+    # A form sent without a role invites an observer: facilitator is only ever chosen.
+    client.post(
+        f"/p/{partnership.id}/members/invite",
+        data={"invite-email": "ana@example.org", "invite-partner_id": "0"},
+    )
+    assert [(i.email, i.role) for i in session.scalars(select(Invitation))] == [
+        ("ana@example.org", "observer")
+    ]
+
+
+def test_membership_listeners_hear_changes_and_removals(app_with, make, session):
+    other = app_with()
+    heard = []
+
+    def listener(_session, change):
+        heard.append((change.old_role, change.membership.role, change.removed))
+        return "noted"
+
+    members.on_membership_change(other, listener)
+    members.on_membership_change(other, listener)  # registered once
+    partnership = make.partnership()
+    partner = make.partner(partnership)
+    boss = make.member(partnership, Role.FACILITATOR)
+    user = make.member(partnership, Role.OBSERVER)
+    membership = session.scalars(select(Membership).where(Membership.user_id == user.id)).one()
+    with other.app_context():
+        changed = members.change_member(
+            session, actor=boss, membership=membership, role="representative", partner_id=partner.id
+        )
+        unchanged = members.change_member(
+            session, actor=boss, membership=membership, role="representative", partner_id=partner.id
+        )
+        removed = members.remove_member(session, actor=boss, membership=membership)
+    assert heard == [
+        ("observer", "representative", False),
+        ("representative", "representative", True),
+    ]
+    assert (changed, unchanged, removed) == (["noted"], [], ["noted"])
