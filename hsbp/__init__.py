@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp import db, extensions, i18n, security
     from hsbp.config import load_settings
     from hsbp.consultations import conversation as consultation_sms
+    from hsbp.grievances import officers as grievance_officers
     from hsbp.grievances import sms as grievance_sms
     from hsbp.monitoring import polls, sms_pulses
     from hsbp.sms import handlers as sms_handlers
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     sms_handlers.registry(app).conversation("pulse", sms_pulses.handle_message)
     sms_handlers.registry(app).conversation("poll", polls.handle_message)
     grievance_sms.init_app(app)
+    grievance_officers.init_app(app)  # officer rights end with the member's role
     sms_handlers.registry(app).conversation("poll_correction", polls.handle_correction)
     for module in TASK_MODULES:
         importlib.import_module(module)

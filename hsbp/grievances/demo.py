@@ -1,7 +1,8 @@
 """The demo's grievances for the Caguán partnership: fourteen, filed and moved through the
 services by the facilitator, then dated back over five months so the dashboard has a history:
 every stage, some overdue, appeals (one settled, one open), a referral, ratings on the closed
-ones.
+ones. The observer from outside the partners is the independent officer assigned to the
+threats and to the conduct of the company's guards.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from sqlalchemy.orm import Session
 
 from hsbp.auth.models import User
 from hsbp.db import utcnow
-from hsbp.grievances import services
+from hsbp.grievances import officers, services
 from hsbp.grievances.models import Stage
 from hsbp.partnerships.models import Membership, Partner, Partnership
+from hsbp.security import Role
+from hsbp.sms import contacts
 from hsbp.sms.models import Contact, ContactMembership
 
 COMPANY = "Agroforestal del Caguán S.A.S."
@@ -78,18 +81,35 @@ GRIEVANCES = [
      [], None),
 ]  # fmt: skip
 REFERRED_TO = "Defensoría del Pueblo, Regional Caquetá"
+INDEPENDENT_CATEGORIES = ("security", "conduct")
 
 
 def seed(session: Session, *, partnership: Partnership, facilitator: User) -> None:
-    """Name the facilitator grievance officer and file the demo's grievances through the
-    services. SMS ones get their contact only once their history is written, so the seed
-    texts nobody about stages passed months ago."""
+    """Name the grievance officers (the facilitator, and an observer from outside the
+    partners as independent officer when there is one) and file the demo's grievances
+    through the services. SMS ones get their contact only once their history is written, so
+    the seed texts nobody about stages passed months ago."""
     membership = session.scalar(
         select(Membership).where(
             Membership.partnership_id == partnership.id, Membership.user_id == facilitator.id
         )
     )
-    services.grant_officer(session, actor=facilitator, membership=membership, user=facilitator)
+    officers.grant_officer(
+        session, actor=facilitator, membership=membership, user_id=facilitator.id
+    )
+    independent = session.scalar(
+        select(Membership.user_id)
+        .where(
+            Membership.partnership_id == partnership.id,
+            Membership.role == Role.OBSERVER,
+            Membership.partner_id.is_(None),
+        )
+        .order_by(Membership.id)
+    )
+    if independent is not None:
+        officers.grant_officer(
+            session, actor=facilitator, membership=membership, user_id=independent
+        )
     services.settings_of(session, partnership.id)
     partners = {
         p.name: p.id
@@ -104,7 +124,7 @@ def seed(session: Session, *, partnership: Partnership, facilitator: User) -> No
     people = session.scalars(
         select(Contact)
         .join(ContactMembership, ContactMembership.contact_id == Contact.id)
-        .where(ContactMembership.partnership_id == partnership.id)
+        .where(ContactMembership.partnership_id == partnership.id, contacts.confirmed())
         .order_by(Contact.id)
     ).all()
     now = utcnow()
@@ -135,7 +155,11 @@ def seed(session: Session, *, partnership: Partnership, facilitator: User) -> No
             category=category,
             severity=severity,
             partner_id=partners.get(partner),
-            officer_id=facilitator.id,
+            # The independent officer takes the threats and abuses by security staff: the
+            # cases where the complainant most needs someone outside every partner.
+            officer_id=independent
+            if independent is not None and category in INDEPENDENT_CATEGORIES
+            else facilitator.id,
         )
         received = now - timedelta(days=days_ago)
         grievance.received_at = grievance.stage_changed_at = received

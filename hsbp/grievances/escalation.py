@@ -25,10 +25,10 @@ from werkzeug.routing import BuildError
 from hsbp import audit, mail
 from hsbp.auth.models import User
 from hsbp.errors import ServiceError
-from hsbp.grievances import services
+from hsbp.grievances import officers, services
 from hsbp.grievances.codes import shown
 from hsbp.grievances.forms import ACKNOWLEDGE_DAYS_MAX, RESPOND_DAYS_MAX, STAGE_LABELS
-from hsbp.grievances.models import Grievance, GrievanceEvent, GrievanceOfficer, GrievanceSettings
+from hsbp.grievances.models import Grievance, GrievanceEvent, GrievanceSettings
 from hsbp.grievances.queries import ACKNOWLEDGE_STAGES, RESPOND_STAGES
 from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.partnerships.models import Membership, Partnership
@@ -152,7 +152,8 @@ def escalate_overdue(session: Session, *, now: datetime) -> int:
 
     Side effects, per grievance claimed: `escalated_at`, an event (stage unchanged, no
     actor), an audit entry; per partnership, one e-mail to each active facilitator and
-    grievance officer in their language, sent after the commit."""
+    grievance officer in their language, sent after the commit, naming only the grievances
+    they may handle (none about a partner they represent)."""
     count = 0
     for partnership_id, late in overdue_unescalated(session, now=now).items():
         claimed = [item for item in late if _claim(session, item.grievance, now)]
@@ -160,8 +161,14 @@ def escalate_overdue(session: Session, *, now: datetime) -> int:
             continue
         count += len(claimed)
         partnership = session.get(Partnership, partnership_id)
-        for user in _recipients(session, partnership_id):
-            _queue_mail(session, user, partnership, claimed)
+        for user, partner_id in _recipients(session, partnership_id):
+            theirs = [
+                item
+                for item in claimed
+                if partner_id is None or item.grievance.partner_id != partner_id
+            ]
+            if theirs:
+                _queue_mail(session, user, partnership, theirs)
     return count
 
 
@@ -200,21 +207,24 @@ def _claim(session: Session, grievance: Grievance, now: datetime) -> bool:
     return True
 
 
-def _recipients(session: Session, partnership_id: int) -> list[User]:
-    """Active facilitators and grievance officers of the partnership, each once."""
-    officers = select(GrievanceOfficer.user_id).where(
-        GrievanceOfficer.partnership_id == partnership_id
-    )
-    facilitators = select(Membership.user_id).where(
-        Membership.partnership_id == partnership_id, Membership.role == Role.FACILITATOR
-    )
-    return list(
-        session.scalars(
-            select(User)
-            .where(User.active.is_(True), User.id.in_(officers.union(facilitators)))
-            .order_by(User.id)
+def _recipients(session: Session, partnership_id: int) -> list[tuple[User, int | None]]:
+    """Active facilitators and current grievance officers of the partnership, each once, with
+    the partner they represent (None for most)."""
+    memberships = session.scalars(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.partnership_id == partnership_id,
+            Membership.role == Role.FACILITATOR,
+            User.active.is_(True),
         )
-    )
+    ).all()
+    found = {m.user_id: m for m in memberships}
+    for officer in officers.current_officers(session, partnership_id=partnership_id):
+        if officer.user.active:
+            found.setdefault(officer.user.id, officer.membership)
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(found)))}
+    return [(users[uid], found[uid].partner_id) for uid in sorted(found)]
 
 
 def grievance_link(grievance: Grievance) -> str:

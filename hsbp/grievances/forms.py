@@ -1,9 +1,10 @@
 """Forms of the officers' pages: the list's filters, a move to the next stage, the handling,
-naming officers and the settings; and the labels of stages, categories, severities and
-channels. The services check every value again."""
+naming officers and the settings; and the labels of stages, categories, severities,
+channels and officers. The services check every value again."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
 from flask_wtf import FlaskForm
@@ -11,6 +12,8 @@ from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from hsbp.grievances.models import NEXT_STAGES, Channel, Severity, Stage
+from hsbp.grievances.services import as_id
+from hsbp.security import Role
 
 ACKNOWLEDGE_DAYS_MAX, RESPOND_DAYS_MAX = 90, 365
 NOTE_MAX = 2000
@@ -109,6 +112,8 @@ class StageForm(FlaskForm):
 
 
 class HandlingForm(FlaskForm):
+    """`officers`: (user id, label) of the officers who may be assigned."""
+
     category = SelectField(
         _l("Category"), choices=list(CATEGORY_LABELS.items()), validate_choice=False
     )
@@ -121,15 +126,43 @@ class HandlingForm(FlaskForm):
     def __init__(self, *args, partners=(), officers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.partner_id.choices = [("", _l("None")), *((str(p.id), p.name) for p in partners)]
-        self.officer_id.choices = [("", _l("None")), *((str(u.id), u.name) for u in officers)]
+        self.officer_id.choices = [("", _l("None")), *officers]
+
+
+def officer_label(membership) -> str:
+    """A member as the officers' forms name them: with their role, or their partner."""
+    name = membership.user.name
+    if membership.role == Role.REPRESENTATIVE and membership.partner is not None:
+        return _("%(name)s · represents %(partner)s", name=name, partner=membership.partner.name)
+    if membership.role == Role.OBSERVER:
+        return _("%(name)s · independent officer (observer)", name=name)
+    return _("%(name)s · facilitator", name=name)
 
 
 class OfficerForm(FlaskForm):
-    user_id = SelectField(_l("Member"), choices=[], validate_choice=False)
+    user_id = SelectField(
+        _l("Member"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose a member."))],
+    )
+    confirm_recusal = BooleanField(
+        _l(
+            "I confirm: when a partner representative is named, they stay out of every "
+            "grievance concerning their partner."
+        )
+    )
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.user_id.choices = [(str(uid), name) for uid, name in candidates]
+        # Nothing chosen in advance: naming someone who sees complainants is a deliberate act.
+        self.user_id.choices = [
+            ("", _l("Choose a member")),
+            *((str(m.user_id), officer_label(m)) for m in candidates),
+        ]
+
+    def chosen_user_id(self) -> int | None:
+        return as_id(self.user_id.data)
 
 
 class SettingsForm(FlaskForm):

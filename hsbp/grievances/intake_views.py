@@ -17,7 +17,7 @@ from werkzeug.routing import BuildError
 from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.extensions import limiter
-from hsbp.grievances import codes, messages, services
+from hsbp.grievances import codes, messages, officers, services
 from hsbp.grievances.intake_forms import MemberForm, PublicForm, RecordForm
 from hsbp.grievances.models import Channel, GrievanceSettings
 from hsbp.grievances.views import bp
@@ -213,9 +213,9 @@ def filed(partnership_id: int):
 
 
 @bp.route("/p/<int:partnership_id>/grievances/record", methods=["GET", "POST"])
-@partnership_guard(Role.REPRESENTATIVE)
+@partnership_guard(Role.OBSERVER)
 def record(partnership_id: int):
-    if not services.may_handle(db.session(), g.membership):
+    if not officers.may_handle(db.session(), g.membership):
         abort(404)
     partnership = g.partnership
     form = RecordForm(partners=_partners(partnership_id), languages=partnership.locales)

@@ -1,5 +1,5 @@
-"""Read-side of the officers' pages: the filtered list, a grievance's history, the officers
-and who may become one. Every query is scoped to one partnership."""
+"""Read-side of the officers' pages: the filtered list and a grievance's history (the officers
+themselves are in hsbp.grievances.officers). Every query is scoped to one partnership."""
 
 from __future__ import annotations
 
@@ -8,16 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from hsbp.auth.models import User
-from hsbp.grievances.models import (
-    Grievance,
-    GrievanceEvent,
-    GrievanceOfficer,
-    GrievanceSettings,
-    Stage,
-)
-from hsbp.partnerships.models import Membership
-from hsbp.security import Role
+from hsbp.grievances.models import Grievance, GrievanceEvent, GrievanceSettings, Stage
 
 # The stages whose deadline runs from `acknowledge_days`, and from `respond_days`
 # (hsbp.grievances.services.deadline says the same in Python, for one grievance).
@@ -91,38 +82,3 @@ def history(session: Session, grievance: Grievance) -> list[GrievanceEvent]:
             .order_by(GrievanceEvent.created_at, GrievanceEvent.id)
         )
     )
-
-
-def officers(session: Session, *, partnership_id: int) -> list[GrievanceOfficer]:
-    """The partnership's grievance officers, by name."""
-    rows = session.scalars(
-        select(GrievanceOfficer)
-        .join(User, User.id == GrievanceOfficer.user_id)
-        .where(GrievanceOfficer.partnership_id == partnership_id)
-        .options(selectinload(GrievanceOfficer.user))
-        .order_by(User.name, User.id)
-    )
-    return list(rows)
-
-
-def officer_candidates(session: Session, *, partnership_id: int) -> list[tuple[int, str]]:
-    """Members who may be named officer and are not one yet: facilitators and partner
-    representatives (an observer only watches), as (user id, "name · role or partner")."""
-    named = select(GrievanceOfficer.user_id).where(
-        GrievanceOfficer.partnership_id == partnership_id
-    )
-    rows = session.scalars(
-        select(Membership)
-        .join(User, User.id == Membership.user_id)
-        .where(
-            Membership.partnership_id == partnership_id,
-            Membership.role.in_((Role.FACILITATOR, Role.REPRESENTATIVE)),
-            Membership.user_id.not_in(named),
-            User.active.is_(True),
-        )
-        .options(selectinload(Membership.user), selectinload(Membership.partner))
-        .order_by(User.name, User.id)
-    )
-    return [
-        (m.user_id, f"{m.user.name} · {m.partner.name}" if m.partner else m.user.name) for m in rows
-    ]

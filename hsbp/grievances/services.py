@@ -1,8 +1,9 @@
-"""Filing grievances and moving them through their stages; officers; deadlines; identities.
+"""Filing grievances and moving them through their stages; deadlines; identities.
 
 Who does what: anyone files (by SMS, the public form, as a member, or through a facilitator);
-facilitators and grievance officers handle (stages, category, partner, severity, officer);
-only grievance officers see who filed, and each look is written to the audit log. The
+facilitators and grievance officers handle (stages, category, partner, severity, officer),
+except one who represents the partner a grievance concerns (hsbp.grievances.officers); only
+grievance officers see who filed, and each look is written to the audit log. The
 complainant is told of each change of stage by SMS in their language when they can be
 reached (hsbp.grievances.messages).
 """
@@ -22,20 +23,18 @@ from hsbp import audit
 from hsbp.auth.models import User
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
-from hsbp.grievances import codes, messages
+from hsbp.grievances import codes, messages, officers
 from hsbp.grievances.models import (
     CATEGORIES,
     NEXT_STAGES,
     Channel,
     Grievance,
     GrievanceEvent,
-    GrievanceOfficer,
     GrievanceSettings,
     Severity,
     Stage,
 )
 from hsbp.partnerships.models import Membership, Partner, Partnership
-from hsbp.security import Role
 from hsbp.sms.models import Contact
 
 audit.ACTION_LABELS.update(
@@ -44,82 +43,10 @@ audit.ACTION_LABELS.update(
         "grievance.stage": _l("Grievance moved to another stage"),
         "grievance.update": _l("Grievance handling changed"),
         "grievance.identity_view": _l("Identity of a complainant viewed"),
-        "grievance.officer_grant": _l("Grievance officer named"),
-        "grievance.officer_revoke": _l("Grievance officer role removed"),
     }
 )
 TEXT_MAX, NOTE_MAX, NAME_MAX = 5000, 2000, 200
 CODE_ATTEMPTS = 5
-
-
-# Officers --------------------------------------------------------------------------------
-
-
-def is_officer(session: Session, *, user_id: int, partnership_id: int) -> bool:
-    return (
-        session.scalar(
-            select(GrievanceOfficer.id).where(
-                GrievanceOfficer.partnership_id == partnership_id,
-                GrievanceOfficer.user_id == user_id,
-            )
-        )
-        is not None
-    )
-
-
-def may_handle(session: Session, membership: Membership | None) -> bool:
-    """Facilitators and grievance officers move grievances through their stages."""
-    if membership is None:
-        return False
-    return membership.role == Role.FACILITATOR or is_officer(
-        session, user_id=membership.user_id, partnership_id=membership.partnership_id
-    )
-
-
-def grant_officer(session: Session, *, actor: User, membership: Membership, user: User):
-    """Name `user` (a member of the facilitator's partnership) grievance officer."""
-    pid = membership.partnership_id
-    if membership.role != Role.FACILITATOR:
-        raise ServiceError(_l("Only facilitators name grievance officers."))
-    member = session.scalar(
-        select(Membership).where(Membership.partnership_id == pid, Membership.user_id == user.id)
-    )
-    if member is None or member.role == Role.OBSERVER:
-        raise ServiceError(
-            _l("A grievance officer must be a facilitator or a partner representative here."),
-            field="user_id",
-        )
-    if is_officer(session, user_id=user.id, partnership_id=pid):
-        return
-    session.add(GrievanceOfficer(partnership_id=pid, user_id=user.id, granted_by_id=actor.id))
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="grievance.officer_grant",
-        obj=user,
-        partnership_id=pid,
-    )
-
-
-def revoke_officer(session: Session, *, actor: User, membership: Membership, user: User):
-    if membership.role != Role.FACILITATOR:
-        raise ServiceError(_l("Only facilitators name grievance officers."))
-    row = session.scalar(
-        select(GrievanceOfficer).where(
-            GrievanceOfficer.partnership_id == membership.partnership_id,
-            GrievanceOfficer.user_id == user.id,
-        )
-    )
-    if row is None:
-        return
-    session.delete(row)
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="grievance.officer_revoke",
-        obj=user,
-        partnership_id=membership.partnership_id,
-    )
 
 
 # Filing ----------------------------------------------------------------------------------
@@ -212,14 +139,20 @@ def file_grievance(
     return grievance
 
 
-def _partner_id(session: Session, partnership: Partnership, partner_id) -> int | None:
-    try:
-        wanted = int(partner_id) if partner_id not in (None, "") else None
-    except (TypeError, ValueError):
-        wanted = None
-    if wanted is None:
+def as_id(value) -> int | None:
+    """The row id written in `value` (plain ASCII digits, within what the databases hold), or
+    None: int() alone takes "²", " 7 " and 10**30, which no row has."""
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
         return None
-    partner = session.get(Partner, wanted)
+    return int(text)
+
+
+def _partner_id(session: Session, partnership: Partnership, partner_id) -> int | None:
+    if partner_id in (None, ""):
+        return None
+    wanted = as_id(partner_id)
+    partner = session.get(Partner, wanted) if wanted is not None else None
     if partner is None or partner.partnership_id != partnership.id:
         raise ServiceError(_l("Choose a partner of this partnership."), field="partner_id")
     return wanted
@@ -240,6 +173,20 @@ def _insert_with_code(session: Session, grievance: Grievance) -> None:
 
 # Handling --------------------------------------------------------------------------------
 
+RECUSED = _l(
+    "You represent the partner this grievance concerns, so another officer handles it: you "
+    "see only its facts, as the other representatives of your partner do."
+)
+NOT_A_HANDLER = _l("Only facilitators and grievance officers handle grievances.")
+
+
+def _check_handler(session: Session, membership: Membership, grievance: Grievance) -> None:
+    if officers.may_handle(session, membership, grievance):
+        return
+    if officers.conflicted(membership, grievance) and officers.may_handle(session, membership):
+        raise ServiceError(RECUSED)
+    raise ServiceError(NOT_A_HANDLER)
+
 
 def change_stage(
     session: Session,
@@ -256,8 +203,7 @@ def change_stage(
     complainant. Raises ServiceError (out of order, not allowed, a referral without a forum).
     Side effects: the stage and its date, an event, an audit entry, an SMS to the
     complainant when reachable, and on closing the request to rate the outcome."""
-    if not may_handle(session, membership) or membership.partnership_id != grievance.partnership_id:
-        raise ServiceError(_l("Only facilitators and grievance officers handle grievances."))
+    _check_handler(session, membership, grievance)
     if to not in NEXT_STAGES.get(grievance.stage, ()):
         raise ServiceError(
             _l("A grievance cannot go to that stage from where it is now."), field="stage"
@@ -309,35 +255,55 @@ def update_handling(
     severity: str,
     partner_id,
     officer_id,
-) -> Grievance:
-    """Category, severity, the partner concerned and the officer assigned (an officer of this
-    partnership, or none)."""
-    if not may_handle(session, membership) or membership.partnership_id != grievance.partnership_id:
-        raise ServiceError(_l("Only facilitators and grievance officers handle grievances."))
+) -> int | None:
+    """Category, severity, the partner concerned and the officer assigned: a grievance
+    officer of this partnership who does not represent that partner, or none. An officer
+    already assigned who represents the partner now named is taken off it (recusal).
+
+    Raises ServiceError (not a handler, a value not offered, an officer who may not be
+    assigned). Side effects: the grievance and an audit entry. Returns the id of the officer
+    taken off by recusal, or None."""
+    _check_handler(session, membership, grievance)
     if category not in CATEGORIES:
         raise ServiceError(_l("Choose a category."), field="category")
     if severity not in {s.value for s in Severity}:
         raise ServiceError(_l("Choose a severity."), field="severity")
     partnership = session.get(Partnership, grievance.partnership_id)
     partner = _partner_id(session, partnership, partner_id)
-    officer = int(officer_id) if str(officer_id or "").isdigit() else None
-    if officer is not None and not is_officer(
-        session, user_id=officer, partnership_id=grievance.partnership_id
-    ):
-        raise ServiceError(_l("Choose one of the grievance officers."), field="officer_id")
+    officer = as_id(officer_id) if officer_id not in (None, "") else None
+    recused = None
+    if officer_id not in (None, ""):
+        carrier = officers.officer_membership(
+            session, user_id=officer or 0, partnership_id=grievance.partnership_id
+        )
+        if carrier is None:
+            raise ServiceError(_l("Choose one of the grievance officers."), field="officer_id")
+        if carrier.partner_id is not None and carrier.partner_id == partner:
+            if officer != grievance.officer_id:
+                raise ServiceError(
+                    _l(
+                        "This officer represents the partner the grievance concerns and may "
+                        "not handle it. Choose another officer."
+                    ),
+                    field="officer_id",
+                )
+            recused, officer = officer, None
     fields = ["category", "severity", "partner_id", "officer_id"]
     before = audit.snapshot(grievance, fields)
     grievance.category, grievance.severity = category, severity
     grievance.partner_id, grievance.officer_id = partner, officer
+    details = audit.changes(grievance, fields, before)
+    if recused is not None:
+        details["recused_officer_id"] = recused
     audit.record(
         session,
         actor_id=actor.id,
         action="grievance.update",
         obj=grievance,
         partnership_id=grievance.partnership_id,
-        details=audit.changes(grievance, fields, before),
+        details=details,
     )
-    return grievance
+    return recused
 
 
 # Deadlines ---------------------------------------------------------------------------------
@@ -373,11 +339,21 @@ class Identity:
 def identity(
     session: Session, *, actor: User, membership: Membership, grievance: Grievance
 ) -> Identity | None:
-    """Who filed the grievance, for a grievance officer of its partnership only; None when
-    anonymous. Every look is audited. Raises ServiceError for anyone else."""
-    if membership.partnership_id != grievance.partnership_id or not is_officer(
-        session, user_id=actor.id, partnership_id=grievance.partnership_id
+    """Who filed the grievance, for a grievance officer of its partnership who does not
+    represent the partner it concerns; None when anonymous. Raises ServiceError for anyone
+    else. Side effect: every look is written to the audit log."""
+    if membership.user_id != actor.id or not officers.may_see_identity(
+        session, membership, grievance
     ):
+        if officers.conflicted(membership, grievance) and officers.is_officer(
+            session, user_id=membership.user_id, partnership_id=membership.partnership_id
+        ):
+            raise ServiceError(
+                _l(
+                    "You represent the partner this grievance concerns, so you may not see "
+                    "who filed it. Another grievance officer handles it."
+                )
+            )
         raise ServiceError(_l("Only grievance officers see who filed a grievance."))
     if grievance.anonymous:
         return None

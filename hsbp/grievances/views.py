@@ -5,7 +5,9 @@ Who sees what: facilitators and grievance officers see every grievance and handl
 partner representative sees only the grievances concerning their own partner, and of those
 only the facts of handling (code, dates, category, severity, stage), never the text nor the
 notes, which may tell who filed; observers see the dashboard. Only grievance officers see who
-filed a grievance, by asking on purpose (a POST, audited)."""
+filed a grievance, by asking on purpose (a POST, audited). An officer or facilitator who
+represents the partner a grievance concerns sees it as that partner's other representatives
+do (recusal, hsbp.grievances.officers)."""
 
 from __future__ import annotations
 
@@ -26,10 +28,9 @@ from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 
 from hsbp import db
-from hsbp.auth.models import User
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError, apply_to_form
-from hsbp.grievances import escalation, queries, services
+from hsbp.grievances import escalation, officers, queries, services
 from hsbp.grievances.codes import shown
 from hsbp.grievances.forms import (
     CATEGORY_LABELS,
@@ -41,6 +42,7 @@ from hsbp.grievances.forms import (
     OfficerForm,
     SettingsForm,
     StageForm,
+    officer_label,
 )
 from hsbp.grievances.models import Grievance
 from hsbp.partnerships.services import list_partners
@@ -62,9 +64,10 @@ def _grievance_helpers():
     }
 
 
-def handles() -> bool:
-    """The signed-in member handles grievances here (a facilitator or grievance officer)."""
-    return services.may_handle(db.session(), g.membership)
+def handles(grievance: Grievance | None = None) -> bool:
+    """The signed-in member handles grievances here (a facilitator or grievance officer);
+    given a `grievance`, this one (not when they represent the partner it concerns)."""
+    return officers.may_handle(db.session(), g.membership, grievance)
 
 
 def partner_scope() -> int | None:
@@ -75,6 +78,8 @@ def partner_scope() -> int | None:
 
 
 def grievance_or_404(grievance_id: int) -> Grievance:
+    """The grievance, for those who handle grievances here (an independent officer is an
+    observer) and the representatives of the partner it concerns; 404 for anyone else."""
     found = queries.grievance_in(
         db.session(), partnership_id=g.partnership.id, grievance_id=grievance_id
     )
@@ -128,13 +133,19 @@ def index(partnership_id: int):
 # A grievance's page and its handling ------------------------------------------------------
 
 
-def _handling_form(grievance: Grievance, formdata=None) -> HandlingForm:
+def _handling_form(grievance: Grievance, current: list, formdata=None) -> HandlingForm:
+    """The handling form; the officers offered leave out those who represent the partner
+    concerned (recusal), except one assigned already, whom the service then takes off."""
     session = db.session()
-    officers = [o.user for o in queries.officers(session, partnership_id=grievance.partnership_id)]
+    offered = [
+        (str(o.user.id), officer_label(o.membership))
+        for o in current
+        if o.user.id == grievance.officer_id or not officers.conflicted(o.membership, grievance)
+    ]
     return HandlingForm(
         formdata=formdata,
         partners=list_partners(session, partnership_id=grievance.partnership_id),
-        officers=officers,
+        officers=offered,
         data={
             "category": grievance.category,
             "severity": grievance.severity,
@@ -149,7 +160,8 @@ def _detail_page(grievance: Grievance, *failed, looked=False, identity=None, ref
     for an anonymous grievance); `refused` the reason a look was refused."""
     session = db.session()
     settings = services.settings_of(session, grievance.partnership_id)
-    full = handles()
+    full = handles(grievance)
+    current = officers.current_officers(session, partnership_id=grievance.partnership_id)
     forms = {}
     if full:
         forms["stage_form"] = next(
@@ -157,7 +169,7 @@ def _detail_page(grievance: Grievance, *failed, looked=False, identity=None, ref
             StageForm(formdata=None, stage=grievance.stage),
         )
         forms["handling_form"] = next(
-            (f for f in failed if isinstance(f, HandlingForm)), _handling_form(grievance)
+            (f for f in failed if isinstance(f, HandlingForm)), _handling_form(grievance, current)
         )
     body, code = render_form(
         "grievances/detail.html",
@@ -167,9 +179,11 @@ def _detail_page(grievance: Grievance, *failed, looked=False, identity=None, ref
         deadline=services.deadline(grievance, settings),
         overdue=services.is_overdue(grievance, settings, utcnow()),
         full=full,
-        is_officer=services.is_officer(
-            session, user_id=current_user.id, partnership_id=grievance.partnership_id
-        ),
+        recused=officers.conflicted(g.membership, grievance) and handles(),
+        is_facilitator=g.membership.role == Role.FACILITATOR,
+        officer_count=len(current),
+        free_officers=len(officers.free_for(current, grievance.partner_id)),
+        may_look=officers.may_see_identity(session, g.membership, grievance),
         looked=looked,
         identity=identity,
         refused=refused,
@@ -179,7 +193,7 @@ def _detail_page(grievance: Grievance, *failed, looked=False, identity=None, ref
 
 
 @bp.get("/p/<int:partnership_id>/grievances/<int:grievance_id>")
-@partnership_guard(Role.REPRESENTATIVE)
+@partnership_guard(Role.OBSERVER)
 def detail(partnership_id: int, grievance_id: int):
     return _detail_page(grievance_or_404(grievance_id))
 
@@ -193,10 +207,10 @@ def _back(grievance: Grievance):
 
 
 @bp.post("/p/<int:partnership_id>/grievances/<int:grievance_id>/stage")
-@partnership_guard(Role.REPRESENTATIVE)
+@partnership_guard(Role.OBSERVER)
 def move(partnership_id: int, grievance_id: int):
     grievance = grievance_or_404(grievance_id)
-    if not handles():
+    if not handles(grievance):
         abort(403)
     form = StageForm(stage=grievance.stage)
     if form.validate_on_submit():
@@ -227,15 +241,17 @@ def _stage_field(error: ServiceError) -> ServiceError:
 
 
 @bp.post("/p/<int:partnership_id>/grievances/<int:grievance_id>/handling")
-@partnership_guard(Role.REPRESENTATIVE)
+@partnership_guard(Role.OBSERVER)
 def handling(partnership_id: int, grievance_id: int):
     grievance = grievance_or_404(grievance_id)
-    if not handles():
+    if not handles(grievance):
         abort(403)
-    form = _handling_form(grievance, formdata=request.form)
+    session = db.session()
+    current = officers.current_officers(session, partnership_id=partnership_id)
+    form = _handling_form(grievance, current, formdata=request.form)
     if form.validate_on_submit():
         try:
-            services.update_handling(
+            recused = services.update_handling(
                 db.session(),
                 actor=current_user,
                 membership=g.membership,
@@ -249,12 +265,22 @@ def handling(partnership_id: int, grievance_id: int):
             apply_to_form(form, error)
         else:
             flash(_("The handling of the grievance is saved."), "success")
+            if recused is not None:
+                name = next((o.user.name for o in current if o.user.id == recused), "")
+                flash(
+                    _(
+                        "%(name)s represents the partner this grievance now concerns, so they "
+                        "are no longer assigned to it. Choose another officer.",
+                        name=name,
+                    ),
+                    "info",
+                )
             return _back(grievance)
     return _detail_page(grievance, form)
 
 
 @bp.post("/p/<int:partnership_id>/grievances/<int:grievance_id>/identity")
-@partnership_guard(Role.REPRESENTATIVE)
+@partnership_guard(Role.OBSERVER)
 def identity(partnership_id: int, grievance_id: int):
     """Who filed it, on this response only: a look is a deliberate, audited act."""
     grievance = grievance_or_404(grievance_id)
@@ -274,29 +300,36 @@ def identity(partnership_id: int, grievance_id: int):
 # Officers ---------------------------------------------------------------------------------
 
 
-@bp.route("/p/<int:partnership_id>/grievances/officers", methods=["GET", "POST"])
+@bp.route(
+    "/p/<int:partnership_id>/grievances/officers", methods=["GET", "POST"], endpoint="officers"
+)
 @partnership_guard(Role.FACILITATOR)
-def officers(partnership_id: int):
+def officers_page(partnership_id: int):
     session = db.session()
-    form = OfficerForm(
-        candidates=queries.officer_candidates(session, partnership_id=partnership_id)
-    )
+    form = OfficerForm(candidates=officers.candidates(session, partnership_id=partnership_id))
     if form.validate_on_submit():
-        user = session.get(User, int(form.user_id.data)) if form.user_id.data.isdigit() else None
         try:
-            if user is None:
-                raise ServiceError(_("Choose a member."), field="user_id")
-            services.grant_officer(session, actor=current_user, membership=g.membership, user=user)
+            if form.chosen_user_id() is None:
+                raise ServiceError(_("Choose a member from the list."), field="user_id")
+            named = officers.grant_officer(
+                session,
+                actor=current_user,
+                membership=g.membership,
+                user_id=form.chosen_user_id(),
+                confirm_recusal=form.confirm_recusal.data,
+            )
         except ServiceError as error:
             apply_to_form(form, error)
         else:
-            flash(_("%(name)s is now a grievance officer.", name=user.name), "success")
+            flash(_("%(name)s is now a grievance officer.", name=named.user.name), "success")
             return redirect(url_for("grievances.officers", partnership_id=partnership_id))
+    current = officers.current_officers(session, partnership_id=partnership_id)
     return render_form(
         "grievances/officers.html",
         form,
         form=form,
-        officers=queries.officers(session, partnership_id=partnership_id),
+        officers=current,
+        uncovered=officers.partners_without_free_officer(current),
         revoke_form=FlaskForm(formdata=None),
     )
 
@@ -305,11 +338,15 @@ def officers(partnership_id: int):
 @partnership_guard(Role.FACILITATOR)
 def revoke(partnership_id: int, user_id: int):
     session = db.session()
-    user = session.get(User, user_id)
-    if user is None or not FlaskForm().validate_on_submit():
-        abort(404 if user is None else 400)
-    services.revoke_officer(session, actor=current_user, membership=g.membership, user=user)
-    flash(_("%(name)s is no longer a grievance officer.", name=user.name), "success")
+    # Only this partnership's officers: any other id is a 404 that names nobody.
+    row = officers.officer_row(session, partnership_id=partnership_id, user_id=user_id)
+    if row is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    name = row.user.name
+    officers.revoke_officer(session, actor=current_user, membership=g.membership, user_id=user_id)
+    flash(_("%(name)s is no longer a grievance officer.", name=name), "success")
     return redirect(url_for("grievances.officers", partnership_id=partnership_id))
 
 

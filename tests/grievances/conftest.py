@@ -39,7 +39,9 @@ def facilitator(make, partnership):
 def officer(session, make, partnership):
     """A facilitator named grievance officer."""
     user = make.member(partnership, Role.FACILITATOR, user=make.user(name="Olga"))
-    session.add(GrievanceOfficer(partnership_id=partnership.id, user_id=user.id))
+    session.add(
+        GrievanceOfficer(partnership_id=partnership.id, user_id=user.id, role=Role.FACILITATOR)
+    )
     session.flush()
     return user
 

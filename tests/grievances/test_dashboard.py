@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hsbp.db import utcnow
-from hsbp.grievances import codes, demo, figures, services
+from hsbp.grievances import codes, demo, figures, officers, services
 from hsbp.grievances.models import Grievance
 from hsbp.security import Role
 from hsbp.sms import contacts
@@ -225,7 +225,7 @@ def test_dashboard_page_costs_the_same_queries_for_more_grievances(
 
 
 def test_demo_grievances_cover_the_workflow_and_text_nobody(
-    session, make, partnership, facilitator
+    session, make, partnership, facilitator, observer
 ):
     for name in (demo.COMPANY, demo.TOWN, demo.PROVINCE):
         make.partner(partnership, name=name)
@@ -249,7 +249,22 @@ def test_demo_grievances_cover_the_workflow_and_text_nobody(
     assert found.ratings == {1: 0, 2: 1, 3: 1, 4: 1, 5: 2}
     assert (found.referred, found.anonymous) == (1, 2)
     assert found.by_channel == {"sms": 6, "public": 3, "member": 2, "in_person": 2, "phone": 1}
-    assert services.is_officer(session, user_id=facilitator.id, partnership_id=partnership.id)
+    named = officers.current_officers(session, partnership_id=partnership.id)
+    assert [(o.user.id, o.row.independent) for o in named] == [
+        (facilitator.id, False),
+        (observer.id, True),
+    ]
+    assigned = session.execute(
+        select(Grievance.category, Grievance.officer_id).where(
+            Grievance.partnership_id == partnership.id
+        )
+    ).all()
+    assert {officer for category, officer in assigned if category in ("security", "conduct")} == {
+        observer.id
+    }
+    assert {
+        officer for category, officer in assigned if category not in ("security", "conduct")
+    } == {facilitator.id}
     settings = services.settings_of(session, partnership.id)
     overdue = [
         g

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from hsbp.grievances import escalation, services, tasks
+from hsbp.grievances import escalation, officers, services, tasks
 from hsbp.grievances.models import GrievanceEvent
 from hsbp.mail import OutboundEmail
 from tests.grievances.conftest import membership_of
@@ -130,3 +130,36 @@ def test_the_periodic_task_escalates_through_the_queue(
     session.expire_all()
     rows = session.scalars(select(OutboundEmail)).all()
     assert [(m.to_address, m.status) for m in rows] == [(facilitator.email, "sent")]
+
+
+def test_an_officer_is_not_told_of_grievances_about_their_own_partner(
+    session, partnership, file, facilitator, company_rep, company
+):
+    officers.grant_officer(
+        session,
+        actor=facilitator,
+        membership=membership_of(session, facilitator, partnership),
+        user_id=company_rep.id,
+        confirm_recusal=True,
+    )
+    about_company = received(file, partner_id=company.id)
+    other = received(file)
+
+    assert escalation.escalate_overdue(session, now=RECEIVED + timedelta(days=10)) == 2
+
+    codes = {g.id: f"{g.code[:4]} {g.code[4:]}" for g in (about_company, other)}
+    sent = {to: body for to, _subject, body in emails(session)}
+    assert set(sent) == {facilitator.email, company_rep.email}
+    assert codes[about_company.id] in sent[facilitator.email]
+    assert codes[other.id] in sent[facilitator.email]
+    assert codes[about_company.id] not in sent[company_rep.email]
+    assert codes[other.id] in sent[company_rep.email]
+
+
+def test_an_officer_whose_role_changed_is_no_longer_told(
+    session, partnership, file, facilitator, officer
+):
+    membership_of(session, officer, partnership).role = "observer"
+    received(file)
+    assert escalation.escalate_overdue(session, now=RECEIVED + timedelta(days=10)) == 1
+    assert [to for to, _subject, _body in emails(session)] == [facilitator.email]

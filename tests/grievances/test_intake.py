@@ -4,11 +4,12 @@ off, CSRF, a flood), members filing, and facilitators recording one heard in per
 import pytest
 from sqlalchemy import func, select
 
-from hsbp.grievances import codes, services
+from hsbp.grievances import codes, officers, services
 from hsbp.grievances.forms import CATEGORY_LABELS
 from hsbp.grievances.models import CATEGORIES, Grievance
 from hsbp.security import Role
 from hsbp.sms.models import SmsSettings
+from tests.grievances.conftest import membership_of
 
 
 def grievances(session) -> list[Grievance]:
@@ -340,13 +341,12 @@ def test_representatives_and_observers_cannot_record(
 def test_a_representative_named_grievance_officer_may_record(
     client, login, session, partnership, company_rep, facilitator
 ):
-    from tests.grievances.conftest import membership_of
-
-    services.grant_officer(
+    officers.grant_officer(
         session,
         actor=facilitator,
         membership=membership_of(session, facilitator, partnership),
-        user=company_rep,
+        user_id=company_rep.id,
+        confirm_recusal=True,
     )
     login(company_rep)
     assert (

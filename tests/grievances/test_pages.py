@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from hsbp.audit import AuditEntry
-from hsbp.grievances import services
+from hsbp.grievances import officers, services
 from hsbp.grievances.models import Grievance, GrievanceSettings
 from hsbp.security import Role
 from tests.grievances.conftest import membership_of
@@ -219,6 +219,25 @@ def test_the_handling_refuses_an_officer_who_is_not_one(
     assert fresh(session, named).officer_id is None
 
 
+@pytest.mark.parametrize("junk", ["²", "9" * 30, "abc"])
+def test_the_handling_refuses_junk_ids_with_a_message(
+    session, client, login, partnership, named, officer, junk
+):
+    login(officer)
+    for field, message in (
+        ("partner_id", "Choose a partner of this partnership."),
+        ("officer_id", "Choose one of the grievance officers."),
+    ):
+        response = client.post(
+            url(partnership, f"/{named.id}/handling"),
+            data={"category": "land", "severity": "high", field: junk},
+        )
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    saved = fresh(session, named)
+    assert (saved.category, saved.partner_id, saved.officer_id) == ("other", named.partner_id, None)
+
+
 # The list ------------------------------------------------------------------------------------
 
 
@@ -348,18 +367,34 @@ def test_a_facilitator_names_and_removes_an_officer(
 ):
     login(facilitator)
     page = client.get(url(partnership, "/officers")).get_data(as_text=True)
-    offered = re.findall(r'<option value="(\d+)"', page)
-    assert sorted(offered) == sorted([str(facilitator.id), str(company_rep.id)])
-    assert (
-        client.post(
-            url(partnership, "/officers"), data={"user_id": str(company_rep.id)}
-        ).status_code
-        == 302
+    offered = re.findall(r'<option (?:selected )?value="(\d*)"', page)
+    assert offered == ["", str(company_rep.id), str(facilitator.id), str(observer.id)]  # by name
+    named = client.post(
+        url(partnership, "/officers"),
+        data={"user_id": str(company_rep.id), "confirm_recusal": "y"},
     )
-    assert services.is_officer(session, user_id=company_rep.id, partnership_id=partnership.id)
-    refused = client.post(url(partnership, "/officers"), data={"user_id": str(observer.id)})
-    assert refused.status_code == 422
-    assert "must be a facilitator or a partner representative" in refused.get_data(as_text=True)
+    assert named.status_code == 302
+    assert officers.is_officer(session, user_id=company_rep.id, partnership_id=partnership.id)
     removed = client.post(url(partnership, f"/officers/{company_rep.id}/revoke"))
     assert removed.status_code == 302
-    assert not services.is_officer(session, user_id=company_rep.id, partnership_id=partnership.id)
+    assert not officers.is_officer(session, user_id=company_rep.id, partnership_id=partnership.id)
+
+
+def test_the_referral_text_is_shown_to_those_who_handle_it_only(
+    session, client, login, partnership, named, officer, company_rep
+):
+    services.change_stage(
+        session,
+        actor=officer,
+        membership=membership_of(session, officer, partnership),
+        grievance=named,
+        to="referred",
+        referred_to="Defensoría: el señor Lozano teme represalias.",
+    )
+    login(company_rep)
+    facts = client.get(url(partnership, f"/{named.id}")).get_data(as_text=True)
+    assert "Referred to another forum" in facts
+    assert "Defensoría" not in facts
+    login(officer)
+    handled = client.get(url(partnership, f"/{named.id}")).get_data(as_text=True)
+    assert "Defensoría: el señor Lozano teme represalias." in handled
