@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -23,18 +24,35 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _flag(name: str, *, default: bool) -> bool:
+    value = _env(name)
+    return default if value is None else value.lower() in ("1", "true", "yes")
+
+
 def _kept_secret(instance_path: Path, filename: str, make) -> str:
     """Read a development secret from the instance folder, creating it once.
 
-    Kept on disk so that sessions and encrypted fields survive a restart of the demo.
+    Kept on disk so that sessions and encrypted fields survive a restart of the demo. The
+    file is created readable by its owner only (0600) from its first byte, in a folder of
+    the owner's (0700 when this creates it).
     """
     path = instance_path / filename
     if path.exists():
         return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     value = make()
-    path.write_text(value + "\n")
-    path.chmod(0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process (the worker beside the web server) made it first: use theirs.
+        for _attempt in range(50):
+            kept = path.read_text().strip()
+            if kept:
+                return kept
+            time.sleep(0.01)
+        raise ConfigError(f"{path} is empty: delete it to make a new one.") from None
+    with os.fdopen(descriptor, "w") as file:
+        file.write(value + "\n")
     return value
 
 
@@ -42,7 +60,8 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
     """Build the Flask config from the environment, then apply `overrides` (tests, the demo).
 
     Production (the default, so a forgotten setting never weakens a live server) refuses to
-    start without HSBP_SECRET_KEY and HSBP_FIELD_KEY.
+    start without HSBP_SECRET_KEY and HSBP_FIELD_KEY, and without a mail server unless
+    HSBP_MAIL_LOG says e-mails may be written to the log.
     """
     overrides = dict(overrides or {})
     instance = Path(instance_path)
@@ -63,6 +82,15 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         )
         field_key = field_key or _kept_secret(
             instance, "field_key", lambda: Fernet.generate_key().decode()
+        )
+    mail_server = overrides.get("MAIL_SERVER") or _env("MAIL_SERVER")
+    # Without a mail server e-mails go to the log, invitation and password-reset links
+    # included: fine on a development machine, a leak on a live server unless meant.
+    mail_log = overrides.get("MAIL_LOG", _flag("MAIL_LOG", default=env != "production"))
+    if env == "production" and not mail_server and not mail_log:
+        raise ConfigError(
+            "HSBP_MAIL_SERVER must be set in production (HSBP_ENV=production), or"
+            " HSBP_MAIL_LOG=1 to write e-mails, with their sign-in links, to the log instead."
         )
     try:
         Fernet(field_key)
@@ -87,11 +115,12 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
-        "MAIL_SERVER": _env("MAIL_SERVER"),
+        "MAIL_SERVER": mail_server,
+        "MAIL_LOG": mail_log,
         "MAIL_PORT": int(_env("MAIL_PORT", "587")),
         "MAIL_USERNAME": _env("MAIL_USERNAME"),
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
-        "MAIL_USE_TLS": _env("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes"),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", default=True),
         "MAIL_FROM": _env("MAIL_FROM", "hsbp@localhost"),
         "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", "3600")),
         "INVITATION_MAX_AGE": int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600))),
@@ -107,7 +136,7 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "SMS_SEND_TIMEOUT": float(_env("SMS_SEND_TIMEOUT", "10")),
         "SMS_SPOOL_DIR": _env("SMS_SPOOL_DIR", str(instance / "sms-spool")),
         # Make the webhook wait for the disk on every inbound message (see db.QUICK_COMMIT).
-        "SMS_DURABLE_INTAKE": _env("SMS_DURABLE_INTAKE", "false").lower() in ("1", "true", "yes"),
+        "SMS_DURABLE_INTAKE": _flag("SMS_DURABLE_INTAKE", default=False),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,16 +1,23 @@
 """Outgoing e-mail: a row first, then sent by the task queue after the commit.
 
 SMTP when HSBP_MAIL_SERVER is set; otherwise the message is written to the log, which is how
-the demo and a fresh development machine show password-reset and invitation links.
+the demo and a fresh development machine show password-reset and invitation links
+(production does so only when told to with HSBP_MAIL_LOG=1, see hsbp.config).
+
+A body may hold a secret: a link with a token that signs someone in or lets them join. The
+caller names it (`secret=`); the row keeps it encrypted until the e-mail is sent, then cuts
+it out of the body, so the table never keeps a link that still works.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from datetime import datetime
 from email.message import EmailMessage
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -20,6 +27,12 @@ from hsbp.db import Base, EncryptedText, UTCDateTime, utcnow
 from hsbp.extensions import app_task
 
 log = logging.getLogger("hsbp.mail")
+# What stands in the stored body for a secret once the e-mail is sent (the same words as
+# migration 0015, which cut the links out of e-mails sent before it).
+LINK_REMOVED = "[link removed after sending]"
+# Sent once an e-mail has left (SMTP took it, or it was written to the log), with its whole
+# text, secrets included: the stored row no longer has them. Tests listen to it.
+email_sent = Namespace().signal("hsbp.email-sent")
 
 
 class OutboundEmail(Base):
@@ -39,12 +52,22 @@ class OutboundEmail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def queue_email(session: Session, *, to: str, subject: str, body: str) -> OutboundEmail:
+def queue_email(
+    session: Session, *, to: str, subject: str, body: str, secret: str | Sequence[str] = ()
+) -> OutboundEmail:
     """Save an e-mail and have it sent once the current transaction commits.
+
+    `secret`: the part(s) of `body` that must not outlive the sending (a link with a token).
 
     Side effects: adds an OutboundEmail row; after the commit, enqueues `send_email`.
     """
-    message = OutboundEmail(to_address=to, subject=subject, body=body)
+    secrets = [secret] if isinstance(secret, str) else list(secret)
+    for part in secrets:
+        if not part or "\n" in part or part not in body:
+            raise ValueError("a secret must be a non-empty line of the body")
+    message = OutboundEmail(
+        to_address=to, subject=subject, body=body, secret="\n".join(secrets) or None
+    )
     session.add(message)
     session.flush()
     message_id = message.id
@@ -54,7 +77,10 @@ def queue_email(session: Session, *, to: str, subject: str, body: str) -> Outbou
 
 @app_task(retries=5, retry_delay=60)
 def send_email(message_id: int) -> None:
-    """Deliver one queued e-mail; a failure is recorded and retried by the queue."""
+    """Deliver one queued e-mail; a failure is recorded and retried by the queue.
+
+    Side effects: SMTP or the log; the row marked sent, its secrets cut out of the body.
+    """
     session = db.session()
     message = session.get(OutboundEmail, message_id)
     if message is None or message.status == "sent":
@@ -67,9 +93,31 @@ def send_email(message_id: int) -> None:
             message.status, message.error = "failed", str(exc)
             db.finish(commit=True)
             raise
-    else:
+    elif config.get("MAIL_LOG"):
         log.info("e-mail to %s: %s\n%s", message.to_address, message.subject, message.body)
+    else:
+        # Settings refuse this in production; reached only with hand-made settings.
+        message.status, message.error = "failed", "no mail server (HSBP_MAIL_SERVER)"
+        return
+    whole = message.body
     message.status, message.sent_at, message.error = "sent", utcnow(), None
+    forget_secrets(message)
+    email_sent.send(
+        current_app._get_current_object(),
+        to=message.to_address,
+        subject=message.subject,
+        body=whole,
+    )
+
+
+def forget_secrets(message: OutboundEmail) -> None:
+    """Cut the secrets out of a sent e-mail's body. Side effect: changes body and secret."""
+    if not message.secret:
+        return
+    body = message.body
+    for part in message.secret.split("\n"):
+        body = body.replace(part, LINK_REMOVED)
+    message.body, message.secret = body, None
 
 
 def _send_smtp(config, message: OutboundEmail) -> None:

@@ -1,5 +1,7 @@
 """Settings from HSBP_* variables, and the refusal to run production without secrets."""
 
+import os
+
 import pytest
 from cryptography.fernet import Fernet
 
@@ -16,6 +18,8 @@ def clean_environment(monkeypatch):
         "PUBLIC_URL",
         "QUEUE_URL",
         "RATELIMIT_STORAGE_URL",
+        "MAIL_SERVER",
+        "MAIL_LOG",
     ):
         monkeypatch.delenv(f"HSBP_{name}", raising=False)
 
@@ -25,12 +29,42 @@ def test_production_refuses_to_start_without_secret_and_field_key(tmp_path):
         load_settings(tmp_path)
 
 
-def test_production_starts_with_both_keys(tmp_path, monkeypatch):
+def production_keys(monkeypatch):
     monkeypatch.setenv("HSBP_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("HSBP_FIELD_KEY", Fernet.generate_key().decode())
+
+
+def test_production_starts_with_both_keys_and_a_mail_server(tmp_path, monkeypatch):
+    production_keys(monkeypatch)
+    monkeypatch.setenv("HSBP_MAIL_SERVER", "smtp.example.org")
     settings = load_settings(tmp_path)
     assert settings["HSBP_ENV"] == "production"
+    assert (settings["MAIL_SERVER"], settings["MAIL_LOG"]) == ("smtp.example.org", False)
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_refuses_to_start_without_a_mail_server(tmp_path, monkeypatch):
+    production_keys(monkeypatch)
+    with pytest.raises(ConfigError) as refused:
+        load_settings(tmp_path)
+    assert str(refused.value) == (
+        "HSBP_MAIL_SERVER must be set in production (HSBP_ENV=production), or HSBP_MAIL_LOG=1"
+        " to write e-mails, with their sign-in links, to the log instead."
+    )
+
+
+def test_production_writes_e_mails_to_the_log_only_when_told_to(tmp_path, monkeypatch):
+    production_keys(monkeypatch)
+    monkeypatch.setenv("HSBP_MAIL_LOG", "1")
+    settings = load_settings(tmp_path)
+    assert (settings["MAIL_SERVER"], settings["MAIL_LOG"]) == (None, True)
+
+
+def test_development_writes_e_mails_to_the_log(tmp_path, monkeypatch):
+    monkeypatch.setenv("HSBP_ENV", "development")
+    assert load_settings(tmp_path)["MAIL_LOG"] is True
+    monkeypatch.setenv("HSBP_MAIL_LOG", "0")
+    assert load_settings(tmp_path)["MAIL_LOG"] is False
 
 
 def test_development_generates_the_secret_key_once_and_keeps_it(tmp_path, monkeypatch):
@@ -41,6 +75,20 @@ def test_development_generates_the_secret_key_once_and_keeps_it(tmp_path, monkey
     assert len(first["SECRET_KEY"]) >= 40
     assert first["FIELD_KEY"] == second["FIELD_KEY"]
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "field_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_development_keys_and_their_folder_are_private_whatever_the_umask(tmp_path, monkeypatch):
+    # Created 0600 from the first byte (not written, then chmod-ed), whatever the umask.
+    monkeypatch.setenv("HSBP_ENV", "development")
+    previous = os.umask(0)
+    try:
+        load_settings(tmp_path / "instance")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "instance").stat().st_mode & 0o777 == 0o700
+    for name in ("secret_key", "field_key"):
+        assert (tmp_path / "instance" / name).stat().st_mode & 0o777 == 0o600
 
 
 def test_defaults_keep_data_in_the_instance_folder(tmp_path, monkeypatch):

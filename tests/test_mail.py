@@ -2,10 +2,13 @@
 
 import socket
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from hsbp import db
-from hsbp.mail import OutboundEmail, queue_email
+from hsbp.db import field_cipher
+from hsbp.mail import LINK_REMOVED, OutboundEmail, queue_email
+from tests.emails import last_path
 
 
 def test_email_is_not_sent_when_the_request_rolls_back(app, connection, session):
@@ -36,3 +39,70 @@ def test_smtp_failure_is_recorded_for_a_retry(app_with, connection, session):
     message = session.scalars(select(OutboundEmail)).one()
     assert message.status == "failed"
     assert "Connection refused" in message.error
+
+
+def test_a_secret_is_encrypted_until_sent_then_cut_out(app, connection, session):
+    link = "http://hsbp.test/password/reset/secret-token"
+    body = f"Open this link:\n{link}\n\nThanks."
+    with app.test_request_context():
+        message_id = queue_email(
+            db.session(), to="a@example.org", subject="Hi", body=body, secret=link
+        ).id
+        db.session().flush()
+        stored = (
+            db.session()
+            .connection()
+            .execute(
+                text("SELECT body, secret FROM outbound_emails WHERE id = :id"), {"id": message_id}
+            )
+            .one()
+        )
+        # Before sending: the link is there, but only encrypted.
+        assert "secret-token" not in stored.body and "secret-token" not in stored.secret
+        assert field_cipher().decrypt(stored.secret) == link
+        db.finish(commit=True)
+    message = session.get(OutboundEmail, message_id)
+    assert (message.status, message.secret) == ("sent", None)
+    assert message.body == f"Open this link:\n{LINK_REMOVED}\n\nThanks."
+    assert last_path("/password/reset/") == "/password/reset/secret-token"
+
+
+def test_a_secret_stays_while_sending_fails_for_the_retry(app_with, connection, session):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    other = app_with(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port)
+    with other.test_request_context():
+        queue_email(db.session(), to="a@example.org", subject="Hi", body="Go: L1", secret="L1")
+        db.finish(commit=True)
+    message = session.scalars(select(OutboundEmail)).one()
+    assert (message.status, message.body, message.secret) == ("failed", "Go: L1", "L1")
+
+
+def test_several_secrets_are_all_cut_out(app, connection, session):
+    with app.test_request_context():
+        queue_email(
+            db.session(), to="a@example.org", subject="Hi", body="A: L1\nB: L2", secret=["L1", "L2"]
+        )
+        db.finish(commit=True)
+    message = session.scalars(select(OutboundEmail)).one()
+    assert message.body == f"A: {LINK_REMOVED}\nB: {LINK_REMOVED}"
+
+
+@pytest.mark.parametrize("secret", ["", "not in the body", "two\nlines"])
+def test_a_secret_must_be_a_line_of_the_body(app, connection, secret):
+    with app.test_request_context(), pytest.raises(ValueError, match="a secret must be"):
+        queue_email(
+            db.session(), to="a@example.org", subject="Hi", body="two\nlines", secret=secret
+        )
+
+
+def test_without_a_server_or_the_log_nothing_is_sent(app_with, connection, session, caplog):
+    caplog.set_level("INFO", logger="hsbp.mail")
+    other = app_with(MAIL_LOG=False)
+    with other.test_request_context():
+        queue_email(db.session(), to="a@example.org", subject="Hi", body="Go: L1", secret="L1")
+        db.finish(commit=True)
+    message = session.scalars(select(OutboundEmail)).one()
+    assert (message.status, message.error) == ("failed", "no mail server (HSBP_MAIL_SERVER)")
+    assert "e-mail to" not in caplog.text

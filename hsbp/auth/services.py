@@ -149,7 +149,7 @@ def request_password_reset(session: Session, *, email: str) -> None:
             minutes=minutes,
             link=link,
         )
-    mail.queue_email(session, to=user.email, subject=subject, body=body)
+    mail.queue_email(session, to=user.email, subject=subject, body=body, secret=link)
 
 
 def user_for_reset_token(session: Session, token: str) -> User:

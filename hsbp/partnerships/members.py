@@ -177,7 +177,8 @@ def invite_member(
             days=current_app.config["INVITATION_MAX_AGE"] // 86400,
             link=public_url("partnerships.accept_invitation", token=token),
         )
-    mail.queue_email(session, to=email, subject=subject, body=body)
+    link = public_url("partnerships.accept_invitation", token=token)
+    mail.queue_email(session, to=email, subject=subject, body=body, secret=link)
     return invitation
 
 

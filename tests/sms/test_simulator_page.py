@@ -82,7 +82,7 @@ def test_without_a_sender_the_page_says_how_to_configure_it(client, make, login)
 def test_the_simulator_is_off_in_production_with_the_real_twilio(
     app_with, make, login, demo_partnership
 ):
-    app = app_with(ENV="production", TWILIO_API_BASE=None)
+    app = app_with(ENV="production", TWILIO_API_BASE=None, MAIL_LOG=True)
     client = app.test_client()
     login(make.member(demo_partnership, Role.FACILITATOR, user=make.user(locale="en")), client)
     url = f"/p/{demo_partnership.id}/sms/simulator"
