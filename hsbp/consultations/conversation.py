@@ -10,8 +10,11 @@ and forgotten conversations, invites contacts who joined the audience since, and
 reminders, in the partnership's daytime only.
 
 Anonymity: the response is created without identity and, when the conversation ends, the
-participation forgets which response was its own. The message log (hsbp.sms) still holds
-what each number sent, as it does for every SMS.
+participation forgets which response was its own. Every message of an anonymous
+consultation's conversation, both ways, is confidential (hsbp.sms.handlers): the SMS pages
+never show it, and the message log keeps no text of it once the answer is stored. A reply
+that fits no question is not put in the inbox either: its words are kept on the skipped
+answer, with the answers and not beside the number.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from hsbp.i18n import UI_LOCALE_CODES, translated
 from hsbp.mapping.models import Participant
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, sending
-from hsbp.sms.handlers import Incoming, registry
+from hsbp.sms.handlers import Incoming, confidential_texts, registry
 from hsbp.sms.models import Contact
 from hsbp.sms.texts import N_, NP_, catalog, fold, in_language
 
@@ -135,11 +138,14 @@ def handle_message(session: Session, incoming: Incoming) -> list[str] | None:
     talk = Talk.of(session, participation, contact)
     if talk.consultation.partnership_id != incoming.partnership_id:
         return None
+    replies = None
     if talk.consultation.status == Status.OPEN and participation.state == IN_PROGRESS:
-        return _answer(talk, incoming)
-    if talk.consultation.status == Status.CLOSED:
-        return _tell_closed(talk, incoming)
-    return None
+        replies = _answer(talk, incoming)
+    elif talk.consultation.status == Status.CLOSED:
+        replies = _tell_closed(talk, incoming)
+    if replies is not None and talk.consultation.anonymous:
+        incoming.mark_confidential()
+    return replies
 
 
 def _cut_off_by_closing(session: Session, contact: Contact, partnership_id: int):
@@ -176,7 +182,9 @@ def _answer(talk: Talk, incoming: Incoming) -> list[str] | None:
     note = None
     values = _read(question, reply, talk.locale, talk.fallback)
     if values is None or not _recorded(talk, question, values, raw=reply):
-        incoming.message.in_inbox = True  # not an answer: maybe something a person must read
+        # Not an answer: maybe something a person must read, unless the consultation is
+        # anonymous (the words of the last try are kept on the skipped answer).
+        incoming.message.in_inbox = not talk.consultation.anonymous
         if participation.reprompts < MAX_REPROMPTS:
             participation.reprompts += 1
             participation.last_activity_at = utcnow()
@@ -275,11 +283,12 @@ def _ask_next(talk: Talk, replying_for: int | None, note: str | None = None) -> 
 
 def _tell_closed(talk: Talk, incoming: Incoming) -> list[str]:
     """Say once that the consultation closed; the message itself goes to the inbox, as it
-    may be about something else."""
+    may be about something else, unless the consultation is anonymous: then it is as likely
+    a late answer, and a person who meant something else writes again."""
     if talk.participation.state == IN_PROGRESS:
         close_partial(talk)
     talk.participation.current_question_id = None
-    incoming.message.in_inbox = True
+    incoming.message.in_inbox = not talk.consultation.anonymous
     replies = [talk.text("closed")]
     return replies + start_next(talk.session, talk.contact, replying_for=incoming.partnership_id)
 
@@ -341,11 +350,14 @@ def begin(talk: Talk) -> list[str]:
     participation.last_activity_at = utcnow()
     title = translated(talk.consultation.title, locale=talk.locale, fallback=talk.fallback)
     intro = talk.text("intro", title=_shortened(title), skip=skip_words(talk.locale)[0])
-    return [intro, talk.question_message(first)]
+    texts = [intro, talk.question_message(first)]
+    # Returned as replies to a message of another conversation, they stay confidential.
+    return confidential_texts(texts) if talk.consultation.anonymous else texts
 
 
 def send_texts(talk: Talk, texts: list[str]) -> None:
-    """Send texts that answer no message (intros, reminders) from the partnership's number."""
+    """Send texts that answer no message (intros, reminders) from the partnership's number;
+    confidential in an anonymous consultation."""
     partnership_id = talk.consultation.partnership_id
     settings = contacts.settings_of(talk.session, partnership_id)
     if settings is None:
@@ -358,6 +370,7 @@ def send_texts(talk: Talk, texts: list[str]) -> None:
             sender=settings.sender,
             kind=SMS_KIND,
             partnership_id=partnership_id,
+            confidential=talk.consultation.anonymous,
         )
 
 

@@ -6,6 +6,10 @@ REPORT ANON <text> files it without a readable identity, the contact kept only a
 to answer. STATUS <code> answers the stage, and only to the number that filed it: a wrong,
 malformed or someone else's code all get the same reply, so nothing tells one from another.
 After closing, a bare 1-5 from the complainant is their rating of the outcome.
+
+Every message of these flows, and every text they send, is confidential (see
+hsbp.sms.handlers): a grievance's words and the number that sent them, side by side, say who
+complained of what. Officers read the grievance on its page; the SMS pages never show it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from hsbp.sms import contacts
 from hsbp.sms import texts as channel_texts
 from hsbp.sms.handlers import Incoming, registry
 from hsbp.sms.models import Contact, InboundMessage
+from hsbp.sms.texts import N_
 
 audit.ACTION_LABELS["grievance.rate"] = _l("Grievance outcome rated")
 
@@ -44,6 +49,10 @@ WRONG_STATUS_LIMIT, WRONG_STATUS_WINDOW = 5, timedelta(hours=1)
 # A rating request is answered within weeks or not at all: a bare number long after is
 # more likely about something else.
 RATING_WINDOW = timedelta(days=30)
+# REPORT from a number that has not joined: nothing is filed (there is nobody to answer
+# as a member, and on a shared number no partnership to file it with), and the words are
+# not kept where facilitators would read them beside the number.
+NOT_JOINED = N_("Not filed: send JOIN and your code first, then %(report)s again.")
 
 
 def _rest(text: str, words: int) -> str:
@@ -60,8 +69,7 @@ def report(session: Session, incoming: Incoming) -> list[str]:
         session, contact=contact, partnership_id=partnership_id
     )
     if not joined:
-        incoming.message.in_inbox = True  # nothing lost: a facilitator reads it
-        return [channel_texts.text(locale, "not_joined")]
+        return [messages.in_language(locale, NOT_JOINED)]
     words = incoming.words
     anonymous = len(words) > 1 and channel_texts.fold(words[1]) in set(
         messages.all_keyword_words("anonymous")
@@ -88,9 +96,9 @@ def status(session: Session, incoming: Incoming) -> list[str]:
     contact, locale = incoming.contact, incoming.locale
     typed = _rest(incoming.text, 1)
     if not any(ch.isdecimal() for ch in typed):
-        # No code at all: maybe a sentence that starts with the word (Swahili "hali" is also
-        # "the state of"), so a facilitator reads it too.
-        incoming.message.in_inbox = bool(typed)
+        # No code at all. It may be a sentence that starts with the word (Swahili "hali" is
+        # also "the state of"), but as likely words about a grievance: it stays confidential,
+        # and the reply says how to ask, so a person who meant something else writes again.
         return [messages.text(locale, "status_needs_code")]
     code = codes.normalise(typed)
     grievance = None
@@ -170,10 +178,9 @@ def record_rating(session: Session, *, grievance: Grievance, value: int) -> None
 def init_app(app: Flask) -> None:
     """Register the grievance keywords and conversation with the SMS channel."""
     handlers = registry(app)
-    handlers.keyword(REPORT_ROUTE, messages.all_keyword_words("report"), report)
-    handlers.keyword(STATUS_ROUTE, messages.all_keyword_words("status"), status)
-    handlers.conversation(RATING_ROUTE, rating)
-    handlers.confidential(
-        routes=(REPORT_ROUTE, STATUS_ROUTE, RATING_ROUTE, WRONG_STATUS_ROUTE),
-        kinds=(messages.SMS_KIND,),
-    )
+    handlers.keyword(REPORT_ROUTE, messages.all_keyword_words("report"), report, confidential=True)
+    handlers.keyword(STATUS_ROUTE, messages.all_keyword_words("status"), status, confidential=True)
+    handlers.conversation(RATING_ROUTE, rating, confidential=True)
+    # A wrong code is a route the STATUS handler gives; stage notices and rating requests
+    # are sent unasked, with the grievance's own kind.
+    handlers.confidential(routes=(WRONG_STATUS_ROUTE,), kinds=(messages.SMS_KIND,))

@@ -9,6 +9,11 @@ the conversation ends, and only then become one PulseResponse with its scores (c
 One conversation at a time per contact, across consultations, pulses and polls: a contact
 busy answering something else waits, and is asked when free (at the end of the other
 conversation of this module, or by the periodic task in hsbp.monitoring.tasks).
+
+Scores and the comment are anonymous by design, so the whole conversation is confidential
+(hsbp.sms.handlers): every message the handler takes and every text it sends is shown on no
+SMS page and blanked in the message log once stored, and nothing of it goes to the inbox (a
+reply that is no score after two re-prompts skips the question, as SKIP does).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from hsbp.monitoring.pulse_models import (
 )
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, sending
-from hsbp.sms.handlers import Incoming
+from hsbp.sms.handlers import Incoming, confidential_texts, is_confidential_text
 from hsbp.sms.models import Contact, ContactMembership
 from hsbp.sms.texts import N_, fold, in_language
 
@@ -159,13 +164,14 @@ def begin(session: Session, talk: PulseTalk, contact: Contact) -> list[str]:
     talk.reprompts = 0
     talk.last_activity_at = utcnow()
     intro = text(locale, "intro", skip=skip_words(locale)[0])
-    return [intro, _question(locale, 0)]
+    return confidential_texts([intro, _question(locale, 0)])
 
 
 def send(
     session: Session, contact: Contact, partnership_id: int, texts: list[str], kind=SMS_KIND
 ) -> None:
-    """Send texts that answer no message from the partnership's number."""
+    """Send texts that answer no message from the partnership's number (confidential ones,
+    a pulse's, stay so)."""
     settings = contacts.settings_of(session, partnership_id)
     if settings is None:
         return  # the partnership's number was removed: nobody to send from
@@ -177,6 +183,7 @@ def send(
             sender=settings.sender,
             kind=kind,
             partnership_id=partnership_id,
+            confidential=is_confidential_text(body),
         )
 
 
@@ -204,13 +211,15 @@ def handle_message(session: Session, incoming: Incoming) -> list[str] | None:
     )
     if talk is None:
         return None
+    incoming.mark_confidential()
     locale = locale_of(session, contact, talk.partnership_id)
     pulse_round = session.get(PulseRound, talk.round_id)
     if talk.state == TalkState.IN_PROGRESS and not pulses.is_open(pulse_round):
         pulses.close_round(session, pulse_round)  # past its closing time, not swept yet
     if talk.tell_closed:
+        # Most likely a late answer, so confidential too: a person who meant something else
+        # is told the round closed, and writes again.
         talk.tell_closed = False
-        incoming.message.in_inbox = True  # maybe about something else: a person reads it
         return [text(locale, "closed"), *start_next(session, contact, incoming.partnership_id)]
     return _answer(session, talk, pulse_round, incoming, locale)
 
@@ -227,9 +236,7 @@ def _answer(session, talk: PulseTalk, pulse_round, incoming: Incoming, locale: s
         if score is None and talk.reprompts < MAX_REPROMPTS:
             talk.reprompts += 1
             return [text(locale, "retry", n=talk.step + 1, skip=skip_words(locale)[0])]
-        if score is None:
-            incoming.message.in_inbox = True  # three non-answers: maybe meant for a person
-        else:
+        if score is not None:
             talk.answers = {**talk.answers, DIMENSIONS[talk.step]: score}
     talk.step += 1
     talk.reprompts = 0

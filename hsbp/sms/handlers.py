@@ -3,17 +3,25 @@
 A feature registers, in create_app, either a keyword (the first word of a message, such as
 REPORT) or a conversation handler (asked, in order, whether it takes a message from this
 contact: an open consultation, say). Handlers return the replies to send, or None to pass.
+
+A flow whose messages must stay confidential (a grievance, a pulse, an anonymous
+consultation) says so: a whole route when it registers (`confidential=True`), or one message
+at a time from its handler (`Incoming.mark_confidential`, and `confidential_texts` for
+replies of a confidential flow started from another one). The channel then keeps the message
+out of every inbox, shows it on no page, and blanks its body once the handler has stored what
+it needs (hsbp.sms.inbound); its replies are confidential too, and blanked once sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from hsbp.sms.models import Contact, InboundMessage
+from hsbp.sms.texts import fold
 
 
 @dataclass
@@ -30,6 +38,25 @@ class Incoming:
     def words(self) -> list[str]:
         return self.text.split()
 
+    def mark_confidential(self) -> None:
+        """This message belongs to a confidential flow: no inbox, no page, no body kept."""
+        self.message.confidential = True
+        self.message.in_inbox = False
+
+
+class ConfidentialText(str):
+    """A reply of a confidential flow (the first question of an anonymous consultation that
+    starts when another conversation ends, say): sent, then blanked, and shown on no page,
+    whatever the message it answers."""
+
+
+def confidential_texts(texts: Iterable[str]) -> list[str]:
+    return [ConfidentialText(text) for text in texts]
+
+
+def is_confidential_text(text: str) -> bool:
+    return isinstance(text, ConfidentialText)
+
 
 Handler = Callable[[Session, Incoming], list[str] | None]
 
@@ -39,23 +66,35 @@ class Registry:
     # {folded keyword: (handler name, handler)}
     keywords: dict[str, tuple[str, Handler]] = field(default_factory=dict)
     conversations: list[tuple[str, Handler]] = field(default_factory=list)
-    # Routes and outgoing kinds whose texts facilitators never read in the SMS pages (a
-    # grievance: its text and its number together say who complained of what).
+    # Routes (handler names) whose every message is confidential, and outgoing kinds whose
+    # every message is (a grievance's stage notices).
     confidential_routes: set[str] = field(default_factory=set)
     confidential_kinds: set[str] = field(default_factory=set)
 
-    def keyword(self, name: str, words: list[str], handler: Handler) -> None:
-        from hsbp.sms.texts import fold
-
+    def keyword(
+        self, name: str, words: list[str], handler: Handler, *, confidential: bool = False
+    ) -> None:
         for word in words:
             self.keywords[fold(word)] = (name, handler)
+        if confidential:
+            self.confidential_routes.add(name)
 
-    def conversation(self, name: str, handler: Handler) -> None:
+    def conversation(self, name: str, handler: Handler, *, confidential: bool = False) -> None:
         self.conversations.append((name, handler))
+        if confidential:
+            self.confidential_routes.add(name)
 
     def confidential(self, *, routes=(), kinds=()) -> None:
+        """More confidential routes (names a handler gives a message it took, such as a
+        wrong grievance code) and outgoing kinds."""
         self.confidential_routes.update(routes)
         self.confidential_kinds.update(kinds)
+
+    def confidential_keyword(self, text: str) -> str | None:
+        """The route of the confidential keyword `text` starts with (REPORT ...), if any."""
+        words = text.split()
+        found = self.keywords.get(fold(words[0])) if words else None
+        return found[0] if found and found[0] in self.confidential_routes else None
 
 
 def registry(app: Flask | None = None) -> Registry:

@@ -29,7 +29,8 @@ from hsbp.db import Sealed, field_cipher, utcnow
 from hsbp.extensions import app_task, queue
 from hsbp.phones import e164
 from hsbp.sms import contacts, router, sending, spool
-from hsbp.sms.models import InboundMessage
+from hsbp.sms.handlers import is_confidential_text, registry
+from hsbp.sms.models import Contact, InboundMessage
 
 log = logging.getLogger("hsbp.sms")
 MAX_BODY = 1600
@@ -115,13 +116,40 @@ def act(message: InboundMessage) -> list[str]:
     except Exception:
         log.exception("SMS %s could not be routed", message.provider_sid)
         message.route = "error"
+        # Whether it belonged to a confidential flow is unknown: it is kept whole (nothing
+        # stored it yet) for whoever looks into the fault, and shown on no page.
+        message.confidential = True
         replies = []
+    seal(message)
     return replies
+
+
+def seal(message: InboundMessage) -> None:
+    """Once a message is routed: a message of a confidential flow leaves every inbox and, its
+    handler having stored what it needs in this same transaction, loses its body (the row
+    stays, for its provider id, route, contact and time: STOP, ordering and rate limits).
+
+    A confidential keyword (REPORT ...) is confidential whoever sent it: a number that has
+    not joined is heard by the inbox before any handler sees it, and must not be there. A
+    training number of the phone simulator keeps its texts, so its screen shows them."""
+    handlers = registry()
+    keyword_route = handlers.confidential_keyword(message.body or "")
+    if message.route in handlers.confidential_routes or (message.in_inbox and keyword_route):
+        message.confidential = True
+    if not message.confidential:
+        return
+    if message.route == "inbox" and keyword_route:
+        message.route = keyword_route
+    message.in_inbox = False
+    contact = db.session().get(Contact, message.contact_id) if message.contact_id else None
+    if message.route != "error" and not (contact is not None and contact.simulated):
+        message.body = ""
 
 
 def record_replies(message: InboundMessage, replies: list[str]) -> None:
     """Replies are outgoing rows like every other message, sent through the queue. The one
-    confirmation of a STOP is marked so, as it is the only text an opted-out number gets."""
+    confirmation of a STOP is marked so, as it is the only text an opted-out number gets.
+    A reply to a confidential message is confidential, as is a text its handler marked so."""
     session = db.session()
     if not replies:
         return
@@ -139,6 +167,7 @@ def record_replies(message: InboundMessage, replies: list[str]) -> None:
             kind=kind,
             partnership_id=message.partnership_id,
             reply_to_id=message.id,
+            confidential=message.confidential or is_confidential_text(body),
         )
 
 

@@ -1,4 +1,9 @@
-"""Facilitators' SMS inbox: listing messages, replying, marking handled, a number's conversation."""
+"""Facilitators' SMS inbox: listing messages, replying, marking handled, a number's conversation.
+
+A message of a confidential flow (a grievance, a pulse, an anonymous consultation) is never
+in the inbox and is left out of every list, count and thread here: not even a placeholder
+or its time shows that it exists. Only the phone simulator's own training numbers show their
+whole thread."""
 
 from __future__ import annotations
 
@@ -18,7 +23,6 @@ from hsbp.mapping.models import Participant, Risk
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, sending
 from hsbp.sms.admin_common import MAX_BODY, PER_PAGE, display_phone
-from hsbp.sms.handlers import registry
 from hsbp.sms.models import (
     Contact,
     ContactMembership,
@@ -32,9 +36,6 @@ ACTION_LABELS.update(
         "sms_inbound.handle": _l("SMS message marked handled"),
     }
 )
-
-
-CONFIDENTIAL = _l("A grievance message: only the grievance officers read it, on its page.")
 
 
 @dataclass
@@ -72,7 +73,17 @@ def _inbox_query(partnership_id: int):
         )
         .outerjoin(Participant, Participant.id == ContactMembership.participant_id)
         .outerjoin(handler, handler.id == InboundMessage.handled_by_id)
-        .where(InboundMessage.partnership_id == partnership_id, InboundMessage.in_inbox.is_(True))
+        .where(*_in_inbox(partnership_id))
+    )
+
+
+def _in_inbox(partnership_id: int) -> tuple:
+    # in_inbox is never set on a confidential message; the second condition holds should a
+    # feature set it by mistake.
+    return (
+        InboundMessage.partnership_id == partnership_id,
+        InboundMessage.in_inbox.is_(True),
+        InboundMessage.confidential.is_(False),
     )
 
 
@@ -88,11 +99,10 @@ def inbox(
 ) -> tuple[list[InboxRow], int, int]:
     """One page of the inbox (unhandled first, then newest first), the total and how many
     are unhandled."""
-    scope = (InboundMessage.partnership_id == partnership_id, InboundMessage.in_inbox.is_(True))
     total, unhandled = session.execute(
         select(func.count(), func.sum(case((InboundMessage.handled_at.is_(None), 1), else_=0)))
         .select_from(InboundMessage)
-        .where(*scope)
+        .where(*_in_inbox(partnership_id))
     ).one()
     rows = session.execute(
         _inbox_query(partnership_id)
@@ -195,12 +205,16 @@ def conversation(
     sender: str | None,
     phone: str,
     limit: int = 100,
-    hide_confidential: bool = True,
+    include_confidential: bool = False,
 ) -> list[ThreadItem]:
     """The last `limit` messages between `phone` and this partnership, oldest first:
     what it sent here and everything sent to it (replies, broadcasts). Messages tied to no
-    partnership (STOP and its answer) count when they went through the partnership's sender."""
+    partnership (STOP and its answer) count when they went through the partnership's sender.
+    Messages of confidential flows are left out, unless `include_confidential` (the phone
+    simulator's screen of one of its own training numbers)."""
     number_hash = contacts.phone_hash(phone)
+    hidden_in = () if include_confidential else (InboundMessage.confidential.is_(False),)
+    hidden_out = () if include_confidential else (OutboundMessage.confidential.is_(False),)
     inbound = session.scalars(
         select(InboundMessage)
         .where(
@@ -209,50 +223,29 @@ def conversation(
                 InboundMessage.partnership_id == partnership_id,
                 and_(InboundMessage.partnership_id.is_(None), InboundMessage.to_number == sender),
             ),
+            *hidden_in,
         )
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
         .limit(limit)
     ).all()
-    answered = aliased(InboundMessage)
-    outbound = session.execute(
-        select(OutboundMessage, answered.route)
+    outbound = session.scalars(
+        select(OutboundMessage)
         .join(Contact, Contact.id == OutboundMessage.contact_id)
-        .outerjoin(answered, answered.id == OutboundMessage.reply_to_id)
         .where(
             Contact.phone_hash == number_hash,
             or_(
                 OutboundMessage.partnership_id == partnership_id,
                 and_(OutboundMessage.partnership_id.is_(None), OutboundMessage.sender == sender),
             ),
+            *hidden_out,
         )
         .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
         .limit(limit)
     ).all()
-    handlers = registry()
-    routes = handlers.confidential_routes if hide_confidential else set()
-    kinds = handlers.confidential_kinds if hide_confidential else set()
-
-    def shown(body: str, secret: bool) -> str:
-        return str(CONFIDENTIAL) if secret else body
-
-    items = [
-        (m.received_at, 0, m.id, ThreadItem(True, shown(m.body, m.route in routes), m.received_at))
-        for m in inbound
-    ]
+    items = [(m.received_at, 0, m.id, ThreadItem(True, m.body, m.received_at)) for m in inbound]
     items += [
-        (
-            m.created_at,
-            1,
-            m.id,
-            ThreadItem(
-                False,
-                shown(m.body, m.kind in kinds or route in routes),
-                m.created_at,
-                m.status,
-                m.kind,
-            ),
-        )
-        for m, route in outbound
+        (m.created_at, 1, m.id, ThreadItem(False, m.body, m.created_at, m.status, m.kind))
+        for m in outbound
     ]
     items.sort(key=lambda item: item[:3])
     return [item[3] for item in items[-limit:]]

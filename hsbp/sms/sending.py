@@ -24,6 +24,7 @@ from hsbp.db import utcnow
 from hsbp.extensions import app_task
 from hsbp.paths import public_url
 from hsbp.sms import encoding
+from hsbp.sms.handlers import registry
 from hsbp.sms.models import Contact, OutboundMessage, OutboundStatus
 from hsbp.sms.transport import client
 
@@ -60,8 +61,11 @@ def make_outbound(
     broadcast_id: int | None = None,
     reply_to_id: int | None = None,
     status: str = OutboundStatus.QUEUED,
+    confidential: bool = False,
 ) -> OutboundMessage:
-    """A message row, its text cleaned of look-alike characters and measured."""
+    """A message row, its text cleaned of look-alike characters and measured. It is
+    confidential when asked, or when its kind is one a feature registered as confidential:
+    shown on no page, and its text blanked once it is sent (or will never be)."""
     text = encoding.normalise(body)
     size = encoding.measure(text)
     message = OutboundMessage(
@@ -75,6 +79,7 @@ def make_outbound(
         status=status,
         broadcast_id=broadcast_id,
         reply_to_id=reply_to_id,
+        confidential=confidential or kind in registry().confidential_kinds,
     )
     session.add(message)
     session.flush()
@@ -82,7 +87,8 @@ def make_outbound(
 
 
 def queue_sms(session: Session, **fields) -> OutboundMessage:
-    """Save a message and hand it to the queue once the transaction commits."""
+    """Save a message and hand it to the queue once the transaction commits (the fields of
+    `make_outbound`; `confidential=True` for a text of a confidential flow)."""
     message = make_outbound(session, **fields)
     message_id = message.id
     db.after_commit(lambda: send_outbound(message_id))
@@ -125,7 +131,7 @@ def send_outbound(message_id: int) -> None:
     db.finish(commit=True)
     if claimed is None:
         return  # already sent, cancelled, or the number opted out
-    sender, params = claimed
+    sender, params, blank = claimed
     throttle.wait(sender, current_app.config["SMS_RATE_PER_SECOND"])
     try:
         sent = client().messages.create(**params)
@@ -140,9 +146,11 @@ def send_outbound(message_id: int) -> None:
         _failed(session, session.get(OutboundMessage, message_id), **outcome)
         return
     session = _one_statement_session()
+    # A confidential text is Twilio's to deliver now: the log keeps no copy of it.
+    values = {"message_id": message_id, "sid": sent.sid, "now": utcnow()}
     session.execute(
-        _statements(session.get_bind().dialect.name)["sent"],
-        {"message_id": message_id, "sid": sent.sid, "now": utcnow()},
+        _statements(session.get_bind().dialect.name)["sent_blank" if blank else "sent"],
+        {**values, "blank": ""} if blank else values,
         execution_options=CORE,
     )
 
@@ -165,14 +173,24 @@ def _statements(dialect: str) -> dict:
         update(message)
         .where(message.id == bindparam("message_id"), message.status == OutboundStatus.QUEUED)
         .values(status=OutboundStatus.SENDING, attempts=message.attempts + 1)
-        .returning(message.sender, message.body, message.kind, message.contact_id)
+        .returning(
+            message.sender, message.body, message.kind, message.contact_id, message.confidential
+        )
     )
-    contact = select(Contact.phone, Contact.opted_out).where(Contact.id == bindparam("contact_id"))
+    contact = select(Contact.phone, Contact.opted_out, Contact.simulated).where(
+        Contact.id == bindparam("contact_id")
+    )
     if dialect == "postgresql":
         # One round trip instead of two: the claim and the contact's number together.
         claimed = claim.cte("claimed")
         claim = select(
-            claimed.c.sender, claimed.c.body, claimed.c.kind, Contact.phone, Contact.opted_out
+            claimed.c.sender,
+            claimed.c.body,
+            claimed.c.kind,
+            claimed.c.confidential,
+            Contact.phone,
+            Contact.opted_out,
+            Contact.simulated,
         ).join(Contact, Contact.id == claimed.c.contact_id)
         contact = None
     sent = (
@@ -186,14 +204,19 @@ def _statements(dialect: str) -> dict:
             error_message="",
         )
     )
-    return {"claim": claim, "contact": contact, "sent": sent}
+    return {
+        "claim": claim,
+        "contact": contact,
+        "sent": sent,
+        "sent_blank": sent.values(body=bindparam("blank")),
+    }
 
 
-def _claim(message_id: int) -> tuple[str, dict] | None:
-    """Mark a queued message "sending" and return its sender and Twilio's parameters; None
-    when it must not go: not queued (sent, being sent, cancelled), or its number opted out
-    (checked now, at send time). The claim is one conditional UPDATE, so two workers
-    handed the same message never both send it."""
+def _claim(message_id: int) -> tuple[str, dict, bool] | None:
+    """Mark a queued message "sending" and return its sender, Twilio's parameters and whether
+    its text is blanked once sent; None when it must not go: not queued (sent, being sent,
+    cancelled), or its number opted out (checked now, at send time). The claim is one
+    conditional UPDATE, so two workers handed the same message never both send it."""
     session = _one_statement_session()
     statements = _statements(session.get_bind().dialect.name)
     claimed = session.execute(
@@ -202,16 +225,19 @@ def _claim(message_id: int) -> tuple[str, dict] | None:
     if claimed is None:
         return None
     if statements["contact"] is None:
-        phone, opted_out = claimed.phone, claimed.opted_out
+        phone, opted_out, simulated = claimed.phone, claimed.opted_out, claimed.simulated
     else:
-        phone, opted_out = session.execute(
+        phone, opted_out, simulated = session.execute(
             statements["contact"], {"contact_id": claimed.contact_id}
         ).one()
+    # A training number of the phone simulator keeps its texts, for its screen.
+    blank = claimed.confidential and not simulated
     if opted_out and claimed.kind != "stop_confirmation":
+        cancelled = {"status": OutboundStatus.CANCELLED, "error_message": "opted out"}
         session.execute(
             update(OutboundMessage)
             .where(OutboundMessage.id == message_id)
-            .values(status=OutboundStatus.CANCELLED, error_message="opted out"),
+            .values(**cancelled, **({"body": ""} if blank else {})),
             execution_options=CORE,
         )
         return None
@@ -224,7 +250,7 @@ def _claim(message_id: int) -> tuple[str, dict] | None:
         params["messaging_service_sid"] = claimed.sender
     else:
         params["from_"] = claimed.sender
-    return claimed.sender, params
+    return claimed.sender, params, blank
 
 
 def _failed(session: Session, message: OutboundMessage, *, status, code, text: str) -> None:
@@ -242,6 +268,8 @@ def _failed(session: Session, message: OutboundMessage, *, status, code, text: s
         db.after_commit(lambda: send_outbound.schedule((message_id,), delay=delay))
         return
     message.status = OutboundStatus.FAILED
+    if message.confidential and not message.contact.simulated:
+        message.body = ""  # never sent again: the log keeps no copy of a confidential text
 
 
 def apply_status(session: Session, *, sid: str, status: str, error_code: str | None) -> bool:

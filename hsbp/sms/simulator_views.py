@@ -63,7 +63,7 @@ def simulator_page(partnership_id: int):
             partnership_id=partnership_id,
             sender=settings.sender,
             phone=phone,
-            hide_confidential=False,
+            include_confidential=True,
         )
     return render_form(
         "sms/simulator.html",

@@ -21,7 +21,7 @@ from hsbp import db
 from hsbp.db import utcnow
 from hsbp.extensions import app_task, queue
 from hsbp.sms import sending
-from hsbp.sms.models import OutboundMessage, OutboundStatus
+from hsbp.sms.models import Contact, OutboundMessage, OutboundStatus
 
 log = logging.getLogger("hsbp.sms")
 
@@ -102,10 +102,11 @@ def fail_interrupted(
 ) -> list[int]:
     """Mark failed the messages left "sending" for `grace`, and return their ids.
 
-    Side effects: status "failed", no Twilio error code, INTERRUPTED as the error message;
-    like every failure, it counts as done in its broadcast's progress. One conditional
-    UPDATE, so two sweepers at once fail each message once. Should the worker come back
-    after all, its record of "sent" overwrites this, which is then the truth.
+    Side effects: status "failed", no Twilio error code, INTERRUPTED as the error message,
+    the text of a confidential one blanked; like every failure, it counts as done in its
+    broadcast's progress. One conditional UPDATE, so two sweepers at once fail each message
+    once. Should the worker come back after all, its record of "sent" overwrites this, which
+    is then the truth.
     """
     ids = list(
         session.scalars(
@@ -132,7 +133,24 @@ def fail_interrupted(
             min(ids),
             max(ids),
         )
+        _blank_confidential(session, ids)
     return ids
+
+
+def _blank_confidential(session: Session, ids: list[int]) -> None:
+    """A confidential text that will never be sent again leaves no copy in the log (a
+    training number of the phone simulator keeps its texts, for its screen)."""
+    training = select(Contact.id).where(Contact.simulated.is_(True))
+    session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.id.in_(ids),
+            OutboundMessage.confidential.is_(True),
+            OutboundMessage.contact_id.not_in(training),
+        )
+        .values(body=""),
+        execution_options=CORE,
+    )
 
 
 @app_task()

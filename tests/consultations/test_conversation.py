@@ -12,7 +12,7 @@ from hsbp.consultations.models import Answer, AnswerChoice, Participation, Respo
 from hsbp.consultations.sms_format import render_question
 from hsbp.errors import ServiceError
 from hsbp.i18n import UI_LOCALE_CODES
-from hsbp.sms import contacts, inbound, texts
+from hsbp.sms import contacts, inbound, inbox, texts
 from hsbp.sms.encoding import measure, normalise
 from hsbp.sms.models import InboundMessage, OutboundMessage
 from tests.sms.conftest import PHONE, SENDER, actions, add_contact, map_participant, replies_to
@@ -236,6 +236,101 @@ def test_an_anonymous_response_keeps_nothing_that_links_it(
         None,
     )
     assert len(answers_by_question(session, response.id)) == 5
+
+
+def message_log(session) -> list[tuple]:
+    session.expire_all()
+    return session.execute(
+        select(
+            InboundMessage.body,
+            InboundMessage.route,
+            InboundMessage.confidential,
+            InboundMessage.in_inbox,
+        ).order_by(InboundMessage.id)
+    ).all()
+
+
+def test_an_anonymous_conversation_leaves_no_text_in_the_message_log(
+    session, sms, build, facilitator, contact, partnership
+):
+    consultation = build(anonymous=True)
+    invite(session, facilitator, consultation)
+    sms("1")
+    sms("no entiendo")  # fits no option: asked again, not put in the inbox
+    sms("ninguna")
+    sms("tampoco")  # the third miss: skipped, its words kept on the skipped answer
+    for reply in ("1", "1", "El río baja negro desde la mina", "3"):
+        sms(reply)
+    assert participation_of(session, consultation, contact).state == "complete"
+    sms("hola, ¿hay reunión?")  # the conversation is over: an ordinary message again
+
+    assert message_log(session) == [("", "consultation", True, False)] * 8 + [
+        ("hola, ¿hay reunión?", "inbox", False, True)
+    ]
+    skipped = session.scalar(select(Answer).where(Answer.skipped.is_(True)))
+    assert skipped.raw == "tampoco"
+    written = session.scalar(select(Answer).where(Answer.text.is_not(None)))
+    assert written.text == "El río baja negro desde la mina"
+    # Everything sent in the conversation is confidential too: the intro, the first
+    # question (sent unasked) and every reply.
+    outgoing = session.execute(
+        select(OutboundMessage.kind, OutboundMessage.confidential).order_by(OutboundMessage.id)
+    ).all()
+    assert outgoing == [("consultation", True)] * 2 + [("reply", True)] * 8 + [("reply", False)]
+    thread = inbox_thread(session, partnership)
+    assert [item.body for item in thread] == [
+        "hola, ¿hay reunión?",
+        normalise(texts.text("es", "received")),
+    ]
+
+
+def inbox_thread(session, partnership):
+    return inbox.conversation(session, partnership_id=partnership.id, sender=SENDER, phone=PHONE)
+
+
+def test_a_conversation_that_is_not_anonymous_is_kept_as_written(
+    session, sms, build, facilitator, contact
+):
+    consultation = build()
+    invite(session, facilitator, consultation)
+    sms("no entiendo")
+    sms("1")
+    assert message_log(session) == [
+        ("no entiendo", "consultation", False, True),
+        ("1", "consultation", False, False),
+    ]
+
+
+def test_a_message_after_an_anonymous_consultation_closed_stays_confidential(
+    session, sms, build, facilitator, contact
+):
+    consultation = build(anonymous=True)
+    invite(session, facilitator, consultation)
+    sms("1")
+    services.close_consultation(session, actor=facilitator, consultation=consultation)
+    assert sms("2").replies == [say("closed")]
+    assert message_log(session)[-1] == ("", "consultation", True, False)
+
+
+def test_an_anonymous_consultation_started_by_another_conversation_is_confidential(
+    session, sms, build, facilitator, contact
+):
+    first, second = build(), build(anonymous=True)
+    invite(session, facilitator, first)
+    invite(session, facilitator, second)  # waits behind the first
+    for reply in ("2", "1", "3", "1"):
+        sms(reply)
+    last = sms("0", sid="SM" + "e" * 32)
+    assert last.replies == [say("thanks"), intro(second), asked(second, 0)]
+    session.expire_all()
+    flags = session.scalars(
+        select(OutboundMessage.confidential)
+        .join(InboundMessage, InboundMessage.id == OutboundMessage.reply_to_id)
+        .where(InboundMessage.provider_sid == "SM" + "e" * 32)
+        .order_by(OutboundMessage.id)
+    ).all()
+    # The thanks of the first consultation is not; the intro and question of the second are.
+    assert flags == [False, True, True]
 
 
 def test_two_copies_of_an_answer_count_once(app, session, build, facilitator, contact):

@@ -5,9 +5,10 @@ import pytest
 from sqlalchemy import func, select
 
 from hsbp.grievances import codes, messages, services
+from hsbp.grievances import sms as grievance_sms
 from hsbp.grievances.models import Grievance, Stage
 from hsbp.i18n import UI_LOCALE_CODES
-from hsbp.sms import contacts, texts
+from hsbp.sms import contacts, inbox, texts
 from hsbp.sms.encoding import measure, normalise
 from hsbp.sms.models import InboundMessage, OutboundMessage
 from tests.grievances.conftest import membership_of
@@ -125,15 +126,36 @@ def test_a_report_without_text_files_nothing(session, sms, joined):
     assert grievances(session) == []
 
 
-def test_a_report_from_a_contact_who_has_not_joined_is_kept_for_a_facilitator(session, sms, joined):
+def test_a_report_from_a_contact_who_has_not_joined_is_not_filed_nor_shown(session, sms, joined):
     stranger = contacts.get_or_create_contact(session, OTHER_PHONE)
     stranger.locale = "es"
     session.flush()
     response = sms("REPORT hay polvo", sender=OTHER_PHONE)
-    assert response.replies == [normalise(texts.text("es", "not_joined"))]
+    assert response.replies == [normalise(messages.in_language("es", grievance_sms.NOT_JOINED))]
     assert grievances(session) == []
     message = last_inbound(session)
-    assert (message.route, message.in_inbox) == ("grievance_report", True)
+    assert (message.route, message.in_inbox, message.confidential) == (
+        "grievance_report",
+        False,
+        True,
+    )
+    assert message.body == ""
+    (reply,) = session.scalars(
+        select(OutboundMessage).where(OutboundMessage.reply_to_id == message.id)
+    )
+    assert reply.confidential is True
+
+
+def test_a_report_from_a_number_never_heard_of_stays_out_of_the_inbox(session, sms, joined):
+    response = sms("REPORT hay polvo en la escuela", sender=OTHER_PHONE)
+    assert response.replies == [texts.text("en", "not_joined")]
+    message = last_inbound(session)
+    assert (message.route, message.in_inbox, message.confidential, message.body) == (
+        "grievance_report",
+        False,
+        True,
+        "",
+    )
 
 
 def test_status_answers_the_stage_in_the_contacts_language(
@@ -180,16 +202,19 @@ def test_status_stops_answering_wrong_codes_after_five_in_an_hour(session, sms, 
     assert sms(f"STATUS {mine.code}").replies == [stage_said(mine)]  # the right one still is
 
 
-def test_status_without_a_code_says_how_and_keeps_a_sentence_for_a_facilitator(
-    session, sms, joined
-):
+def test_status_without_a_code_says_how_and_keeps_the_words_confidential(session, sms, joined):
     assert sms("STATUS").replies == [say("status_needs_code")]
     joined.locale = "sw"
     session.flush()
     response = sms("STATUS ya maji ni mbaya sana")
     assert response.replies == [say("status_needs_code", "sw")]
     message = last_inbound(session)
-    assert (message.route, message.in_inbox) == ("grievance_status", True)
+    assert (message.route, message.in_inbox, message.confidential, message.body) == (
+        "grievance_status",
+        False,
+        True,
+        "",
+    )
 
 
 def test_a_stage_change_is_told_to_the_complainant_in_their_language(
@@ -307,24 +332,59 @@ def test_every_language_has_its_own_grievance_keywords():
 def test_facilitators_never_read_a_grievance_in_the_sms_pages(
     session, sms, joined, officer, partnership
 ):
-    from hsbp.sms import inbox
-
     sms("REPORT Los camiones tumbaron la cerca de Rosa.")
     (grievance,) = grievances(session)
     move(session, officer, partnership, grievance, Stage.ACKNOWLEDGED)
     sms("Hola, ¿cuándo es la reunión?")  # an ordinary message from the same number
 
-    def thread(**hidden):
-        return [
-            item.body
-            for item in inbox.conversation(
-                session, partnership_id=partnership.id, sender=SENDER, phone=PHONE, **hidden
-            )
-        ]
+    thread = inbox.conversation(session, partnership_id=partnership.id, sender=SENDER, phone=PHONE)
+    # Not the words, not a placeholder, not the time: only the ordinary message and its reply.
+    assert [(item.incoming, item.body) for item in thread] == [
+        (True, "Hola, ¿cuándo es la reunión?"),
+        (False, normalise(texts.text("es", "received"))),
+    ]
+    report = session.scalar(
+        select(InboundMessage).where(InboundMessage.route == grievance_sms.REPORT_ROUTE)
+    )
+    assert (report.confidential, report.in_inbox, report.body) == (True, False, "")
+    # Its receipt and the stage notice are confidential too (blanked once Twilio has them).
+    assert session.execute(
+        select(OutboundMessage.kind, OutboundMessage.confidential)
+        .where(OutboundMessage.contact_id == joined.id)
+        .order_by(OutboundMessage.id)
+    ).all() == [("reply", True), ("grievance", True), ("reply", False)]
+    # The officers read it on the grievance's page, as written.
+    assert grievance.description == "Los camiones tumbaron la cerca de Rosa."
 
-    seen = " ".join(thread())
-    assert "Rosa" not in seen and codes.shown(grievance.code) not in seen
-    assert "Hola, ¿cuándo es la reunión?" in seen
-    assert str(inbox.CONFIDENTIAL) in seen
-    # The phone's own screen (the simulator) shows it all.
-    assert "REPORT Los camiones tumbaron la cerca de Rosa." in thread(hide_confidential=False)
+
+def test_every_grievance_flow_is_confidential(session, sms, joined, officer, partnership):
+    sms("REPORT El río está sucio")
+    (grievance,) = grievances(session)
+    sms(f"STATUS {codes.shown(grievance.code)}")
+    sms("STATUS 12345678")
+    move(session, officer, partnership, grievance, *TO_CLOSED, Stage.CLOSED)
+    sms("4")
+    session.expire_all()
+    routes = session.execute(
+        select(InboundMessage.route, InboundMessage.confidential, InboundMessage.body).order_by(
+            InboundMessage.id
+        )
+    ).all()
+    assert routes == [
+        (grievance_sms.REPORT_ROUTE, True, ""),
+        (grievance_sms.STATUS_ROUTE, True, ""),
+        (grievance_sms.WRONG_STATUS_ROUTE, True, ""),
+        (grievance_sms.RATING_ROUTE, True, ""),
+    ]
+    kinds = session.execute(
+        select(OutboundMessage.confidential, func.count()).group_by(OutboundMessage.confidential)
+    ).all()
+    assert kinds == [(True, 4 + len(TO_CLOSED) + 2)]  # 4 replies, the stages, the rating ask
+
+
+@pytest.mark.parametrize("locale", ["en", *UI_LOCALE_CODES])
+def test_the_not_joined_report_text_fits_one_segment(locale):
+    text = normalise(messages.in_language(locale, grievance_sms.NOT_JOINED))
+    assert measure(text).segments == 1, (locale, text)
+    if locale == "en":
+        assert text == "Not filed: send JOIN and your code first, then REPORT again."

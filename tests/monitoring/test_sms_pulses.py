@@ -118,13 +118,40 @@ def test_a_reply_that_is_no_score_is_asked_again_twice_then_skipped(
     assert sms("abc").replies == [retry]
     assert sms("7").replies == [retry]
     assert sms("45").replies == [question(1)]  # the third miss skips the question
-    assert session.scalar(select(InboundMessage.in_inbox).order_by(InboundMessage.id.desc()))
+    # Maybe meant for a person, but a pulse is anonymous: it is no one's to read.
+    assert session.execute(
+        select(InboundMessage.in_inbox, InboundMessage.confidential, InboundMessage.body)
+        .order_by(InboundMessage.id.desc())
+        .limit(1)
+    ).one() == (False, True, "")
     for _step in range(7):
         sms("3")
     assert sms("skip").replies == [say("thanks")]
 
     assert scores_of(session, pulse_round) == {d: ("community", 3) for d in DIMENSIONS[1:]}
     assert count(session, PulseComment) == 0
+
+
+def test_the_whole_conversation_is_confidential_and_its_texts_are_not_kept(
+    session, sms, open_round, contact
+):
+    open_round()
+    for reply in ["4", "abc", "5", *["3"] * 6]:
+        sms(reply)
+    sms("El alcalde no escucha a las mujeres")
+    sms("hola")  # after the round: an ordinary message again
+    session.expire_all()
+    inbound = session.execute(
+        select(InboundMessage.route, InboundMessage.confidential, InboundMessage.body).order_by(
+            InboundMessage.id
+        )
+    ).all()
+    assert inbound == [("pulse", True, "")] * 10 + [("inbox", False, "hola")]
+    outgoing = session.execute(
+        select(OutboundMessage.kind, OutboundMessage.confidential).order_by(OutboundMessage.id)
+    ).all()
+    # The intro and first question, a reply to each answer, then the inbox's own reply.
+    assert outgoing == [("pulse", True)] * 2 + [("reply", True)] * 10 + [("reply", False)]
 
 
 def test_skip_leaves_a_dimension_out(session, sms, open_round, contact):

@@ -185,6 +185,45 @@ def test_messages_of_another_partnership_are_not_found(web, make, session, demo_
     assert "private" not in page_text(web.get(inbox_url(demo_partnership)))
 
 
+def test_a_confidential_message_leaves_no_trace_in_the_inbox_or_a_thread(
+    web, write, joined, session, demo_partnership
+):
+    ordinary = write("the water is dirty")
+    listed = page_text(web.get(inbox_url(demo_partnership)))
+    assert "1 of 1 are not handled yet." in listed
+    thread = page_text(web.get(inbox_url(demo_partnership, ordinary)))
+
+    report = write("REPORT the guard of the company hit my brother")
+    assert (report.route, report.confidential, report.in_inbox, report.body) == (
+        "grievance_report",
+        True,
+        False,
+        "",
+    )
+    # No placeholder, no time, no count that moves: the pages are exactly as they were.
+    assert page_text(web.get(inbox_url(demo_partnership))) == listed
+    assert page_text(web.get(inbox_url(demo_partnership, ordinary))) == thread
+    assert "Grievances, partnership health answers and answers to anonymous" in listed
+    assert web.get(inbox_url(demo_partnership, report)).status_code == 404
+    assert web.post(inbox_url(demo_partnership, report, "/handled")).status_code == 404
+    assert (
+        web.post(inbox_url(demo_partnership, report, "/reply"), data={"body": "Hi"}).status_code
+        == 404
+    )
+
+
+def test_a_message_marked_confidential_by_mistake_in_the_inbox_is_not_listed(
+    web, write, joined, session, demo_partnership
+):
+    message = write("the water is dirty")
+    message.confidential = True  # a feature's slip: the inbox flag stayed on
+    session.flush()
+    text = page_text(web.get(inbox_url(demo_partnership)))
+    assert "0 of 0 are not handled yet." in text
+    assert "the water is dirty" not in text
+    assert web.get(inbox_url(demo_partnership, message)).status_code == 404
+
+
 def test_the_inbox_runs_the_same_queries_for_3_or_30_messages(
     web, write, joined, demo_partnership, count_queries
 ):
