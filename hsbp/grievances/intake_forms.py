@@ -50,6 +50,10 @@ class GrievanceForm(FlaskForm):
     def identity_given(self) -> bool:
         return False
 
+    def sends_sms(self) -> bool:
+        """The filer asked for the news by SMS to the phone given (a recorded one only)."""
+        return False
+
 
 class _Contactable:
     """Name, phone and e-mail of someone who gives them (all optional)."""
@@ -127,9 +131,15 @@ class RecordForm(_Contactable, GrievanceForm):
     anonymous = BooleanField(
         _l("The complainant asks to stay anonymous"),
         description=_l(
-            "Their name and e-mail are not kept. A phone number is used only to send them "
-            "SMS updates, when it is one of the partnership's SMS contacts, and nobody can "
-            "read it."
+            "Their name and e-mail are not kept. A phone number is kept only to send them "
+            "the SMS news, if they ask for it below, and nobody can read it."
+        ),
+    )
+    sms_updates = BooleanField(
+        _l("Send the complainant the code and the news of the grievance by SMS"),
+        description=_l(
+            "Only when they ask for it, to a number that joined this partnership's SMS "
+            "messages from its own phone. Anyone who sees that phone can read the messages."
         ),
     )
     submit = SubmitField(_l("Record the grievance"))
@@ -145,3 +155,6 @@ class RecordForm(_Contactable, GrievanceForm):
     def identity_given(self) -> bool:
         # A phone is allowed with anonymity: it is the reply channel, never shown.
         return any((f.data or "").strip() for f in (self.name, self.email))
+
+    def sends_sms(self) -> bool:
+        return bool(self.sms_updates.data)

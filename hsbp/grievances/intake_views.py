@@ -2,7 +2,9 @@
 facilitator's record of one heard in person or by phone.
 
 After filing, the browser is sent to a page showing the code (so a reload files nothing
-twice); the code is kept in the signed session cookie for that page, never an identity.
+twice); the code is kept in the signed session cookie for that page, never an identity. A
+phone typed on the public form is never looked up nor attached to an SMS contact: anyone
+may type anyone's number, and the contact would then get the receipt and every stage.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from werkzeug.routing import BuildError
 from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.extensions import limiter
-from hsbp.grievances import codes, messages, officers, services
+from hsbp.grievances import codes, officers, services
 from hsbp.grievances.intake_forms import MemberForm, PublicForm, RecordForm
 from hsbp.grievances.models import Channel, GrievanceSettings
 from hsbp.grievances.views import bp
@@ -25,8 +27,6 @@ from hsbp.i18n import SESSION_KEY, UI_LOCALE_CODES
 from hsbp.partnerships.models import Partner, Partnership
 from hsbp.phones import e164
 from hsbp.security import Role, partnership_guard
-from hsbp.sms.contacts import find_contact
-from hsbp.sms.models import SmsSettings
 from hsbp.views import render_form
 
 FILED_KEY = "grievance_filed"
@@ -36,6 +36,10 @@ ANONYMOUS_WITH_NAME = _l(
 )
 RECORDED_ANONYMOUS_WITH_NAME = _l(
     "An anonymous grievance keeps no name or e-mail: clear them, or untick anonymous."
+)
+RECORDED_ANONYMOUS_WITH_PHONE = _l(
+    "An anonymous grievance keeps a phone number only to send the SMS news: tick that box, "
+    "or clear the number."
 )
 
 
@@ -47,10 +51,20 @@ def _partners(partnership_id: int):
 
 def _file_with_identity(form, partnership: Partnership, channel: str, *, refusal, recorded_by=None):
     """File what a form with name, phone and e-mail fields says (the public form, or one a
-    facilitator records). Raises ServiceError: `refusal` when anonymous yet named."""
+    facilitator records). The phone is kept as text for the officers; it reaches an SMS
+    contact only when the recording facilitator chose so (`sms_updates`). Raises
+    ServiceError: `refusal` when anonymous yet named, a phone that is not one, a number that
+    cannot take SMS."""
     if form.is_anonymous and form.identity_given():
         raise ServiceError(refusal, field="anonymous")
-    phone, contact = _reply_contact(form, partnership)
+    phone = _phone(form, partnership)
+    contact = None
+    if form.sends_sms():
+        if not phone:
+            raise ServiceError(_l("Give the number to send the SMS news to."), field="phone")
+        contact = services.joined_contact(db.session(), partnership_id=partnership.id, phone=phone)
+    elif phone and form.is_anonymous:
+        raise ServiceError(RECORDED_ANONYMOUS_WITH_PHONE, field="phone")
     return services.file_grievance(
         db.session(),
         partnership=partnership,
@@ -70,44 +84,34 @@ def _file_with_identity(form, partnership: Partnership, channel: str, *, refusal
     )
 
 
-def _reply_contact(form, partnership: Partnership):
-    """(the phone in E.164, the SMS contact it belongs to or None); a refusal on the phone
-    field when it is not a phone number."""
+def _phone(form, partnership: Partnership) -> str:
+    """The phone typed, in E.164 ("" when none); a refusal on the phone field when it is not
+    a phone number. Never looked up: whose number it is, nobody is told."""
     typed = (form.phone.data or "").strip()
     if not typed:
-        return "", None
+        return ""
     number = e164(typed, region=partnership.country)
     if number is None:
         raise ServiceError(_l("This is not a phone number: %(value)s", value=typed), field="phone")
-    return number, find_contact(db.session(), number)
+    return number
 
 
 def _remember_filed(grievance) -> None:
-    session[FILED_KEY] = {"code": grievance.code, "sms": grievance.contact_id is not None}
+    session[FILED_KEY] = {"code": grievance.code}
 
 
 def _filed_page(partnership: Partnership, *, again: str):
+    """The code, in the same words whoever filed and whatever number they gave: the page
+    must not tell whether a number belongs to someone."""
     filed = session.get(FILED_KEY)
     if not filed:
         return redirect(again)
     return render_template(
         "grievances/filed.html",
         code=codes.shown(filed["code"]),
-        by_sms=filed["sms"],
-        # Any language's word works by SMS; the page's is the one its reader knows.
-        status_word=messages.keyword_words("status", str(get_locale()))[0],
-        sms_number=_sms_number(partnership.id) if filed["sms"] else None,
         again=again,
         partnership=partnership,
     )
-
-
-def _sms_number(partnership_id: int) -> str | None:
-    """The partnership's SMS number, when it has one people can text (not a service id)."""
-    sender = db.session().scalar(
-        select(SmsSettings.sender).where(SmsSettings.partnership_id == partnership_id)
-    )
-    return sender if sender and sender.startswith("+") else None
 
 
 # The public form, no account ----------------------------------------------------------------

@@ -4,8 +4,10 @@ Who does what: anyone files (by SMS, the public form, as a member, or through a 
 facilitators and grievance officers handle (stages, category, partner, severity, officer),
 except one who represents the partner a grievance concerns (hsbp.grievances.officers); only
 grievance officers see who filed, and each look is written to the audit log. The
-complainant is told of each change of stage by SMS in their language when they can be
-reached (hsbp.grievances.messages).
+complainant is told of each change of stage by SMS in their language when their grievance
+has an SMS contact as its reply channel: the one it came from by SMS, or one a facilitator
+chose on purpose while recording it (hsbp.grievances.messages). A phone typed on a web form
+is never looked up: it is kept for the officers to call.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from hsbp.grievances.models import (
     Stage,
 )
 from hsbp.partnerships.models import Membership, Partner, Partnership
-from hsbp.sms.models import Contact
+from hsbp.sms import contacts
+from hsbp.sms.models import Contact, MembershipStatus
 
 audit.ACTION_LABELS.update(
     {
@@ -55,13 +58,36 @@ CODE_ATTEMPTS = 5
 @dataclass
 class Complainant:
     """Who filed, as far as they said. Nothing of it is kept for an anonymous grievance,
-    except an SMS contact as the way to answer them."""
+    except an SMS contact as the way to answer them. `phone` is text for the officers only;
+    only `contact` ever receives an SMS."""
 
     contact: Contact | None = None
     user: User | None = None
     name: str = ""
     phone: str = ""
     email: str = ""
+
+
+def joined_contact(session: Session, *, partnership_id: int, phone: str) -> Contact:
+    """The SMS contact of `phone` (E.164) if it joined this partnership from its own phone
+    and takes messages: the only number a recorded grievance may send its news to. Raises
+    ServiceError otherwise, in the same words whatever the reason. Reads only."""
+    contact = contacts.find_contact(session, phone)
+    joined = (
+        contacts.membership(session, contact=contact, partnership_id=partnership_id)
+        if contact is not None and not contact.opted_out
+        else None
+    )
+    if joined is None or joined.status != MembershipStatus.CONFIRMED:
+        raise ServiceError(
+            _l(
+                "This number does not take the partnership's SMS messages, so it cannot get "
+                "the news of the grievance. Untick the box, or ask the complainant to join "
+                "by SMS first."
+            ),
+            field="sms_updates",
+        )
+    return contact
 
 
 def settings_of(session: Session, partnership_id: int) -> GrievanceSettings:
@@ -134,7 +160,12 @@ def file_grievance(
         action="grievance.file",
         obj=grievance,
         partnership_id=partnership.id,
-        details={"channel": channel, "anonymous": anonymous},
+        # Whether news goes by SMS, never which contact: it would name an anonymous one.
+        details={
+            "channel": channel,
+            "anonymous": anonymous,
+            "sms_reply": grievance.contact_id is not None,
+        },
     )
     return grievance
 

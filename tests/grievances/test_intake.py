@@ -1,14 +1,19 @@
 """Taking in grievances on the web: the public form (anonymous or named, refused input, switched
 off, CSRF, a flood), members filing, and facilitators recording one heard in person."""
 
+import html
+import re
+
 import pytest
 from sqlalchemy import func, select
 
+from hsbp.audit import AuditEntry
 from hsbp.grievances import codes, officers, services
 from hsbp.grievances.forms import CATEGORY_LABELS
 from hsbp.grievances.models import CATEGORIES, Grievance
 from hsbp.security import Role
-from hsbp.sms.models import SmsSettings
+from hsbp.sms import contacts
+from hsbp.sms.models import MembershipStatus, OutboundMessage, SmsSettings
 from tests.grievances.conftest import membership_of
 
 
@@ -103,9 +108,24 @@ def test_public_anonymous_with_a_name_is_refused_and_keeps_the_text(client, sess
     assert count(session) == 0
 
 
-def test_public_named_grievance_with_a_contacts_phone_replies_by_sms(
-    client, session, token, contact, sender
+def join(session, contact, partnership, status=MembershipStatus.CONFIRMED):
+    """`contact` takes `partnership`'s SMS messages (or waits for its own YES: "pending")."""
+    contacts.join(session, contact=contact, partnership_id=partnership.id, channel="sms")
+    contacts.membership(session, contact=contact, partnership_id=partnership.id).status = status
+    session.flush()
+
+
+CSRF_TOKEN = re.compile(r'(?<=name="csrf_token" value=")[^"]+')
+
+
+def sms_sent(session) -> list[str]:
+    return list(session.scalars(select(OutboundMessage.body).order_by(OutboundMessage.id)))
+
+
+def test_public_phone_of_an_sms_contact_is_kept_for_officers_and_never_texted(
+    client, session, token, partnership, contact, sender
 ):
+    join(session, contact, partnership)
     posted = client.post(
         f"/g/{token}",
         data=public(
@@ -117,12 +137,66 @@ def test_public_named_grievance_with_a_contacts_phone_replies_by_sms(
     assert grievance.anonymous is False
     assert grievance.complainant_name == "María Lozano"
     assert grievance.complainant_phone == "+573104567890"
-    assert grievance.contact_id == contact.id
+    assert grievance.contact_id is None
+    assert sms_sent(session) == []
+    [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "grievance.file"))
+    assert entry.details == {"channel": "public", "anonymous": False, "sms_reply": False}
     shown = client.get(f"/g/{token}/filed").get_data(as_text=True)
-    assert f"STATUS {codes.shown(grievance.code)}" in shown
-    assert "+15005550006" in shown
+    assert "STATUS" not in shown
     # The phone, not "310": a random code may hold those digits.
     assert "María" not in shown and "4567890" not in shown and "456 7890" not in shown
+
+
+def test_public_form_says_what_becomes_of_the_phone(client, token):
+    page = client.get(f"/g/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert (
+        "A grievance officer may call you on the phone number you give; no SMS is sent to it."
+        in page
+    )
+
+
+def test_public_filed_page_is_the_same_whatever_the_number(
+    app, session, make, token, partnership, contact, sender
+):
+    join(session, contact, partnership)
+    stopped = contacts.get_or_create_contact(session, "+573117778899")
+    join(session, stopped, partnership)
+    stopped.opted_out = True
+    elsewhere = contacts.get_or_create_contact(session, "+573126665544")
+    join(session, elsewhere, make.partnership())
+    session.flush()
+    numbers = {
+        "a contact of this partnership": "310 456 7890",
+        "a contact who sent STOP": "311 777 8899",
+        "a contact of another partnership": "312 666 5544",
+        "a number nobody registered": "313 555 1234",
+        "no number": "",
+    }
+    seen = {}
+    for case, phone in numbers.items():
+        visitor = app.test_client()
+        posted = visitor.post(
+            f"/g/{token}",
+            data=public(token, language="en", anonymous="no", email="a@example.org", phone=phone),
+        )
+        filed = visitor.get(posted.headers["Location"])
+        code = codes.shown(grievances(session)[-1].code)
+        seen[case] = (
+            posted.status_code,
+            posted.headers["Location"],
+            filed.status_code,
+            sorted(
+                (k, v)
+                for k, v in filed.headers.items()
+                if k not in ("Set-Cookie", "Date", "Content-Length")
+            ),
+            # Each visitor's own CSRF token (the language menu) differs, as it should.
+            CSRF_TOKEN.sub("CSRF", filed.get_data(as_text=True).replace(code, "CODE")),
+        )
+    assert [case for case, answer in seen.items() if answer != seen["no number"]] == []
+    assert "CODE" in seen["no number"][4]
+    assert [g.contact_id for g in grievances(session)] == [None] * 5
+    assert sms_sent(session) == []
 
 
 def test_public_named_grievance_without_a_contact_gets_no_sms_instructions(client, session, token):
@@ -273,9 +347,10 @@ def record_data(**fields) -> dict:
     }
 
 
-def test_facilitator_records_a_grievance_replying_to_the_contact(
-    client, login, session, partnership, facilitator, contact
+def test_a_recorded_phone_is_kept_as_text_without_sms_unless_chosen(
+    client, login, session, partnership, facilitator, contact, sender
 ):
+    join(session, contact, partnership)
     login(facilitator)
     url = f"/p/{partnership.id}/grievances/record"
     assert client.get(url).status_code == 200
@@ -284,22 +359,85 @@ def test_facilitator_records_a_grievance_replying_to_the_contact(
     [grievance] = grievances(session)
     assert posted.headers["Location"].endswith(f"/p/{partnership.id}/grievances/{grievance.id}")
     assert (grievance.channel, grievance.category, grievance.locale) == ("in_person", "water", "es")
-    assert (grievance.contact_id, grievance.recorded_by_id) == (contact.id, facilitator.id)
+    assert (grievance.contact_id, grievance.recorded_by_id) == (None, facilitator.id)
     assert (grievance.complainant_name, grievance.complainant_phone) == (
         "Jorge Pérez",
         "+573104567890",
     )
+    assert sms_sent(session) == []
+
+
+def test_a_recorded_grievance_sends_sms_news_when_chosen_and_audits_the_choice(
+    client, login, session, partnership, facilitator, contact, sender
+):
+    join(session, contact, partnership)
+    login(facilitator)
+    posted = client.post(
+        f"/p/{partnership.id}/grievances/record", data=record_data(sms_updates="y")
+    )
+    assert posted.status_code == 302
+    [grievance] = grievances(session)
+    assert (grievance.contact_id, grievance.complainant_phone) == (contact.id, "+573104567890")
+    [body] = sms_sent(session)
+    assert codes.shown(grievance.code) in body
+    [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "grievance.file"))
+    assert (entry.actor_id, entry.details) == (
+        facilitator.id,
+        {"channel": "in_person", "anonymous": False, "sms_reply": True},
+    )
+
+
+@pytest.mark.parametrize(
+    "case", ["unknown", "pending here", "stopped", "another partnership's", "no phone"]
+)
+def test_sms_news_to_a_number_that_does_not_take_them_is_refused(
+    client, login, session, make, partnership, facilitator, contact, sender, case
+):
+    if case == "pending here":
+        join(session, contact, partnership, status=MembershipStatus.PENDING)
+    elif case == "stopped":
+        join(session, contact, partnership)
+        contact.opted_out = True
+    elif case == "another partnership's":
+        join(session, contact, make.partnership())
+    login(facilitator)
+    phone = "" if case == "no phone" else "310 456 7890"
+    page = client.post(
+        f"/p/{partnership.id}/grievances/record",
+        data=record_data(sms_updates="y", phone=phone),
+        headers={"Accept-Language": "en"},
+    )
+    assert page.status_code == 422
+    message = (
+        "Give the number to send the SMS news to."
+        if case == "no phone"
+        else "This number does not take the partnership's SMS messages, so it cannot get the "
+        "news of the grievance."
+    )
+    body = html.unescape(page.get_data(as_text=True))
+    assert message in body
+    assert "Dice que el agua del caño sale turbia desde marzo." in body
+    assert count(session) == 0
+    assert sms_sent(session) == []
 
 
 def test_recorded_anonymous_grievance_keeps_only_the_reply_channel(
     client, login, session, partnership, officer, contact
 ):
+    join(session, contact, partnership)
     login(officer)
     url = f"/p/{partnership.id}/grievances/record"
     refused = client.post(url, data=record_data(anonymous="y"))
     assert refused.status_code == 422
     assert "An anonymous grievance keeps no name or e-mail" in refused.get_data(as_text=True)
-    posted = client.post(url, data=record_data(anonymous="y", name="", channel="phone"))
+    no_choice = client.post(url, data=record_data(anonymous="y", name=""))
+    assert no_choice.status_code == 422
+    assert "An anonymous grievance keeps a phone number only to send the SMS news" in (
+        no_choice.get_data(as_text=True)
+    )
+    posted = client.post(
+        url, data=record_data(anonymous="y", name="", channel="phone", sms_updates="y")
+    )
     assert posted.status_code == 302
     [grievance] = grievances(session)
     assert (grievance.channel, grievance.anonymous, grievance.contact_id) == (
