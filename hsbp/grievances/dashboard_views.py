@@ -1,8 +1,9 @@
 """The grievance dashboard: how the mechanism performs, for every member of the partnership.
 
-Figures only: no description, no identity, no code. Each figure names the effectiveness
-criterion of UN Guiding Principle 31 it gives evidence for, so the partnership can say how
-its mechanism measures up to them.
+Figures only: no description, no identity, no code; and for members who do not handle
+grievances, small counts of how complainants came and what they said of the outcome are
+pooled. Each figure names the effectiveness criterion of UN Guiding Principle 31 it gives
+evidence for, so the partnership can say how its mechanism measures up to them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hsbp import db
-from hsbp.grievances import charts, figures
+from hsbp.grievances import charts, figures, officers
 from hsbp.grievances.forms import CATEGORY_LABELS, CHANNEL_LABELS, STAGE_LABELS
 from hsbp.grievances.views import bp
 from hsbp.security import Role, partnership_guard
@@ -31,6 +32,19 @@ CRITERIA = {
 }
 
 
+# Below this, a count about how complainants came or what they said of the outcome may point
+# at one person: members who do not handle grievances see it pooled, as the platform pools
+# breakdowns of anonymous data.
+SMALL = 5
+
+
+def _pooled(exact: bool):
+    def pooled(n: int) -> bool:
+        return not exact and 0 < n < SMALL
+
+    return pooled
+
+
 def _percent(share: float | None) -> str:
     return "—" if share is None else format_percent(share, "#,##0%")
 
@@ -42,7 +56,9 @@ def _days(value: float | None) -> str:
 @bp.get("/p/<int:partnership_id>/grievances/dashboard")
 @partnership_guard(Role.OBSERVER)
 def dashboard(partnership_id: int):
-    found = figures.dashboard(db.session(), partnership=g.partnership)
+    session = db.session()
+    found = figures.dashboard(session, partnership=g.partnership)
+    pooled = _pooled(exact=officers.may_handle(session, g.membership))
     locale = get_locale()
     months = [
         (format_skeleton("MMM", m.first_day, locale=locale), m.received, m.closed)
@@ -58,6 +74,8 @@ def dashboard(partnership_id: int):
         CHANNEL_WORDS=CHANNEL_LABELS,
         percent=_percent,
         days=_days,
+        pooled=pooled,
+        small=lambda n: _("fewer than %(num)d", num=SMALL) if pooled(n) else format_decimal(n),
         mean=lambda value: format_decimal(value, "#,##0.0"),
         stage_chart=charts.count_bars(
             [(str(STAGE_LABELS[s]), n) for s, n in found.by_stage.items()],

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hsbp.db import utcnow
-from hsbp.grievances.models import Channel, Grievance, GrievanceSettings, Stage
+from hsbp.grievances.models import Channel, Grievance, GrievanceEvent, GrievanceSettings, Stage
 from hsbp.partnerships.models import Partner, Partnership
 
 MONTHS = 12
@@ -135,12 +135,22 @@ def _counts(session: Session, partnership: Partnership, figures: Figures) -> Non
 
 
 def _timings(session: Session, partnership: Partnership, figures: Figures, now) -> None:
+    # Referred at some point (closed since, perhaps): told by its history, not by the
+    # encrypted referral text, which stays unread here.
+    referred = (
+        select(GrievanceEvent.id)
+        .where(
+            GrievanceEvent.grievance_id == Grievance.id,
+            GrievanceEvent.stage_to == Stage.REFERRED,
+        )
+        .exists()
+    )
     rows = session.execute(
         select(
             Grievance.stage,
             Grievance.channel,
             Grievance.anonymous,
-            Grievance.referred_to,
+            referred.label("referred"),
             Grievance.received_at,
             Grievance.acknowledged_at,
             Grievance.response_proposed_at,
@@ -156,7 +166,7 @@ def _timings(session: Session, partnership: Partnership, figures: Figures, now) 
     months = _months(now.astimezone(zone).date())
     index = {m.first_day: m for m in months}
     for row in rows:
-        figures.referred += bool(row.referred_to)
+        figures.referred += bool(row.referred)
         figures.anonymous += bool(row.anonymous)
         if row.rating in figures.ratings:
             figures.ratings[row.rating] += 1

@@ -4,7 +4,7 @@ fixed number of queries, who may see it, and that it shows no description or ide
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hsbp.db import utcnow
 from hsbp.grievances import codes, demo, figures, officers, services
@@ -153,6 +153,21 @@ def test_dashboard_deadlines_follow_the_partnership_settings(session, partnershi
     assert (found.responded_in_time.done, found.responded_in_time.of) == (2, 2)
 
 
+def test_dashboard_counts_referrals_without_reading_their_text(session, partnership, arrange):
+    arrange(NOW)
+    # Unreadable with the key: a figure that decrypted the referral text would fail here.
+    session.execute(
+        update(Grievance.__table__)
+        .where(Grievance.__table__.c.partnership_id == partnership.id)
+        .values(referred_to="not a token")
+    )
+    session.expire_all()
+
+    found = figures.dashboard(session, partnership=partnership, now=NOW)
+
+    assert found.referred == 1
+
+
 def test_dashboard_of_a_partnership_without_grievances_shows_no_measure(session, partnership):
     found = figures.dashboard(session, partnership=partnership, now=NOW)
 
@@ -180,8 +195,12 @@ def test_dashboard_page_shows_the_figures_to_an_observer(
     assert 'id="median-close">25.5</dd>' in html
     assert "60%" in html and "(3 of 5)" in html
     assert "33%" in html and "(1 of 3)" in html
-    assert 'id="mean-rating">3.0</span>' in html
-    assert "1 grievance was referred to another forum" in html
+    # Two ratings, one anonymous grievance, one referral, 1-2 per channel: pooled.
+    assert 'id="mean-rating"' not in html
+    assert "Fewer than 5 complainants have rated an outcome." in html
+    assert "Fewer than 5 grievances were filed anonymously." in html
+    assert "Fewer than 5 grievances were referred to other forums" in html
+    assert html.count("<td>fewer than 5</td>") == 4  # sms, public, member, in person
     assert "Rights-compatible" in html and "Source of continuous learning" in html
     assert html.count('role="img"') == 2
     for grievance in made:
@@ -189,6 +208,22 @@ def test_dashboard_page_shows_the_figures_to_an_observer(
         assert grievance.code not in html
     for secret in (SECRET_TEXT, "María Lozano", "3104567890", "Fiscalía"):
         assert secret not in html
+
+
+def test_dashboard_page_shows_small_counts_exactly_to_those_who_handle_grievances(
+    session, client, login, partnership, facilitator, arrange
+):
+    arrange(datetime.now(UTC))
+    session.commit()
+    login(facilitator)
+
+    html = page(client, partnership).get_data(as_text=True)
+
+    assert 'id="mean-rating">3.0</span>' in html
+    assert "2 complainants rated the outcome when their grievance was closed." in html
+    assert "1 grievance was filed anonymously." in html
+    assert "1 grievance was referred to another forum" in html
+    assert "<td>fewer than 5</td>" not in html
 
 
 @pytest.mark.parametrize("role", [None, Role.FACILITATOR])
