@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, MetaData, String, Text, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -152,9 +154,38 @@ class Database:
         self.intake_sessions = sessionmaker(bind=self.intake_engine, expire_on_commit=False)
 
 
+# Files SQLite keeps beside a database (its log, shared memory, rollback journal) and the
+# writer lock of hsbp.sqlite_writer.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal", ".writelock")
+
+
+def private_sqlite_file(path: str) -> None:
+    """Make the SQLite database at `path` readable by its owner only (0600) before anyone
+    opens it: SQLite gives its -wal and -shm files the database's own mode, so they are
+    private too. A database an older version left readable by others is narrowed.
+    In-memory databases and URIs are left alone.
+
+    Side effects: may create an empty file at `path` (SQLite takes it as a new database).
+    """
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    with contextlib.suppress(FileNotFoundError):  # no folder yet: SQLite will say so
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.close(os.open(path + ".writelock", os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, *(path + suffix for suffix in SQLITE_COMPANIONS)):
+        with contextlib.suppress(OSError):  # gone, or another user's file: nothing to do
+            if os.stat(name).st_mode & 0o077:
+                os.chmod(name, 0o600)
+
+
 def make_engine(url: str, *, quick_commit: bool = False, pre_ping: bool = True) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15, "factory": WriterLockedConnection})
+        path = make_url(url).database or ""
+
+        @event.listens_for(engine, "do_connect")
+        def _private_file(*_args):
+            private_sqlite_file(path)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):

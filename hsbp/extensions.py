@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -13,6 +13,8 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from huey import Huey, RedisHuey
 from huey.storage import RedisStorage, SqliteStorage
+
+from hsbp import db
 
 login_manager = LoginManager()
 babel = Babel()
@@ -39,7 +41,10 @@ def configure_queue(url: str) -> None:
     scheme = urlsplit(url).scheme
     queue.immediate = False
     if scheme == "sqlite":
-        queue.storage = SqliteStorage("hsbp", filename=url.removeprefix("sqlite:///"))
+        filename = url.removeprefix("sqlite:///")
+        # The queue holds task arguments (message ids, never texts), private all the same.
+        db.private_sqlite_file(filename)
+        queue.storage = SqliteStorage("hsbp", filename=filename)
     elif scheme in ("redis", "rediss", "unix"):
         queue.storage = RedisStorage("hsbp", url=url)
     else:
@@ -55,8 +60,6 @@ def app_task(**task_options):
     def decorator(func):
         @functools.wraps(func)
         def run(*args, **kwargs):
-            from hsbp import db
-
             app = queue_app()
             with app.app_context():
                 try:
@@ -78,8 +81,6 @@ _queue_app: dict[str, Flask] = {}
 def queue_app() -> Flask:
     """The app whose context tasks run in: the current app if any, else the one that set up
     the queue (a worker process, or the demo's in-process consumer)."""
-    from flask import current_app
-
     try:
         return current_app._get_current_object()
     except RuntimeError:

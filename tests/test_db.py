@@ -1,12 +1,15 @@
 """Shared column types: encrypted text, keyed look-up hashes, UTC timestamps."""
 
+import os
+import sqlite3
 from datetime import datetime
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Column, Integer, MetaData, Table, select
 
-from hsbp.db import Database, EncryptedString, FieldCipher, UTCDateTime
+from hsbp.db import Database, EncryptedString, FieldCipher, UTCDateTime, make_engine
+from hsbp.extensions import configure_queue
 
 scratch = MetaData()
 protected = Table(
@@ -63,3 +66,49 @@ def test_only_the_intake_engine_commits_without_waiting_for_the_disk(database_ur
     finally:
         database.engine.dispose()
         database.intake_engine.dispose()
+
+
+def mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_sqlite_files_are_created_readable_by_their_owner_only(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        engine = make_engine(f"sqlite:///{tmp_path / 'hsbp.sqlite3'}")
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT x FROM t").scalar()
+            found = {path.name: mode(path) for path in tmp_path.iterdir()}
+        engine.dispose()
+    finally:
+        os.umask(previous)
+    assert found == {
+        "hsbp.sqlite3": 0o600,
+        "hsbp.sqlite3-wal": 0o600,
+        "hsbp.sqlite3-shm": 0o600,
+        "hsbp.sqlite3.writelock": 0o600,
+    }
+
+
+def test_a_sqlite_file_left_readable_by_others_is_narrowed(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    sqlite3.connect(path).close()
+    path.chmod(0o644)
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1").scalar()
+    engine.dispose()
+    assert mode(path) == 0o600
+
+
+def test_the_queue_database_is_created_readable_by_its_owner_only(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        configure_queue(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+    finally:
+        os.umask(previous)
+        configure_queue("immediate")
+    assert mode(tmp_path / "queue.sqlite3") == 0o600

@@ -219,7 +219,7 @@ def drain_spool(app: Flask) -> int:
     done = 0
     for path in spool.pending(app):
         try:
-            params = spool.read(path)
+            params = spool.read(path, app)
         except FileNotFoundError:
             continue  # another router drained it first
         store(app, params, received_at=spool.received_at(path))

@@ -1,12 +1,16 @@
 """Faults: the database down while messages arrive (the spool), and arbitrary bodies."""
 
+import json
+import os
 import string
 from xml.etree import ElementTree
 
+from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from hsbp.config import DEV_TWILIO_SID
 from hsbp.sms import inbound, spool
 from hsbp.sms.inbound import Router
 from hsbp.sms.models import Contact, InboundMessage, OutboundMessage
@@ -136,3 +140,62 @@ def test_the_router_routes_what_is_left_unrouted_oldest_first(app, session, demo
     queued = session.scalars(select(OutboundMessage.kind)).all()
     assert queued == ["reply", "reply", "reply"]
     assert router.work_once() is False  # nothing left
+
+
+def outage_params(sid_char: str = "a") -> dict:
+    return {
+        "MessageSid": "SM" + sid_char * 32,
+        "AccountSid": DEV_TWILIO_SID,
+        "From": PHONE,
+        "To": "+15005550006",
+        "Body": "JOIN DEMO please",
+    }
+
+
+def test_a_spooled_message_is_encrypted_and_private(app, tmp_path, caplog):
+    caplog.set_level("WARNING", logger="hsbp.sms")
+    previous, folder = os.umask(0o022), app.config["SMS_SPOOL_DIR"]
+    try:
+        app.config["SMS_SPOOL_DIR"] = str(tmp_path / "spool")
+        path = spool.write(outage_params(), app)
+    finally:
+        os.umask(previous)
+        app.config["SMS_SPOOL_DIR"] = folder
+    raw = path.read_bytes()
+    for secret in (PHONE.encode(), b"573104567821", b"JOIN DEMO", b"SM" + b"a" * 32):
+        assert secret not in raw
+    assert (path.stat().st_mode & 0o777, path.parent.stat().st_mode & 0o777) == (0o600, 0o700)
+    assert spool.read(path, app) == outage_params()
+    # The log names the file, nothing that tells who wrote or what.
+    assert path.name in caplog.text
+    for secret in (PHONE, "3104567821", "JOIN DEMO", "a" * 32):
+        assert secret not in caplog.text
+
+
+def test_a_plain_spool_file_of_an_older_version_is_still_drained(
+    app_with, session, tmp_path, demo_partnership
+):
+    folder = tmp_path / "spool"
+    folder.mkdir()
+    (folder / "00000001700000000000-0000abcd.json").write_text(
+        json.dumps(outage_params("c")), encoding="utf-8"
+    )
+    up = app_with(SMS_SPOOL_DIR=str(folder))
+    assert inbound.drain_spool(up) == 1
+    assert spool.pending(up) == []
+    stored = session.scalars(select(InboundMessage)).one()
+    assert (stored.provider_sid, stored.body) == ("SM" + "c" * 32, "JOIN DEMO please")
+
+
+def test_a_spool_file_that_cannot_be_read_is_set_aside(
+    app_with, session, tmp_path, demo_partnership
+):
+    folder = tmp_path / "spool"
+    up = app_with(SMS_SPOOL_DIR=str(folder))
+    first = spool.write(outage_params("1"), up)
+    first.write_bytes(Fernet(Fernet.generate_key()).encrypt(b"{}"))  # another key's file
+    spool.write(outage_params("2"), up)
+    assert inbound.drain_spool(up) == 1
+    assert spool.pending(up) == []
+    assert sorted(p.suffix for p in folder.iterdir()) == [".unreadable"]
+    assert session.scalars(select(InboundMessage.provider_sid)).all() == ["SM" + "2" * 32]
