@@ -82,6 +82,7 @@ ROUTE_MODULES = (
     "hsbp.mapping.exchange_views",
     "hsbp.mapping.review_views",
     "hsbp.sms.admin_views",
+    "hsbp.sms.contact_views",
     "hsbp.sms.simulator_views",
     "hsbp.consultations.question_views",
     "hsbp.consultations.answer_views",

@@ -149,6 +149,7 @@ def _audience(session: Session, consultation: Consultation):
         )
         .where(
             ContactMembership.partnership_id == consultation.partnership_id,
+            contacts.confirmed(),
             Contact.opted_out.is_(False),
         )
         .order_by(Contact.id)

@@ -65,7 +65,7 @@ def report(session: Session, incoming: Incoming) -> list[str]:
     """REPORT [ANON] <text>: file a grievance and answer with its code."""
     contact, locale = incoming.contact, incoming.locale
     partnership_id = incoming.partnership_id
-    joined = partnership_id is not None and contacts.membership(
+    joined = partnership_id is not None and contacts.confirmed_membership(
         session, contact=contact, partnership_id=partnership_id
     )
     if not joined:

@@ -128,6 +128,7 @@ def ask_contacts(session: Session, *, actor, pulse_round: PulseRound) -> int:
         .join(ContactMembership, ContactMembership.contact_id == Contact.id)
         .where(
             ContactMembership.partnership_id == pulse_round.partnership_id,
+            contacts.confirmed(),
             Contact.opted_out.is_(False),
         )
         .order_by(Contact.id)

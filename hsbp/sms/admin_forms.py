@@ -24,6 +24,9 @@ STATUS_LABELS = {
 }
 CONSENT_EVENT_LABELS = {
     "join": _p("SMS consent", "Joined"),
+    "added": _p("SMS consent", "Added, to be confirmed"),
+    "confirm": _p("SMS consent", "Confirmed"),
+    "decline": _p("SMS consent", "Declined"),
     "opt_in": _p("SMS consent", "Opted in"),
     "opt_out": _p("SMS consent", "Opted out"),
     **updates.CONSENT_LABELS,
@@ -33,6 +36,13 @@ CONSENT_CHANNEL_LABELS = {
     "web": _l("recorded on the web"),
     "import": _l("imported from the register"),
     "provider": _l("reported by the SMS provider"),
+}
+# A contact's state in the list (hsbp.sms.contact_admin.STATES).
+CONTACT_STATE_LABELS = {
+    "confirmed": _p("SMS contact", "Confirmed"),
+    "pending": _p("SMS contact", "Pending confirmation"),
+    "declined": _p("SMS contact", "Declined"),
+    "stopped": _p("SMS contact", "Stopped all messages"),
 }
 PHONE_HINT = _l("National or international format")
 PARTICIPANT_HINT = _l("The name as shown in the register (a pseudonym for protected people)")
@@ -65,13 +75,13 @@ class ContactFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Phone number"), validators=[Length(max=40)])
-    state = SelectField(_l("Messages"), choices=[], default="")
+    state = SelectField(_l("State"), choices=[], default="")
     language = SelectField(_l("Language"), choices=[], default="")
 
     def __init__(self, *args, locales=(), **kwargs):
         super().__init__(*args, **kwargs)
         anyone = ("", _l("All"))
-        self.state.choices = [anyone, ("in", _l("Opted in")), ("out", _l("Opted out"))]
+        self.state.choices = [anyone, *CONTACT_STATE_LABELS.items()]
         self.language.choices = [
             anyone,
             *_language_choices(locales),
@@ -83,7 +93,11 @@ class ContactForm(FlaskForm):
     phone = StringField(
         _l("Phone number"), description=PHONE_HINT, validators=[DataRequired(), Length(max=40)]
     )
-    locale = SelectField(_l("Language of the messages"), choices=[])
+    locale = SelectField(
+        _l("Language of the messages"),
+        description=_l("Used for the confirmation question if the person has no language yet"),
+        choices=[],
+    )
     consent_note = TextAreaField(
         _l("How and when consent was obtained"),
         description=_l(
@@ -133,8 +147,8 @@ class BroadcastForm(FlaskForm):
     audience = SelectField(
         _l("Audience"),
         description=_l(
-            "Sectors, groups and localities are those of the participants contacts are "
-            "linked to in the register"
+            "Only contacts who confirmed by SMS receive it. Sectors, groups and localities "
+            "are those of the participants contacts are linked to in the register"
         ),
         choices=[],
     )

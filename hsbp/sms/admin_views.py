@@ -1,7 +1,7 @@
-"""Facilitators' SMS pages: the sender, contacts, broadcasts and the inbox."""
+"""Facilitators' SMS pages: broadcasts and the inbox (the sender and contacts: contact_views)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,18 +14,16 @@ from hsbp.mapping.views import label_of_tag
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.security import Role, partnership_guard
 from hsbp.sms import broadcasts as broadcast_admin
-from hsbp.sms import contact_admin, contacts, router
+from hsbp.sms import contact_admin, contacts
 from hsbp.sms import inbox as inbox_admin
 from hsbp.sms.admin_common import PER_PAGE
 from hsbp.sms.admin_forms import (
     CONSENT_CHANNEL_LABELS,
     CONSENT_EVENT_LABELS,
+    CONTACT_STATE_LABELS,
     STATUS_LABELS,
-    ContactFilterForm,
-    ContactForm,
     LinkForm,
     ReplyForm,
-    SettingsForm,
     broadcast_form,
 )
 from hsbp.sms.views import bp
@@ -38,126 +36,13 @@ def _labels():
         "SMS_STATUS_LABELS": STATUS_LABELS,
         "CONSENT_EVENT_LABELS": CONSENT_EVENT_LABELS,
         "CONSENT_CHANNEL_LABELS": CONSENT_CHANNEL_LABELS,
+        "CONTACT_STATE_LABELS": CONTACT_STATE_LABELS,
         "body_field": broadcast_admin.body_field,
     }
 
 
 def _sms_settings():
     return contacts.settings_of(db.session(), g.partnership.id)
-
-
-@bp.route("/p/<int:partnership_id>/sms/settings", methods=["GET", "POST"])
-@partnership_guard(Role.FACILITATOR)
-def settings(partnership_id: int):
-    current = _sms_settings()
-    form = SettingsForm(obj=current)
-    if form.validate_on_submit():
-        try:
-            contact_admin.save_settings(
-                db.session(),
-                actor=current_user,
-                partnership=g.partnership,
-                sender=form.sender.data,
-                join_code=form.join_code.data,
-            )
-        except ServiceError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("The SMS settings are saved."), "success")
-            return redirect(url_for("sms.settings", partnership_id=partnership_id))
-    return render_form("sms/settings.html", form, form=form, current=current)
-
-
-# Contacts
-
-
-@bp.get("/p/<int:partnership_id>/sms/contacts")
-@partnership_guard(Role.FACILITATOR)
-def contacts_list(partnership_id: int):
-    form = ContactFilterForm(request.args, locales=router.sms_locales(g.partnership))
-    form.validate()
-    chosen = contact_admin.ContactFilter(
-        state="" if form.state.errors else form.state.data or "",
-        locale="" if form.language.errors else form.language.data or "",
-    )
-    for field in form:
-        field.errors = []  # a search form ignores what it cannot use...
-    search_error = None
-    number = (form.q.data or "").strip()[:40]
-    if number:
-        try:
-            chosen.phone_hash = contact_admin.phone_lookup(number, country=g.partnership.country)
-        except ServiceError as error:
-            search_error = error.message  # ...but says when a number is not one
-    rows, total = [], 0
-    if search_error is None:
-        rows, total = contact_admin.list_contacts(
-            db.session(),
-            partnership_id=partnership_id,
-            viewer_id=current_user.id,
-            filters=chosen,
-            page=page_number(),
-        )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template(
-        "sms/contacts.html",
-        form=form,
-        rows=rows,
-        total=total,
-        search_error=search_error,
-        page=page_number(),
-        per_page=PER_PAGE,
-        args=args,
-    )
-
-
-@bp.route("/p/<int:partnership_id>/sms/contacts/new", methods=["GET", "POST"])
-@partnership_guard(Role.FACILITATOR)
-def add_contact(partnership_id: int):
-    form = ContactForm(locales=router.sms_locales(g.partnership))
-    if request.method == "GET":
-        form.locale.data = g.partnership.default_locale
-    if form.validate_on_submit():
-        try:
-            contact_admin.add_contact(
-                db.session(),
-                actor=current_user,
-                partnership=g.partnership,
-                phone=form.phone.data,
-                locale=form.locale.data,
-                consent_note=form.consent_note.data,
-                participant_name=form.participant.data or "",
-            )
-        except ServiceError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("The contact is added."), "success")
-            return redirect(url_for("sms.contacts_list", partnership_id=partnership_id))
-    return render_form("sms/contact_form.html", form, form=form)
-
-
-@bp.route("/p/<int:partnership_id>/sms/contacts/import", methods=["GET", "POST"])
-@partnership_guard(Role.FACILITATOR)
-def import_contacts(partnership_id: int):
-    confirm = ConfirmForm()
-    session = db.session()
-    if request.method == "POST":
-        if not confirm.validate_on_submit():
-            abort(400)
-        done = contact_admin.import_from_register(
-            session, actor=current_user, partnership=g.partnership
-        )
-        flash(
-            ngettext(
-                "%(num)d contact added from the register.",
-                "%(num)d contacts added from the register.",
-                len(done.new),
-            ),
-            "success",
-        )
-        return redirect(url_for("sms.contacts_list", partnership_id=partnership_id))
-    plan = contact_admin.plan_import(session, partnership_id=partnership_id)
-    return render_template("sms/import.html", plan=plan, confirm=confirm)
 
 
 # Broadcasts

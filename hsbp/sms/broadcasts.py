@@ -65,6 +65,7 @@ def audience_localities(session: Session, *, partnership_id: int) -> list[str]:
             .join(ContactMembership, ContactMembership.participant_id == Participant.id)
             .where(
                 ContactMembership.partnership_id == partnership_id,
+                contacts.confirmed(),
                 Participant.partnership_id == partnership_id,
                 Participant.locality != "",
             )
@@ -75,12 +76,13 @@ def audience_localities(session: Session, *, partnership_id: int) -> list[str]:
 
 
 def audience_contacts(session: Session, *, partnership_id: int, audience: Audience):
-    """The audience's contacts (opted-out ones included: callers count them apart)."""
+    """The audience's contacts who confirmed the partnership (opted-out ones included:
+    callers count them apart). Pending and declined contacts are never part of one."""
     query = (
         select(Contact)
         .options(load_only(Contact.id, Contact.locale, Contact.opted_out))
         .join(ContactMembership, ContactMembership.contact_id == Contact.id)
-        .where(ContactMembership.partnership_id == partnership_id)
+        .where(ContactMembership.partnership_id == partnership_id, contacts.confirmed())
     )
     if audience.kind != "all":
         query = query.join(

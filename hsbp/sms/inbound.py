@@ -186,18 +186,21 @@ def route_message(message_id: int) -> None:
     ).one_or_none()
     if target is None:
         return  # routed already
-    pending = session.scalars(
-        select(InboundMessage)
-        .where(
-            InboundMessage.from_hash == target.from_hash,
-            InboundMessage.route == "",
-            InboundMessage.received_at <= target.received_at,
-        )
-        .order_by(InboundMessage.received_at, InboundMessage.id)
-        .with_for_update()
-    ).all()
-    for message in pending:
-        record_replies(message, act(message))
+    # The second pass routes what the first released: messages held until the person said
+    # which partnership they meant (hsbp.sms.router), older than that answer.
+    for _pass in range(2):
+        pending = session.scalars(
+            select(InboundMessage)
+            .where(
+                InboundMessage.from_hash == target.from_hash,
+                InboundMessage.route == "",
+                InboundMessage.received_at <= target.received_at,
+            )
+            .order_by(InboundMessage.received_at, InboundMessage.id)
+            .with_for_update()
+        ).all()
+        for message in pending:
+            record_replies(message, act(message))
 
 
 def unrouted(app: Flask, limit: int = BATCH) -> list[int]:

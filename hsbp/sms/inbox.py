@@ -27,6 +27,7 @@ from hsbp.sms.models import (
     Contact,
     ContactMembership,
     InboundMessage,
+    MembershipStatus,
     OutboundMessage,
 )
 
@@ -38,6 +39,9 @@ ACTION_LABELS.update(
 )
 
 
+CONFIRMED = MembershipStatus.CONFIRMED
+
+
 @dataclass
 class InboxRow:
     message: InboundMessage
@@ -45,7 +49,9 @@ class InboxRow:
     participant_name: str | None
     protected: bool
     handled_by: str | None
-    joined: bool  # the sender is a contact of this partnership (not only a number we know)
+    # The sender confirmed this partnership (not only a number we know, or one a facilitator
+    # added who has not answered): only then are its language and opt-out shown.
+    joined: bool
 
     @property
     def phone(self) -> str:
@@ -61,7 +67,7 @@ def _inbox_query(partnership_id: int):
             Participant.display_name,
             Participant.risk,
             handler.name,
-            ContactMembership.id,
+            ContactMembership.status,
         )
         .options(joinedload(InboundMessage.contact))
         .outerjoin(
@@ -88,9 +94,9 @@ def _in_inbox(partnership_id: int) -> tuple:
 
 
 def _inbox_row(row) -> InboxRow:
-    message, participant_id, name, risk, handled_by, membership_id = row
+    message, participant_id, name, risk, handled_by, status = row
     return InboxRow(
-        message, participant_id, name, risk == Risk.HIGH, handled_by, membership_id is not None
+        message, participant_id, name, risk == Risk.HIGH, handled_by, status == CONFIRMED
     )
 
 
@@ -156,7 +162,8 @@ def reply(
     contact = message.contact
     if (
         contact is None
-        or contacts.membership(session, contact=contact, partnership_id=partnership.id) is None
+        or contacts.confirmed_membership(session, contact=contact, partnership_id=partnership.id)
+        is None
     ):
         raise ServiceError(_l("This number has not joined the partnership: it cannot be answered."))
     if contact.opted_out:
@@ -223,6 +230,7 @@ def conversation(
                 InboundMessage.partnership_id == partnership_id,
                 and_(InboundMessage.partnership_id.is_(None), InboundMessage.to_number == sender),
             ),
+            InboundMessage.route != contacts.HELD,  # waits for the person to say whose it is
             *hidden_in,
         )
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())

@@ -3,6 +3,14 @@
 Opt-out, opt-in, help and news words count only when they are the whole message (as at
 Twilio), so "stop the dust from the trucks" is a message, not an opt-out. JOIN and LANG are
 the first word. After STOP nothing is sent to the number but the one confirmation.
+
+On a number several partnerships share, a message goes where the person's own latest
+choice says (hsbp.sms.routing). When that cannot tell, the message is held, in no
+partnership's inbox, and the person is asked which partnership they mean; their numbered
+answer makes it their choice and releases what was held, to be routed as if it had gone
+there in the first place. A whole-message YES or NO answers a partnership's invitation
+(hsbp.sms.confirmation) when one is open and it was the latest question, else the
+conversations hear it first, as any reply.
 """
 
 from __future__ import annotations
@@ -14,22 +22,23 @@ from sqlalchemy.orm import Session
 
 from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.partnerships.models import Partnership
-from hsbp.phones import e164
-from hsbp.sms import contacts, texts, updates
-from hsbp.sms.handlers import Incoming, registry
-from hsbp.sms.models import Contact, InboundMessage
+from hsbp.phones import sender_e164
+from hsbp.sms import contacts, routing, texts, updates
+from hsbp.sms.handlers import Incoming, confidential_texts, registry
+from hsbp.sms.models import Contact, ContactMembership, InboundMessage
 
 log = logging.getLogger("hsbp.sms")
-WHOLE_MESSAGE = {"stop", "start", "help", "news", "news_off"}
+WHOLE_MESSAGE = {"stop", "start", "help", "news", "news_off", "no"}
 
 
 def route(session: Session, message: InboundMessage) -> list[str]:
     """Act on a stored message; return the replies for its sender (none after STOP).
 
-    Side effects: contact, consent and membership rows; `message.route`, `in_inbox`.
+    Side effects: contact, consent and membership rows; `message.route`, `in_inbox`,
+    `partnership_id`; `Contact.awaiting` for a numbered question; held messages released.
     """
     phone = message.from_phone
-    if e164(phone) != phone:
+    if sender_e164(phone) != phone:
         message.route = "invalid_sender"  # kept for the record, never answered
         return []
     contact = contacts.find_contact(session, phone)
@@ -53,11 +62,8 @@ def route(session: Session, message: InboundMessage) -> list[str]:
         )
         return [texts.text(locale, "stopped")] if first_time else []
     # START's words include YES (SI, DA, NDIYO...): from a contact who has not opted out,
-    # "yes" is more likely the answer to a question, so the conversations hear it first.
-    restart = action == "start" and contact is not None
-    if restart and not contact.opted_out:
-        action = None
-    elif restart:
+    # "yes" is more likely the answer to a question (below).
+    if action == "start" and contact is not None and contact.opted_out:
         message.route = "start"
         contacts.opt_in(session, contact=contact, channel="sms", inbound_id=message.id)
         return [texts.text(locale, "started")]
@@ -69,10 +75,8 @@ def route(session: Session, message: InboundMessage) -> list[str]:
     if not senders:
         message.route = "unknown_number"  # stored for the record; nobody to answer for
         return []
-    partnership_id = contacts.partnership_for(
-        session, contact=contact, to_number=message.to_number, senders=senders
-    )
-    message.partnership_id = partnership_id
+    resolution = routing.resolve(session, contact=contact, senders=senders)
+    message.partnership_id = resolution.partnership_id
     if contact is None or contact.opted_out:
         # Unknown or opted-out numbers are heard (the inbox) but never answered.
         return _to_inbox(
@@ -83,9 +87,32 @@ def route(session: Session, message: InboundMessage) -> list[str]:
             locale=locale,
             not_joined=True,
         )
+    if contact.awaiting in contacts.CHOICES and whole.isdigit():
+        picked = _pick(session, message, contact, senders, int(whole), locale)
+        if picked is not None:
+            return picked
+    invitations = []
+    if action in ("start", "no"):
+        invitations = routing.open_invitations(
+            session, contact=contact, partnership_ids=[s.partnership_id for s in senders]
+        )
+    if invitations and (
+        resolution.choices
+        or any(m.chosen_at for m in invitations)  # picked from the list for this answer
+        or routing.last_sent_kind(session, contact=contact, sender=message.to_number)
+        == contacts.INVITATION_KIND
+    ):
+        return _answer(session, message, contact, invitations, action == "start", locale)
     if action == "help":
         message.route = "help"
         return [texts.text(locale, "help")]
+    if action == "lang" or (contact.awaiting == "language" and whole.isdigit()):
+        message.route = "lang"
+        choice = words[1] if action == "lang" and len(words) > 1 else whole
+        return _set_language(session, contact, choice, resolution.partnership_id)
+    if resolution.choices:
+        return _hold(session, message, contact, resolution.choices, locale)
+    partnership_id = resolution.partnership_id
     if action in ("news", "news_off"):
         message.route = action
         return updates.from_sms(
@@ -96,10 +123,6 @@ def route(session: Session, message: InboundMessage) -> list[str]:
             inbound_id=message.id,
             locale=locale,
         )
-    if action == "lang" or (contact.awaiting == "language" and whole.isdigit()):
-        message.route = "lang"
-        choice = words[1] if action == "lang" and len(words) > 1 else whole
-        return _set_language(session, contact, choice, partnership_id)
 
     incoming = Incoming(
         message=message, contact=contact, partnership_id=partnership_id, text=body, locale=locale
@@ -114,10 +137,15 @@ def route(session: Session, message: InboundMessage) -> list[str]:
         if replies is not None:
             message.route = name
             return replies
-    if restart:
+    if invitations:
+        return _answer(session, message, contact, invitations, action == "start", locale)
+    if action == "start":
         message.route = "start"  # already receiving messages: START just confirms it
         return [texts.text(locale, "started")]
-    return _to_inbox(session, message, contact, reply=True, locale=locale)
+    # No partnership: a number that confirmed none of those sharing this sender.
+    return _to_inbox(
+        session, message, contact, reply=True, locale=locale, not_joined=partnership_id is None
+    )
 
 
 def _to_inbox(session, message, contact, *, reply: bool, locale: str, not_joined=False):
@@ -128,6 +156,73 @@ def _to_inbox(session, message, contact, *, reply: bool, locale: str, not_joined
     if not_joined:
         return [texts.text(locale, "not_joined")]
     return [texts.text(locale, "received")] if contacts.touch_options_reply(contact) else []
+
+
+def _names(session: Session, partnership_ids: list[int]) -> list[str]:
+    found = dict(
+        session.execute(
+            select(Partnership.id, Partnership.name).where(Partnership.id.in_(partnership_ids))
+        ).all()
+    )
+    return [found[pid] for pid in partnership_ids]
+
+
+def _hold(session, message, contact: Contact, choices: list[int], locale: str, *, kind=None):
+    """Keep the message in no partnership's inbox and ask which partnership it is for."""
+    message.route = contacts.HELD
+    message.partnership_id = None
+    message.in_inbox = False
+    contact.awaiting = kind or contacts.CHOOSE_PARTNERSHIP
+    return _which(session, choices, locale)
+
+
+def _which(session, choices: list[int], locale: str) -> list[str]:
+    # The list names partnerships the number belongs to: on a shared sender each of them
+    # could read the thread, so the question is shown on no page (and blanked once sent).
+    return confidential_texts(texts.which_partnership(locale, _names(session, choices)))
+
+
+def _pick(session, message, contact: Contact, senders, number: int, locale: str):
+    """A number answering the list of partnerships; None when the list no longer applies
+    (the person chose meanwhile), so the number is routed like any message."""
+    if contact.awaiting == contacts.CHOOSE_INVITATION:
+        open_ones = routing.open_invitations(
+            session, contact=contact, partnership_ids=[s.partnership_id for s in senders]
+        )
+        choices = routing.latest_choice(open_ones).choices if open_ones else []
+    else:
+        choices = routing.resolve(session, contact=contact, senders=senders).choices
+    if not choices:
+        contact.awaiting = ""
+        return None
+    message.route = "choice"
+    if not 1 <= number <= len(choices):
+        return _which(session, choices, locale)
+    chosen = choices[number - 1]
+    invitation = contact.awaiting == contacts.CHOOSE_INVITATION
+    member = contacts.membership(session, contact=contact, partnership_id=chosen)
+    contacts.choose(session, contact=contact, member=member)
+    message.partnership_id = chosen
+    if invitation:
+        return []  # the answer it releases is acknowledged in its turn
+    return [texts.with_name(locale, "chosen", _names(session, [chosen])[0])]
+
+
+def _answer(session, message, contact, invitations: list[ContactMembership], yes: bool, locale):
+    """YES or NO to a partnership's invitation; asked which, when several are open."""
+    pick = routing.latest_choice(invitations)
+    if pick.partnership_id is None:
+        return _hold(
+            session, message, contact, pick.choices, locale, kind=contacts.CHOOSE_INVITATION
+        )
+    member = next(m for m in invitations if m.partnership_id == pick.partnership_id)
+    contacts.answer_invitation(
+        session, contact=contact, member=member, yes=yes, inbound_id=message.id
+    )
+    message.route = "confirm" if yes else "decline"
+    message.partnership_id = member.partnership_id
+    name = _names(session, [member.partnership_id])[0]
+    return [texts.with_name(locale, "confirmed" if yes else "declined", name)]
 
 
 def _join(session: Session, message: InboundMessage, rest: list[str], locale: str) -> list[str]:

@@ -70,12 +70,13 @@ def set_updates(
     note: str = "",
 ) -> ContactMembership | None:
     """Record whether `contact` wants the partnership's news. Returns the membership, or None
-    when the contact has not joined that partnership (nothing changes then).
+    when the contact has not joined that partnership or not confirmed it (nothing changes
+    then: a pending contact hears nothing, news included).
 
     Side effects: `wants_updates`, and a consent event when it changes (asking twice is one
     consent, as STOP twice is one opt-out).
     """
-    found = contacts.membership(session, contact=contact, partnership_id=partnership_id)
+    found = contacts.confirmed_membership(session, contact=contact, partnership_id=partnership_id)
     if found is None:
         return None
     if found.wants_updates != wanted:
@@ -123,6 +124,7 @@ def _subscribed(partnership_id: int):
     return (
         ContactMembership.partnership_id == partnership_id,
         ContactMembership.wants_updates.is_(True),
+        contacts.confirmed(),
         Contact.opted_out.is_(False),
     )
 

@@ -96,6 +96,14 @@ def web(app_with, fake, make, login, demo_partnership):
 
 
 @pytest.fixture
+def facilitator(make, demo_partnership, login):
+    """A facilitator of `demo_partnership`, signed in on `client`, reading English."""
+    user = make.member(demo_partnership, Role.FACILITATOR, user=make.user(locale="en"))
+    login(user)
+    return user
+
+
+@pytest.fixture
 def demo_partnership(make, session):
     partnership = make.partnership(name="Caguán", locales=["es", "en"], default_locale="es")
     contacts.configure_sender(
@@ -130,10 +138,15 @@ def actions(session, partnership_id) -> list[str]:
     )
 
 
-def add_contact(session, partnership, phone, *, locale="es", participant=None, opted_out=False):
+def add_contact(
+    session, partnership, phone, *, locale="es", participant=None, opted_out=False, pending=False
+):
+    """A contact of `partnership`: confirmed, as if they had joined from their phone, or
+    `pending` as a facilitator's hand leaves them (not asked yet)."""
     contact = contacts.get_or_create_contact(session, phone)
     contact.locale = locale
-    contacts.join(
+    record = contacts.add_pending if pending else contacts.join
+    record(
         session,
         contact=contact,
         partnership_id=partnership.id,

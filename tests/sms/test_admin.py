@@ -7,18 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from hsbp.audit import AuditEntry
 from hsbp.security import Role
 from hsbp.sms import contacts
-from hsbp.sms.models import ConsentEvent, Contact, ContactMembership
-from tests.sms.conftest import actions, add_contact, map_participant, page_text
-
-
-@pytest.fixture
-def facilitator(make, demo_partnership, login):
-    user = make.member(demo_partnership, Role.FACILITATOR, user=make.user(locale="en"))
-    login(user)
-    return user
-
+from hsbp.sms.models import ConsentEvent, Contact, ContactMembership, OutboundMessage
+from tests.sms.conftest import SENDER, actions, add_contact, map_participant, page_text
 
 # Settings
 
@@ -26,10 +19,7 @@ def facilitator(make, demo_partnership, login):
 def test_settings_are_validated(client, session, make, demo_partnership, facilitator):
     other = make.partnership()
     contacts.configure_sender(
-        session,
-        partnership_id=other.id,
-        sender="+15005550006",
-        join_code="TAKEN",
+        session, partnership_id=other.id, sender="+15005550006", join_code="TAKEN", may_share=True
     )
     url = f"/p/{demo_partnership.id}/sms/settings"
     cases = [
@@ -58,11 +48,12 @@ def test_settings_are_saved_and_explain_join(client, session, demo_partnership, 
 # Adding contacts
 
 
-def test_a_contact_is_added_by_hand_with_a_consent_note(
+def test_a_contact_is_added_by_hand_pending_and_asked_to_confirm(
     client, session, demo_partnership, facilitator
 ):
     url = f"/p/{demo_partnership.id}/sms/contacts/new"
-    assert client.get(url).status_code == 200
+    form = page_text(client.get(url))
+    assert "They stay pending, and receive nothing, until they answer YES." in form
     missing = client.post(url, data={"phone": "310 456 7821", "locale": "en"})
     assert missing.status_code == 422
     assert session.scalar(select(func.count()).select_from(Contact)) == 0
@@ -74,15 +65,32 @@ def test_a_contact_is_added_by_hand_with_a_consent_note(
     assert response.status_code == 302
     contact = session.scalars(select(Contact)).one()
     assert (contact.phone, contact.locale, contact.opted_out) == ("+573104567821", "en", False)
+    member = session.scalars(select(ContactMembership)).one()
+    assert (member.status, member.asks, member.confirmed_at, member.chosen_at) == (
+        "pending",
+        1,
+        None,
+        None,
+    )
     event = session.scalars(select(ConsentEvent)).one()
     assert (event.event, event.channel, event.recorded_by_id, event.note) == (
-        "join",
+        "added",
         "web",
         facilitator.id,
         note,
     )
     assert event.partnership_id == demo_partnership.id
+    question = session.scalars(select(OutboundMessage)).one()
+    assert (question.kind, question.sender, question.partnership_id, question.body) == (
+        "invitation",
+        SENDER,
+        demo_partnership.id,
+        "Get messages from Caguán? Reply YES or NO. STOP ends all.",
+    )
     assert actions(session, demo_partnership.id) == ["sms_contact.create"]
+    listed = page_text(client.get(response.location))
+    assert "The contact is added. Each new contact is asked by SMS to confirm" in listed
+    assert "Pending confirmation Asked once, on " in listed
 
 
 def test_a_contact_is_linked_to_a_participant_when_named(
@@ -101,6 +109,9 @@ def test_a_contact_is_linked_to_a_participant_when_named(
     assert response.status_code == 302
     member = session.scalars(select(ContactMembership)).one()
     assert member.participant_id == participant.id
+    # The audit log names the participant by id (its label is read when shown), never by name.
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "sms_contact.create"))
+    assert entry.one().details == {"participant_id": participant.id}
 
     unknown = client.post(
         f"/p/{demo_partnership.id}/sms/contacts/new",
@@ -110,19 +121,15 @@ def test_a_contact_is_linked_to_a_participant_when_named(
     assert "No participant of this partnership is shown under this name." in page_text(unknown)
 
 
-def test_a_number_already_there_or_that_sent_stop_is_refused(
-    client, sms, session, demo_partnership, facilitator
+def test_a_number_already_there_is_refused_and_a_wrong_one_explained(
+    client, session, demo_partnership, facilitator
 ):
     add_contact(session, demo_partnership, "+573104567821")
-    sms("STOP", sender="+573104567899")
     url = f"/p/{demo_partnership.id}/sms/contacts/new"
     data = {"locale": "es", "consent_note": "Verbal, at the meeting"}
     again = client.post(url, data={**data, "phone": "3104567821"})
     assert again.status_code == 422
     assert "This number is already a contact of the partnership." in page_text(again)
-    stopped = client.post(url, data={**data, "phone": "3104567899"})
-    assert stopped.status_code == 422
-    assert "This number sent STOP. Only its owner can restart messages" in page_text(stopped)
     bad = client.post(url, data={**data, "phone": "12"})
     assert "This is not a phone number: 12" in page_text(bad)
     assert session.scalar(select(func.count()).select_from(ContactMembership)) == 1
@@ -152,22 +159,30 @@ def test_search_by_number_in_national_or_international_format(
     assert "<b id=x>" not in typed
 
 
-def test_filters_by_opt_in_state_and_language(client, session, demo_partnership, facilitator):
+def test_filters_by_state_and_language(client, session, demo_partnership, facilitator):
     add_contact(session, demo_partnership, "+573104567821", locale="es")
     add_contact(session, demo_partnership, "+573104567822", locale="en")
     add_contact(session, demo_partnership, "+573104567823", locale=None, opted_out=True)
+    waiting = add_contact(session, demo_partnership, "+573104567824", locale="es", pending=True)
+    refused = add_contact(session, demo_partnership, "+573104567825", locale=None, pending=True)
+    member = contacts.membership(session, contact=refused, partnership_id=demo_partnership.id)
+    contacts.answer_invitation(session, contact=refused, member=member, yes=False)
     url = f"/p/{demo_partnership.id}/sms/contacts"
 
     def numbers(**query):
         text = page_text(client.get(url, query_string=query))
         return re.findall(r"\+57 310 456782(\d)", text)
 
-    assert numbers() == ["3", "2", "1"]
-    assert numbers(state="in") == ["2", "1"]
-    assert numbers(state="out") == ["3"]
-    assert numbers(language="en") == ["2"]
+    assert numbers() == ["5", "4", "3", "2", "1"]
+    assert numbers(state="confirmed") == ["2", "1"]
+    assert numbers(state="stopped") == ["3"]
+    assert numbers(state="pending") == ["4"]
+    assert numbers(state="declined") == ["5"]
+    # A language is known only of contacts who confirmed here.
+    assert numbers(language="es") == ["1"]
     assert numbers(language="none") == ["3"]
-    assert numbers(state="nonsense", language="xx") == ["3", "2", "1"]
+    assert numbers(state="nonsense", language="xx") == ["5", "4", "3", "2", "1"]
+    assert waiting.locale == "es"
 
 
 def test_the_list_shows_consent_participant_and_partnerships(
@@ -188,9 +203,11 @@ def test_the_list_shows_consent_participant_and_partnerships(
     # A protected participant's number is shown only through the audited identity view.
     assert "••• 21 Protected" in text
     assert "+57 310 4567821" not in text
-    assert "Joined · recorded on the web · " in text
+    assert "Confirmed Joined · recorded on the web · " in text
     assert "agreed in person" in text
-    assert "Caguán, Zenica, 1 other partnership" in text
+    # Partnerships the reader belongs to are named; others are not even counted.
+    assert "Caguán, Zenica" in text
+    assert "other partnership" not in text
     assert "Secret partnership" not in text
 
 
@@ -245,7 +262,7 @@ def test_import_from_the_register_previews_then_adds(
     )
     map_participant(session, demo_partnership, facilitator, name="No consent", phone="3101110003")
     map_participant(session, demo_partnership, facilitator, name="No phone", **consent)
-    map_participant(
+    stopped = map_participant(
         session, demo_partnership, facilitator, name="Stopped", phone="3101110004", **consent
     )
     already = map_participant(
@@ -256,9 +273,10 @@ def test_import_from_the_register_previews_then_adds(
 
     url = f"/p/{demo_partnership.id}/sms/contacts/import"
     text = page_text(client.get(url))
-    assert "To add: 2" in text
+    # A number that sent STOP is imported like any other: nothing tells it apart.
+    assert "To add: 3" in text
     assert "Already contacts: 1" in text
-    assert "Skipped because the number sent STOP: 1" in text
+    assert "STOP" not in text
     assert "Skipped because no consent is recorded: 1" in text
     assert f"{protected.display_name} Protected" in text
     assert "Hidden Leader" not in text
@@ -266,21 +284,39 @@ def test_import_from_the_register_previews_then_adds(
 
     response = client.post(url)
     assert response.status_code == 302
-    assert "2 contacts added from the register." in page_text(client.get(response.location))
+    assert "3 contacts added from the register. Each new contact is asked by SMS" in page_text(
+        client.get(response.location)
+    )
     rows = session.execute(
-        select(Contact.phone, Contact.locale, ContactMembership.participant_id)
+        select(
+            Contact.phone,
+            Contact.locale,
+            ContactMembership.participant_id,
+            ContactMembership.status,
+        )
         .join(ContactMembership)
         .where(ContactMembership.partnership_id == demo_partnership.id)
     ).all()
     assert sorted(tuple(r) for r in rows) == [
-        ("+573101110001", "en", open_one.id),
-        ("+573101110002", "es", protected.id),
-        ("+573101110005", "es", None),
+        ("+573101110001", "en", open_one.id, "pending"),
+        ("+573101110002", "es", protected.id, "pending"),
+        ("+573101110004", "es", stopped.id, "pending"),
+        ("+573101110005", "es", None, "confirmed"),
     ]
     notes = session.scalars(
         select(ConsentEvent.note).where(ConsentEvent.channel == "import").order_by(ConsentEvent.id)
     ).all()
-    assert notes == ["2026-03-02 · Escrito, firmado"] * 2  # the partnership's language
+    assert notes == ["2026-03-02 · Escrito, firmado"] * 3  # the partnership's language
+    # Each is asked in their language; the number that sent STOP is sent nothing.
+    questions = dict(
+        session.execute(
+            select(Contact.phone, OutboundMessage.body)
+            .join(Contact, Contact.id == OutboundMessage.contact_id)
+            .where(OutboundMessage.kind == "invitation")
+        ).all()
+    )
+    assert sorted(questions) == ["+573101110001", "+573101110002"]
+    assert questions["+573101110001"] == "Get messages from Caguán? Reply YES or NO. STOP ends all."
     assert actions(session, demo_partnership.id)[-1] == "sms_contact.import"
     assert "To add: 0" in page_text(client.get(url))
     assert already.id not in [r.participant_id for r in rows]
@@ -303,7 +339,7 @@ def test_every_sms_page_answers_a_facilitator_without_error(
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("sms.") and "partnership_id" in rule.arguments
     ]
-    assert len(sms_rules) == 14
+    assert len(sms_rules) == 16
     for rule in sms_rules:
         with app.test_request_context():
             url = app.url_map.bind("localhost").build(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hsbp.mapping import tags as mapping_tags
 from hsbp.security import Role
-from hsbp.sms import sending
+from hsbp.sms import broadcasts, contacts, sending
 from hsbp.sms.models import Broadcast, OutboundMessage
 from tests.sms.conftest import SENDER, actions, add_contact, map_participant, page_text, signed_post
 
@@ -240,3 +240,25 @@ def test_without_a_sender_the_page_says_how_to_set_one(client, make, login):
     response = client.get(f"/p/{partnership.id}/sms/broadcasts/new")
     assert "This partnership has no SMS sender yet." in page_text(response)
     assert f'href="/p/{partnership.id}/sms/settings"' in response.get_data(as_text=True)
+
+
+def test_contacts_not_confirmed_are_no_part_of_any_audience(web, session, demo_partnership):
+    women = map_participant(
+        session, demo_partnership, web.user, name="Mujeres", locality="La Esperanza"
+    )
+    add_contact(session, demo_partnership, "+573104567801", participant=women)
+    add_contact(session, demo_partnership, "+573104567802", participant=women, pending=True)
+    refused = add_contact(
+        session, demo_partnership, "+573104567803", participant=women, pending=True
+    )
+    member = contacts.membership(session, contact=refused, partnership_id=demo_partnership.id)
+    contacts.answer_invitation(session, contact=refused, member=member, yes=False)
+    url = f"/p/{demo_partnership.id}/sms/broadcasts/new"
+    for audience in ("all", "locality:La Esperanza"):
+        response = web.post(url, data={"audience": audience, "body_es": ES, "preview": "1"})
+        text = page_text(response)
+        assert "Recipients: 1" in text, audience
+        assert "Send to 1 person" in text
+    assert broadcasts.audience_localities(session, partnership_id=demo_partnership.id) == [
+        "La Esperanza"
+    ]

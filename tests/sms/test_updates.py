@@ -143,3 +143,21 @@ def test_news_of_a_partnership_the_contact_has_not_joined_changes_nothing(
 @pytest.mark.parametrize("key", sorted(updates.TEXTS))
 def test_every_news_reply_fits_one_segment(locale, key):
     assert measure(normalise(updates.text(locale, key))).segments == 1
+
+
+def test_a_contact_not_confirmed_gets_no_news_even_if_it_asked_before(
+    session, make, demo_partnership
+):
+    # A membership pending since the upgrade that introduced confirmation may have asked
+    # for news before it: it hears nothing until the person confirms.
+    waiting = add_contact(session, demo_partnership, "+573104567801", pending=True)
+    member = contacts.membership(session, contact=waiting, partnership_id=demo_partnership.id)
+    member.wants_updates = True
+    session.flush()
+    assert updates.subscribers(session, partnership_id=demo_partnership.id) == []
+    assert updates.count_subscribers(session, partnership_id=demo_partnership.id) == 0
+    found = updates.set_updates(
+        session, contact=waiting, partnership_id=demo_partnership.id, wanted=False, channel="sms"
+    )
+    assert found is None
+    assert member.wants_updates is True

@@ -66,7 +66,7 @@ def test_keywords_ignore_case_accents_spaces_and_punctuation(sms, session, demo_
     sms("JOIN DEMO")
     sms("LANG en")
     assert replies(sms("  help! ")) == [
-        "Send JOIN and a code to join, LANG to change language, STOP to stop all messages."
+        "JOIN and a code: join or switch. YES: accept an invite. LANG: language. STOP: stop all."
     ]
     assert replies(sms("Stop.")) == [
         "You will get no more messages. Send START to receive them again."
