@@ -18,6 +18,7 @@ from hsbp.grievances import officers, services
 from hsbp.grievances.models import Stage
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.security import Role
+from hsbp.sms import contacts
 from hsbp.sms.models import Contact, ContactMembership
 
 COMPANY = "Agroforestal del Caguán S.A.S."
@@ -123,7 +124,7 @@ def seed(session: Session, *, partnership: Partnership, facilitator: User) -> No
     people = session.scalars(
         select(Contact)
         .join(ContactMembership, ContactMembership.contact_id == Contact.id)
-        .where(ContactMembership.partnership_id == partnership.id)
+        .where(ContactMembership.partnership_id == partnership.id, contacts.confirmed())
         .order_by(Contact.id)
     ).all()
     now = utcnow()

@@ -39,6 +39,7 @@ from hsbp.monitoring.poll_models import Aggregate, PollReply, ReplyState, SmsPol
 from hsbp.monitoring.pulse_models import DIMENSIONS, PulseRound, PulseTalk, TalkState
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.security import Role
+from hsbp.sms import contacts
 from hsbp.sms.models import Contact, ContactMembership
 
 
@@ -192,7 +193,11 @@ def _joined_contacts(session, partnership) -> list[Contact]:
         session.scalars(
             select(Contact)
             .join(ContactMembership, ContactMembership.contact_id == Contact.id)
-            .where(ContactMembership.partnership_id == partnership.id, Contact.opted_out.is_(False))
+            .where(
+                ContactMembership.partnership_id == partnership.id,
+                contacts.confirmed(),
+                Contact.opted_out.is_(False),
+            )
             .order_by(Contact.id)
         )
     )
