@@ -133,7 +133,9 @@ def index(partnership_id: int):
 # A grievance's page and its handling ------------------------------------------------------
 
 
-def _handling_form(grievance: Grievance, current: list, formdata=None) -> HandlingForm:
+def _handling_form(
+    grievance: Grievance, current: list[officers.Officer], formdata=None
+) -> HandlingForm:
     """The handling form; the officers offered leave out those who represent the partner
     concerned (recusal), except one assigned already, whom the service then takes off."""
     session = db.session()

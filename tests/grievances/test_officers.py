@@ -252,6 +252,8 @@ def test_naming_a_representative_asks_to_confirm_the_recusal(
     assert confirmed.status_code == 302
     row = session.scalar(select(GrievanceOfficer))
     assert (row.user_id, row.role, row.independent) == (company_rep.id, "representative", False)
+    again = client.get(url(partnership, "/officers")).get_data(as_text=True)
+    assert f'value="{company_rep.id}"' not in again.split('name="user_id"')[1]
     [entry] = session.scalars(
         select(AuditEntry).where(AuditEntry.action == "grievance.officer_grant")
     )
