@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hsbp.actions.demo import seed as seed_actions
@@ -20,6 +20,7 @@ from hsbp.partnerships.models import Membership, Partnership, Sector, Stage
 from hsbp.principles.demo import seed_charter
 from hsbp.security import Role
 from hsbp.sms.demo import seed_sms
+from hsbp.sms.models import Contact
 
 DEMO_PASSWORD = "hsbp-demo-2026"  # noqa: S105  (printed on purpose: the demo is local only)
 
@@ -239,10 +240,15 @@ def seed_if_empty(session: Session) -> bool:
     amra = _person(session, admin, "amra.hodzic@demo.hsbp.example", "Amra Hodžić", "bs")
     _member(session, zenica, amra, Role.FACILITATOR)
     session.flush()
+    contacts_before = session.scalar(select(func.max(Contact.id))) or 0
     seed_sms(session, partnership=caguan, other_partnership=zenica, participants=mapped)
     seed_consultation(session, caguan, facilitator)
     seed_actions(session, partnership=caguan, facilitator=facilitator)
     seed_grievances(session, partnership=caguan, facilitator=facilitator)
     seed_monitoring(session, partnership=caguan, facilitator=facilitator, password=DEMO_PASSWORD)
+    session.flush()
+    # The demo's people are fictional: their numbers are the phone simulator's to act as.
+    for contact in session.scalars(select(Contact).where(Contact.id > contacts_before)):
+        contact.simulated = True
     session.flush()
     return True

@@ -1,5 +1,11 @@
 """The phone simulator: a message typed on the training page travels the real webhook path,
-signed as Twilio would sign it, and the replies come back as the phone would show them."""
+signed as Twilio would sign it, and the replies come back as the phone would show them.
+
+It acts only as training numbers: numbers nobody had used when the simulator first wrote
+from them, marked `Contact.simulated` then. A number a real person uses is refused: acting
+as it would show that person's messages (their grievances, their anonymous answers) and let
+anyone send JOIN, STOP or REPORT in their name.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,60 @@ import secrets
 import time
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hsbp import db
+from hsbp.errors import ServiceError
+from hsbp.sms import contacts
 from hsbp.sms.intake import PATH
-from hsbp.sms.models import InboundMessage, OutboundMessage
+from hsbp.sms.models import Contact, InboundMessage, OutboundMessage
 from hsbp.sms.transport import sign
 
 ROUTING_WAIT = 5.0  # seconds
+NOT_A_TRAINING_NUMBER = _l(
+    "The simulator cannot act as this number: it is not one of its training numbers. "
+    "Choose a number that nobody uses."
+)
+
+
+def training_contact(session: Session, phone: str) -> Contact | None:
+    """The simulator's own contact for `phone`, or None for a number never used at all.
+
+    Raises ServiceError for a number someone else uses: a contact not made by the simulator,
+    or a number that has written to the platform without becoming a contact. The refusal is
+    the same whatever the reason, and says nothing of who or where."""
+    contact = contacts.find_contact(session, phone)
+    if contact is not None:
+        if contact.simulated:
+            return contact
+        raise ServiceError(NOT_A_TRAINING_NUMBER, field="phone")
+    heard = session.scalar(
+        select(InboundMessage.id)
+        .where(InboundMessage.from_hash == contacts.phone_hash(phone))
+        .limit(1)
+    )
+    if heard is not None:
+        raise ServiceError(NOT_A_TRAINING_NUMBER, field="phone")
+    return None
+
+
+def claim_number(session: Session, phone: str) -> Contact:
+    """The training contact the simulator writes from, made on its first use. Raises
+    ServiceError for a number someone else uses. Side effects: a contact marked simulated
+    (with no partnership: it joins by sending JOIN, as a person would)."""
+    contact = training_contact(session, phone)
+    if contact is None:
+        contact = contacts.get_or_create_contact(session, phone)
+        contact.simulated = True
+        session.flush()
+    return contact
 
 
 def send_as_phone(*, from_number: str, to_number: str, body: str) -> list[str]:
-    """Post `body` from `from_number` to our own webhook; return the replies it got."""
+    """Post `body` from `from_number` (a training number: see claim_number) to our own
+    webhook; return the replies it got."""
     app = current_app._get_current_object()
     # End this page's transaction first: the webhook runs on another connection, and on
     # SQLite it would wait for the write lock this request may hold.

@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from hsbp import db
+from hsbp.errors import ServiceError
 from hsbp.phones import e164
 from hsbp.security import Role, partnership_guard
 from hsbp.sms import contacts, inbox, simulator
@@ -26,13 +27,20 @@ def simulator_allowed() -> bool:
 @bp.route("/p/<int:partnership_id>/sms/simulator", methods=["GET", "POST"])
 @partnership_guard(Role.FACILITATOR)
 def simulator_page(partnership_id: int):
-    settings = contacts.settings_of(db.session(), partnership_id)
+    session = db.session()
+    settings = contacts.settings_of(session, partnership_id)
     country = g.partnership.country
     choose = PhoneChoiceForm(request.args)
     choose.phone.data = (choose.phone.data or DEFAULT_PHONE).strip()[:40]
     phone = e164(choose.phone.data, region=country)
     if phone is None:
         choose.phone.errors = [_("This is not a phone number: %(value)s", value=choose.phone.data)]
+    else:
+        try:
+            simulator.training_contact(session, phone)
+        except ServiceError as error:
+            choose.phone.errors = [error.message]
+            phone = None  # someone else's number: neither its thread nor a send form
     form = SimulatorForm(prefix="send")
     if request.method == "GET":
         form.phone.data = phone or ""
@@ -43,9 +51,12 @@ def simulator_page(partnership_id: int):
             form.form_errors.append(_("Choose the phone number to act as first."))
         else:
             try:
+                simulator.claim_number(session, number)
                 simulator.send_as_phone(
                     from_number=number, to_number=settings.sender, body=form.body.data
                 )
+            except ServiceError as error:
+                form.form_errors.append(error.message)
             except RuntimeError:
                 # The webhook refused the message: the Twilio credentials are not set.
                 form.form_errors.append(
@@ -57,7 +68,7 @@ def simulator_page(partnership_id: int):
                 )
     thread = []
     if settings is not None and phone is not None:
-        # The phone's own screen: it shows what the person wrote and was sent, all of it.
+        # A training number's own screen: what it wrote and was sent, all of it.
         thread = inbox.conversation(
             db.session(),
             partnership_id=partnership_id,

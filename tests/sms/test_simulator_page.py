@@ -1,8 +1,15 @@
 """The phone simulator page: a message typed there goes through the real webhook, the
 replies come back, and broadcasts to the simulated number show in its thread."""
 
+from sqlalchemy import func, select
+
+from hsbp.grievances import codes
+from hsbp.grievances.models import Grievance
 from hsbp.security import Role
-from tests.sms.conftest import page_text
+from hsbp.sms import contacts
+from hsbp.sms.models import InboundMessage
+from tests.sms.conftest import PHONE, add_contact, page_text
+from tests.sms.conftest import sms as sms  # the fixture
 
 DEFAULT = "+573001110001"
 
@@ -90,3 +97,61 @@ def test_the_simulator_is_off_in_production_with_the_real_twilio(
     response = client.post(url, data={"send-phone": DEFAULT, "send-body": "JOIN DEMO"})
     assert response.status_code == 200
     assert "No message yet." not in page_text(response)
+
+
+REFUSED = (
+    "The simulator cannot act as this number: it is not one of its training numbers. "
+    "Choose a number that nobody uses."
+)
+
+
+def test_a_new_number_becomes_a_training_number_whose_screen_shows_everything(
+    web, session, demo_partnership
+):
+    url = f"/p/{demo_partnership.id}/sms/simulator"
+    assert contacts.find_contact(session, DEFAULT) is None
+    web.post(url, data={"send-phone": DEFAULT, "send-body": "JOIN DEMO"})
+    web.post(url, data={"send-phone": DEFAULT, "send-body": "1"})
+    web.post(url, data={"send-phone": DEFAULT, "send-body": "REPORT El camión tumbó la cerca"})
+    session.expire_all()
+    contact = contacts.find_contact(session, DEFAULT)
+    assert contact.simulated is True
+    (grievance,) = session.scalars(select(Grievance)).all()
+    screen = bubbles(page_text(web.get(f"{url}?phone=%2B573001110001")))
+    # The phone's own screen: the grievance and its receipt too, as the trainee wrote them.
+    assert screen[5].startswith("> REPORT El camión tumbó la cerca")
+    assert screen[6].startswith(f"< Queja recibida. Su codigo: {codes.shown(grievance.code)}.")
+    # Nowhere else: it is still confidential.
+    inbox_page = page_text(web.get(f"/p/{demo_partnership.id}/sms"))
+    assert "camión" not in inbox_page
+    assert "0 of 0 are not handled yet." in inbox_page
+
+
+def test_a_real_contacts_number_is_refused_and_its_thread_not_shown(web, session, demo_partnership):
+    add_contact(session, demo_partnership, PHONE, locale="es")
+    url = f"/p/{demo_partnership.id}/sms/simulator"
+    page = page_text(web.get(url, query_string={"phone": PHONE}))
+    assert REFUSED in page
+    assert "No message yet." not in page
+    assert "Phone +57 310 4567821" not in page
+    # Nor can it be used by posting the form directly: nobody may write as that person.
+    for body in ("STOP", "REPORT falso", "JOIN DEMO"):
+        response = web.post(
+            f"{url}?phone=%2B573104567821", data={"send-phone": PHONE, "send-body": body}
+        )
+        assert response.status_code == 422
+        assert REFUSED in page_text(response)
+    assert session.scalar(select(func.count()).select_from(InboundMessage)) == 0
+    assert contacts.find_contact(session, PHONE).simulated is False
+
+
+def test_a_number_that_wrote_without_becoming_a_contact_is_refused(
+    web, sms, session, demo_partnership
+):
+    sms("hola", sender=PHONE, to="+15005550999")  # a number no partnership uses: not answered
+    assert contacts.find_contact(session, PHONE) is None
+    url = f"/p/{demo_partnership.id}/sms/simulator"
+    assert REFUSED in page_text(web.get(url, query_string={"phone": PHONE}))
+    response = web.post(url, data={"send-phone": PHONE, "send-body": "HELP"})
+    assert response.status_code == 422
+    assert contacts.find_contact(session, PHONE) is None
