@@ -4,7 +4,8 @@ POST /sms/twilio/inbound is the one URL that takes bursts: every answer to a bro
 arrives at once. It needs none of what a page needs (a session, CSRF, the reader's
 language, rate limits per visitor, the HTML security headers), so this WSGI layer answers
 it with the least work that keeps a message safe: check Twilio's signature over every
-posted field, insert one row, commit, answer an empty TwiML response. The worker's router
+posted field, check that the fields are the ones Twilio sends (hsbp.sms.twilio_fields),
+insert one row, commit, answer an empty TwiML response. The worker's router
 routes the message and sends the replies (hsbp.sms.inbound). Every other request passes
 through to Flask untouched.
 """
@@ -19,6 +20,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from hsbp.sms import inbound
 from hsbp.sms.transport import check_signature, signed_url
+from hsbp.sms.twilio_fields import inbound_refusal
 
 log = logging.getLogger("hsbp.sms")
 PATH = "/sms/twilio/inbound"
@@ -27,6 +29,7 @@ MAX_POST = 64 * 1024
 EMPTY_TWIML = str(MessagingResponse()).encode()
 ANSWERS = {
     200: ("200 OK", "application/xml", EMPTY_TWIML),
+    400: ("400 Bad Request", "text/plain; charset=utf-8", b"Not a message from Twilio\n"),
     403: ("403 Forbidden", "text/plain; charset=utf-8", b"Invalid signature\n"),
     405: ("405 Method Not Allowed", "text/plain; charset=utf-8", b"POST only\n"),
     413: ("413 Content Too Large", "text/plain; charset=utf-8", b"Too large\n"),
@@ -63,8 +66,14 @@ class InboundIntake:
             environ.get("HTTP_X_TWILIO_SIGNATURE", ""),
         ):
             return 403
-        if params.get("MessageSid"):
-            inbound.accept(self.app, params)
+        refused = inbound_refusal(params, account_sid=config.get("TWILIO_ACCOUNT_SID"))
+        if refused:
+            # Signed, yet not as Twilio sends a message: a captured request cut again, or a
+            # field Twilio added since (see hsbp.sms.twilio_fields). Nothing is stored, and
+            # the log holds no number and no text.
+            log.warning("SMS webhook: refused a signed post (%s)", refused)
+            return 400
+        inbound.accept(self.app, params)
         return 200
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+import logging
+
+from flask import Blueprint, Response, abort, current_app, request
 
 from hsbp import db
 from hsbp.extensions import csrf
 from hsbp.sms import sending
 from hsbp.sms.transport import signature_is_valid
+from hsbp.sms.twilio_fields import message_refusal
 
+log = logging.getLogger("hsbp.sms")
 bp = Blueprint("sms", __name__)
 
 
@@ -17,7 +21,13 @@ bp = Blueprint("sms", __name__)
 def status_callback():
     if not signature_is_valid():
         abort(403)
-    sid = request.form.get("MessageSid", "")
+    refused = message_refusal(
+        request.form, account_sid=current_app.config.get("TWILIO_ACCOUNT_SID")
+    )
+    if refused:
+        log.warning("SMS status callback: refused a signed post (%s)", refused)
+        abort(400)
+    sid = request.form["MessageSid"]
     status = request.form.get("MessageStatus", "")
     sending.apply_status(
         db.session(), sid=sid, status=status, error_code=request.form.get("ErrorCode")

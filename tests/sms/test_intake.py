@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from hsbp.config import DEV_TWILIO_TOKEN
+from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from hsbp.sms.intake import EMPTY_TWIML, MAX_POST
 from hsbp.sms.models import InboundMessage
 from tests.sms.conftest import PHONE, SENDER, signed_post
@@ -19,7 +19,13 @@ def stored(session) -> int:
 
 
 def params(sid="SM" + "c" * 32, body="hello"):
-    return {"MessageSid": sid, "From": PHONE, "To": SENDER, "Body": body}
+    return {
+        "MessageSid": sid,
+        "AccountSid": DEV_TWILIO_SID,
+        "From": PHONE,
+        "To": SENDER,
+        "Body": body,
+    }
 
 
 def test_only_post_is_taken(client):
@@ -59,11 +65,11 @@ def test_a_body_that_is_not_a_form_is_refused(client, session, demo_partnership)
     assert stored(session) == 0
 
 
-def test_a_signed_post_without_message_sid_is_acknowledged_and_not_stored(
+def test_a_signed_post_without_message_sid_is_refused_and_not_stored(
     client, session, demo_partnership
 ):
     response = signed_post(client, PATH, {"From": PHONE, "To": SENDER, "Body": "hi"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert stored(session) == 0
 
 

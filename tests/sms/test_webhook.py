@@ -15,7 +15,7 @@ def count(session, model):
 def test_a_missing_or_bad_signature_is_refused_and_nothing_is_stored(
     client, session, demo_partnership
 ):
-    params = {"MessageSid": "SM1", "From": PHONE, "To": SENDER, "Body": "JOIN DEMO"}
+    params = {"MessageSid": "SM" + "1" * 32, "From": PHONE, "To": SENDER, "Body": "JOIN DEMO"}
     assert client.post("/sms/twilio/inbound", data=params).status_code == 403
     assert signed_post(client, "/sms/twilio/inbound", params, token="wrong").status_code == 403
     tampered = signed_post(client, "/sms/twilio/inbound", {**params, "Body": "x"})
@@ -31,13 +31,13 @@ def test_a_missing_or_bad_signature_is_refused_and_nothing_is_stored(
 
 def test_signature_uses_the_public_url(app_with, session, demo_partnership):
     behind_proxy = app_with(PUBLIC_URL="https://sms.example.org:8443")
-    params = {"MessageSid": "SM2", "From": PHONE, "To": SENDER, "Body": "HELP"}
+    params = {"MessageSid": "SM" + "2" * 32, "From": PHONE, "To": SENDER, "Body": "HELP"}
     client = behind_proxy.test_client()
     ok = signed_post(
         client, "/sms/twilio/inbound", params, url="https://sms.example.org:8443/sms/twilio/inbound"
     )
     assert ok.status_code == 200
-    local = signed_post(client, "/sms/twilio/inbound", {**params, "MessageSid": "SM3"})
+    local = signed_post(client, "/sms/twilio/inbound", {**params, "MessageSid": "SM" + "3" * 32})
     assert local.status_code == 403
 
 
