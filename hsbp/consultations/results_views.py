@@ -86,18 +86,22 @@ def results_print(partnership_id: int, consultation_id: int):
     )
 
 
-@bp.get(f"{BASE}/results/export")
+@bp.route(f"{BASE}/results/export", methods=["GET", "POST"])
 @partnership_guard(Role.OBSERVER)
 def results_export(partnership_id: int, consultation_id: int):
-    """?format=csv|xlsx; ?identity=1 adds names and phones for a facilitator of a consultation
-    that is not anonymous (and is audited)."""
+    """format=csv|xlsx. Names and phones (identity=1) only in a POST with its CSRF token, by a
+    facilitator, of a consultation that is not anonymous: the download is written to the
+    audit log, so a link, a prefetch or another site's page must not be able to cause one."""
     consultation = consultation_or_404(consultation_id)
-    kind = "xlsx" if request.args.get("format") == "xlsx" else "csv"
+    kind = "xlsx" if request.values.get("format") == "xlsx" else "csv"
     identity = (
-        request.args.get("identity") == "1"
+        request.method == "POST"
+        and request.form.get("identity") == "1"
         and g.membership.role == Role.FACILITATOR
         and not consultation.anonymous
     )
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
+        abort(400)
     session = db.session()
     if identity:
         export.record_identity_export(
@@ -108,7 +112,11 @@ def results_export(partnership_id: int, consultation_id: int):
         session, consultation=consultation, identity=identity, locale=locale, fallback=fallback
     )
     name = f"consultation-{consultation.id}-answers.{kind}"
-    return spreadsheets.download(rows, kind, sheet="answers", filename=name)
+    response = spreadsheets.download(rows, kind, sheet="answers", filename=name)
+    if identity:
+        # Neither the browser nor a proxy keeps a file that names people.
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route(f"{BASE}/themes", methods=["GET", "POST"])
