@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -42,6 +43,16 @@ MAX_TEXT = 2000
 
 class AlreadyAnswered(ServiceError):
     """This response already holds an answer to the question (a repeated or racing reply)."""
+
+
+def stamp(consultation: Consultation, moment: datetime | None = None) -> datetime:
+    """The time a response or an answer records: `moment` (now by default), or in an
+    anonymous consultation the start of its day in UTC. Results count states, never times,
+    and their cache notices every finished response by its count and id (see tallies)."""
+    moment = moment or utcnow()
+    if not consultation.anonymous:
+        return moment
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def active_questions(consultation: Consultation) -> list[Question]:
@@ -105,6 +116,7 @@ def start_response(
         user_id=None if anonymous else user_id,
         participant_id=None if anonymous else participant_id,
         recorded_by_id=recorded_by_id,
+        started_at=stamp(consultation),
     )
     session.add(response)
     session.flush()
@@ -175,6 +187,7 @@ def record_answer(
         number=value_number,
         text=value_text,
         raw=raw[:1600] if raw else None,
+        created_at=stamp(question.consultation),
     )
     try:
         with session.begin_nested():
@@ -268,5 +281,5 @@ def finish_response(session: Session, response: Response, *, partial: bool = Fal
     if response.state != ResponseState.IN_PROGRESS:
         return
     response.state = ResponseState.PARTIAL if partial else ResponseState.COMPLETE
-    response.finished_at = utcnow()
+    response.finished_at = stamp(session.get(Consultation, response.consultation_id))
     session.flush()

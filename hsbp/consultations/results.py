@@ -10,6 +10,8 @@ figures are shown, a breakdown with exactly one hidden group would let a reader 
 its figures by subtraction (overall minus the groups shown); in that case the smallest shown
 group is hidden as well, so only the sum of the two can be derived, never either one. The
 same applies to everyone: a question answered by fewer than MIN_GROUP people shows nothing.
+MIN_GROUP is the one threshold of hsbp.consultations.anonymity, which the exports of
+anonymous consultations use too.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from hsbp.consultations import tallies
+from hsbp.consultations.anonymity import MIN_GROUP
 from hsbp.consultations.answering import active_questions, choice_keys, choice_label, question_text
 from hsbp.consultations.models import (
     CHOICE_KINDS,
@@ -35,7 +38,6 @@ from hsbp.consultations.models import (
 from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS, tag_label
 from hsbp.mapping.models import GroupTag
 
-MIN_GROUP = 5
 # Two constituencies whose shares of an option are this many points apart disagree on it.
 DIVERGENCE_POINTS = 30
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hsbp import audit
 from hsbp.auth.models import User
+from hsbp.consultations.answering import stamp
 from hsbp.consultations.models import (
     Channel,
     Consultation,
@@ -194,7 +195,7 @@ def close_consultation(session: Session, *, actor: User | None, consultation: Co
             Response.consultation_id == consultation.id,
             Response.state == ResponseState.IN_PROGRESS,
         )
-        .values(state=ResponseState.PARTIAL, finished_at=utcnow())
+        .values(state=ResponseState.PARTIAL, finished_at=stamp(consultation))
         .execution_options(synchronize_session=False)
     ).rowcount
     # Members part-way through on the web end now; SMS conversations are ended by the

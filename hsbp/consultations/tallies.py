@@ -5,7 +5,9 @@ response is finished (results count complete and partial responses, whose answer
 change). So the counts are stored with a fingerprint of the finished responses: how many
 there are in each state, the sum of their ids and the latest finishing time, read in one
 statement on an index. A page view whose fingerprint matches reads the stored counts; any
-response finished, or removed, since changes the fingerprint and the counts are taken again.
+response finished, or removed, since changes the fingerprint and the counts are taken again
+(in an anonymous consultation finishing times are only days, but the count and the sum of
+ids still change with every response).
 The counts are kept per question id, whether the question is active or not, so editing the
 questions never serves stale figures either.
 

@@ -1,10 +1,12 @@
 """Answers from any channel: kinds, skip logic, one answer per question, anonymity, replies
 typed on a phone."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 
-from hsbp.consultations import answering
+from hsbp.consultations import answering, services
 from hsbp.consultations.models import Answer, AnswerChoice, Response
 from hsbp.errors import ServiceError
 
@@ -97,6 +99,41 @@ def test_an_anonymous_response_keeps_the_constituency_and_no_identity(session, b
     stored = session.get(Response, response.id)
     assert (stored.contact_id, stored.user_id, stored.participant_id) == (None, None, None)
     assert (stored.sector, stored.locality) == ("community", "La Esperanza")
+
+
+def midnight_utc() -> datetime:
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def test_an_anonymous_response_and_its_answers_are_dated_by_the_day_only(
+    session, build, facilitator
+):
+    consultation = build(anonymous=True)
+    water = questions(consultation)[0]
+    response = answering.start_response(session, consultation, channel="sms", locale="es")
+    answer = answering.record_answer(session, response, water, choices=["well"])
+    answering.finish_response(session, response)
+    unfinished = answering.start_response(session, consultation, channel="web", locale="es")
+    services.close_consultation(session, actor=facilitator, consultation=consultation)
+    session.expire_all()
+    day = midnight_utc()
+    assert (
+        session.get(Response, response.id).started_at,
+        session.get(Answer, answer.id).created_at,
+    ) == (day, day)
+    assert session.get(Response, response.id).finished_at == day
+    closed = session.get(Response, unfinished.id)
+    assert (closed.state, closed.started_at, closed.finished_at) == ("partial", day, day)
+
+
+def test_a_response_that_is_not_anonymous_keeps_its_times(session, build):
+    consultation = build()
+    before = datetime.now(UTC)
+    response = answering.start_response(session, consultation, channel="web", locale="es")
+    answering.finish_response(session, response)
+    session.expire_all()
+    stored = session.get(Response, response.id)
+    assert before <= stored.started_at <= stored.finished_at <= datetime.now(UTC)
 
 
 def test_no_answers_to_a_draft_or_by_a_channel_it_does_not_take(session, build):

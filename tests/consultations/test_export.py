@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hsbp.audit import AuditEntry
 from hsbp.security import Role
-from tests.consultations.test_results import respond
+from tests.consultations.test_results import respond, tag_ids
 from tests.consultations.test_results_pages import NAME, PHONE, base, identified
 
 
@@ -83,40 +83,19 @@ def test_export_defuses_formula_looking_text(client, login, session, build, faci
     assert rows[1][10] == 2
 
 
-def export_with_identity(client, consultation, kind):
-    """The buttons "... with names and phone numbers": a POST, never a link."""
-    url = f"{base(consultation)}/results/export"
-    return client.post(url, data={"format": kind, "identity": "1"})
-
-
-def test_a_link_asking_for_identities_gets_none_and_logs_nothing(
-    client, login, session, make, build, facilitator
-):
-    consultation = identified(session, make, build, anonymous=False)
-    login(facilitator)
-    rows = csv_rows(client.get(f"{base(consultation)}/results/export?format=csv&identity=1"))
-    assert rows[0] == HEADER
-    assert NAME not in flat(rows) and PHONE not in flat(rows)
-    assert session.scalars(select(AuditEntry).where(AuditEntry.action.like("%export%"))).all() == []
-
-
 def test_facilitator_export_with_identity_names_people_and_is_audited(
     client, login, session, make, build, facilitator
 ):
     consultation = identified(session, make, build, anonymous=False)
     login(facilitator)
     for kind, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
-        rows = read(export_with_identity(client, consultation, kind))
+        rows = read(client.get(f"{base(consultation)}/results/export?format={kind}&identity=1"))
         assert rows[0][5:7] == ["Member", "Phone"]
         assert NAME in flat(rows) and PHONE in flat(rows)
     logged = session.scalars(
         select(AuditEntry.details).where(AuditEntry.action == "consultation.export_identities")
     ).all()
     assert logged == [{"format": "csv"}, {"format": "xlsx"}]
-    assert export_with_identity(client, consultation, "csv").headers["Cache-Control"] == "no-store"
-    page = client.get(f"{base(consultation)}/results").get_data(as_text=True)
-    assert "identity=1" not in page
-    assert page.count('<input type="hidden" name="identity" value="1">') == 2
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -126,7 +105,7 @@ def test_observer_export_has_no_identity_columns(
     consultation = identified(session, make, build, anonymous=False)
     login(make.member(partnership, Role.OBSERVER, user=make.user(locale="en")))
     read = csv_rows if kind == "csv" else xlsx_rows
-    rows = read(export_with_identity(client, consultation, kind))
+    rows = read(client.get(f"{base(consultation)}/results/export?format={kind}&identity=1"))
     assert rows[0] == HEADER
     assert NAME not in flat(rows) and PHONE not in flat(rows)
 
@@ -138,8 +117,84 @@ def test_anonymous_export_holds_no_identity_even_for_facilitators(
     consultation = identified(session, make, build, anonymous=True)
     login(facilitator)
     read = csv_rows if kind == "csv" else xlsx_rows
-    rows = read(export_with_identity(client, consultation, kind))
+    rows = read(client.get(f"{base(consultation)}/results/export?format={kind}&identity=1"))
     assert rows[0] == HEADER
     assert len(rows) == 7
     assert NAME not in flat(rows) and PHONE not in flat(rows)
     assert session.scalars(select(AuditEntry).where(AuditEntry.action.like("%export%"))).all() == []
+
+
+W = "(withheld)"
+ANSWERS = ["Well", "Roads", "3", "Yes", "", "2"]
+
+
+def test_anonymous_export_withholds_what_fewer_than_5_share_locality_first(
+    client, login, session, build, facilitator, partnership
+):
+    consultation = build(anonymous=True)
+    women = tag_ids(session, partnership)["women"]
+    respond(
+        session,
+        consultation,
+        sector="government",
+        channel="assisted",
+        tags=[women],
+        locality="Florencia",
+    )  # alone in every respect
+    for place in ("Florencia", "Florencia", "Paujil", "Florencia", "Paujil"):
+        respond(session, consultation, sector="company", locality=place)
+    for _ in range(5):
+        respond(session, consultation, sector="community_group", channel="sms", locality="Vereda")
+    login(facilitator)
+    rows = csv_rows(client.get(base(consultation) + "/results/export?format=csv"))
+    assert rows[0] == HEADER
+    # Sorted on the values shown, "(withheld)" after the plain ones.
+    assert rows[1:] == (
+        [["community_group", "", "Vereda", "sms", "complete", *ANSWERS]] * 5
+        + [["company", "", W, "web", "complete", *ANSWERS]] * 5
+        + [[W, W, W, W, W, *ANSWERS]]
+    )
+
+
+def test_anonymous_export_of_fewer_than_5_responses_holds_no_answers(
+    client, login, session, build, facilitator
+):
+    consultation = build(anonymous=True)
+    for _ in range(4):
+        respond(session, consultation, sector="company")
+    login(facilitator)
+    for kind, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+        rows = read(client.get(f"{base(consultation)}/results/export?format={kind}"))
+        assert rows == [HEADER]
+    respond(session, consultation, sector="company")
+    rows = csv_rows(client.get(base(consultation) + "/results/export?format=csv"))
+    assert rows[1:] == [["company", "", "", "web", "complete", *ANSWERS]] * 5
+
+
+def test_anonymous_export_rows_follow_the_values_not_the_order_of_answering(
+    client, login, session, build, facilitator
+):
+    consultation = build(anonymous=True)
+    for sector in ["company", "community_group"] * 5:  # interleaved in id order
+        respond(session, consultation, sector=sector, locality="Florencia")
+    login(facilitator)
+    rows = csv_rows(client.get(base(consultation) + "/results/export?format=csv"))
+    assert [row[0] for row in rows[1:]] == ["community_group"] * 5 + ["company"] * 5
+
+
+def test_an_export_that_is_not_anonymous_keeps_every_detail(
+    client, login, session, build, facilitator, partnership
+):
+    consultation = build()
+    women = tag_ids(session, partnership)["women"]
+    respond(
+        session,
+        consultation,
+        sector="government",
+        channel="assisted",
+        tags=[women],
+        locality="Florencia",
+    )
+    login(facilitator)
+    rows = csv_rows(client.get(base(consultation) + "/results/export?format=csv&identity=1"))
+    assert rows[1][:5] == ["government", "women", "Florencia", "assisted", "complete"]

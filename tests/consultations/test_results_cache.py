@@ -115,3 +115,14 @@ def test_a_slow_count_is_redone_at_most_once_a_minute(
     assert (found.complete, found.questions[0].options[0].count) == (17, 8)
     page = client.get(f"/p/{partnership.id}/consultations/{consultation.id}/results")
     assert "Counted at" not in page.get_data(as_text=True)
+
+
+def test_an_anonymous_response_finished_the_same_day_changes_the_figures(
+    session, build, partnership
+):
+    consultation = build(anonymous=True)
+    for _ in range(5):
+        respond(session, consultation, water="river")
+    assert compute(session, consultation).questions[0].options[0].count == 5
+    respond(session, consultation, water="river")  # finished the same day: the same date
+    assert compute(session, consultation).questions[0].options[0].count == 6
