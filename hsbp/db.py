@@ -179,8 +179,15 @@ def private_sqlite_file(path: str) -> None:
 
 
 def make_engine(url: str, *, quick_commit: bool = False, pre_ping: bool = True) -> Engine:
+    """An engine for `url`. Its errors never quote the statement's values (hide_parameters):
+    a failed INSERT of an inbound SMS or a contact would otherwise write a phone number, a
+    look-up hash or a message into the log."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15, "factory": WriterLockedConnection})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 15, "factory": WriterLockedConnection},
+            hide_parameters=True,
+        )
         path = make_url(url).database or ""
 
         @event.listens_for(engine, "do_connect")
@@ -213,11 +220,12 @@ def make_engine(url: str, *, quick_commit: bool = False, pre_ping: bool = True) 
 
         return engine
     if not quick_commit:
-        return create_engine(url, pool_pre_ping=pre_ping)
+        return create_engine(url, pool_pre_ping=pre_ping, hide_parameters=True)
     # The webhook's store is one INSERT: in autocommit it is one round trip, not three.
     return create_engine(
         url,
         pool_pre_ping=pre_ping,
+        hide_parameters=True,
         isolation_level="AUTOCOMMIT",
         connect_args={"options": "-c synchronous_commit=off"},
     )

@@ -6,7 +6,8 @@ from datetime import datetime
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import Column, Integer, MetaData, Table, select
+from sqlalchemy import Column, Integer, MetaData, Table, select, text
+from sqlalchemy.exc import IntegrityError
 
 from hsbp.db import Database, EncryptedString, FieldCipher, UTCDateTime, make_engine
 from hsbp.extensions import configure_queue
@@ -112,3 +113,15 @@ def test_the_queue_database_is_created_readable_by_its_owner_only(tmp_path):
         os.umask(previous)
         configure_queue("immediate")
     assert mode(tmp_path / "queue.sqlite3") == 0o600
+
+
+def test_database_errors_never_quote_the_values(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (phone TEXT UNIQUE)")
+        connection.exec_driver_sql("INSERT INTO t VALUES ('+573001234567')")
+    with pytest.raises(IntegrityError) as failed, engine.begin() as connection:
+        connection.execute(text("INSERT INTO t VALUES (:phone)"), {"phone": "+573001234567"})
+    engine.dispose()
+    assert "UNIQUE constraint failed: t.phone" in str(failed.value)
+    assert "573001234567" not in str(failed.value)
