@@ -83,19 +83,40 @@ def test_export_defuses_formula_looking_text(client, login, session, build, faci
     assert rows[1][10] == 2
 
 
+def export_with_identity(client, consultation, kind):
+    """The buttons "... with names and phone numbers": a POST, never a link."""
+    url = f"{base(consultation)}/results/export"
+    return client.post(url, data={"format": kind, "identity": "1"})
+
+
+def test_a_link_asking_for_identities_gets_none_and_logs_nothing(
+    client, login, session, make, build, facilitator
+):
+    consultation = identified(session, make, build, anonymous=False)
+    login(facilitator)
+    rows = csv_rows(client.get(f"{base(consultation)}/results/export?format=csv&identity=1"))
+    assert rows[0] == HEADER
+    assert NAME not in flat(rows) and PHONE not in flat(rows)
+    assert session.scalars(select(AuditEntry).where(AuditEntry.action.like("%export%"))).all() == []
+
+
 def test_facilitator_export_with_identity_names_people_and_is_audited(
     client, login, session, make, build, facilitator
 ):
     consultation = identified(session, make, build, anonymous=False)
     login(facilitator)
     for kind, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
-        rows = read(client.get(f"{base(consultation)}/results/export?format={kind}&identity=1"))
+        rows = read(export_with_identity(client, consultation, kind))
         assert rows[0][5:7] == ["Member", "Phone"]
         assert NAME in flat(rows) and PHONE in flat(rows)
     logged = session.scalars(
         select(AuditEntry.details).where(AuditEntry.action == "consultation.export_identities")
     ).all()
     assert logged == [{"format": "csv"}, {"format": "xlsx"}]
+    assert export_with_identity(client, consultation, "csv").headers["Cache-Control"] == "no-store"
+    page = client.get(f"{base(consultation)}/results").get_data(as_text=True)
+    assert "identity=1" not in page
+    assert page.count('<input type="hidden" name="identity" value="1">') == 2
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -105,7 +126,7 @@ def test_observer_export_has_no_identity_columns(
     consultation = identified(session, make, build, anonymous=False)
     login(make.member(partnership, Role.OBSERVER, user=make.user(locale="en")))
     read = csv_rows if kind == "csv" else xlsx_rows
-    rows = read(client.get(f"{base(consultation)}/results/export?format={kind}&identity=1"))
+    rows = read(export_with_identity(client, consultation, kind))
     assert rows[0] == HEADER
     assert NAME not in flat(rows) and PHONE not in flat(rows)
 
@@ -117,7 +138,7 @@ def test_anonymous_export_holds_no_identity_even_for_facilitators(
     consultation = identified(session, make, build, anonymous=True)
     login(facilitator)
     read = csv_rows if kind == "csv" else xlsx_rows
-    rows = read(client.get(f"{base(consultation)}/results/export?format={kind}&identity=1"))
+    rows = read(export_with_identity(client, consultation, kind))
     assert rows[0] == HEADER
     assert len(rows) == 7
     assert NAME not in flat(rows) and PHONE not in flat(rows)
