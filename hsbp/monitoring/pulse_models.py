@@ -7,7 +7,9 @@ answered is kept apart, in `PulseResponse`, only to refuse a second answer in th
 results never read it, and a constituency with fewer than 5 respondents is pooled before
 anything is shown.
 Comments are kept apart from scores and without the respondent, so a comment cannot be tied
-back to one person's scores.
+back to one person's scores. Nor can rows be matched by time or order: all three are dated
+by the day only, and each new score or comment is swapped into a random place among its
+round's (hsbp.monitoring.pulses).
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class PulseScore(Base):
     )
     round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id", ondelete="CASCADE"))
     constituency: Mapped[str] = mapped_column(String(32))
+    # No longer written: a partner with one representative would name whose scores they are.
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id", ondelete="SET NULL"))
     dimension: Mapped[str] = mapped_column(String(24))
     score: Mapped[int]

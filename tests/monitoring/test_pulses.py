@@ -248,3 +248,37 @@ def test_round_list_queries_do_not_grow_with_rounds(
 
     assert html.count("Close the round") == 5
     assert five["n"] == one["n"]
+
+
+def test_who_answered_and_what_is_dated_by_the_day_only(session, answered):
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    session.expire_all()
+    for model in (PulseResponse, PulseScore, PulseComment):
+        assert set(session.scalars(select(model.created_at))) == {today}
+    assert set(session.scalars(select(PulseScore.partner_id))) == {None}
+
+
+def test_scores_and_comments_do_not_follow_the_order_of_the_respondents(
+    session, pulse_round, people
+):
+    members = people("company", 10)
+    for n, member in enumerate(members):
+        given = scores(3, equity=n % 5 + 1)
+        pulses.record_scores(session, pulse_round, member, given, comment=f"Comentario {n}")
+    session.expire_all()
+    in_row_order = list(
+        session.scalars(
+            select(PulseScore.score).where(PulseScore.dimension == "equity").order_by(PulseScore.id)
+        )
+    )
+    answered_order = [n % 5 + 1 for n in range(10)]
+    # Every value kept (the figures are the same), in an order that is not the respondents'
+    # (the chance that ten values keep their order by luck is one in 3.6 million).
+    assert sorted(in_row_order) == sorted(answered_order)
+    assert in_row_order != answered_order
+    found = pulses.results(session, pulse_round)
+    (company,) = found.groups
+    assert company.means["equity"] == Decimal("3.0")
+    written = [f"Comentario {n}" for n in range(10)]
+    assert sorted(company.comments) == sorted(written)
+    assert company.comments != written
