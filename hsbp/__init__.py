@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.monitoring import polls, sms_pulses
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
-    from hsbp.views import IdConverter
+    from hsbp.views import HsbpRequest, IdConverter
 
     app = Flask(
         __name__,
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     # Before any route is added: every <int:...> in a URL is then bounded (hsbp.views).
     app.url_map.converters["int"] = IdConverter
+    app.request_class = HsbpRequest
     app.config.update(load_settings(app.instance_path, config))
     if app.config.get("TRUST_PROXY") or os.environ.get("HSBP_TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

@@ -37,6 +37,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# The largest id a row can have: ids are INTEGER, 32 bits on PostgreSQL (SQLite would take
+# more, but the schema is the same on both). A larger number names no row, and a query with
+# it would fail on PostgreSQL ("integer out of range") instead of finding nothing.
+LARGEST_ID = 2**31 - 1
+
+
+def id_or_none(value) -> int | None:
+    """The row id written in `value` (plain ASCII digits, 1 to LARGEST_ID), or None: int()
+    alone takes "²", " 7 " and 10**30, which no row has."""
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > 10 or not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= LARGEST_ID else None
+
+
 class UTCDateTime(TypeDecorator):
     """A timestamp stored in UTC and always read back time-zone aware (SQLite forgets zones)."""
 

@@ -9,7 +9,15 @@ from cryptography.fernet import Fernet
 from sqlalchemy import Column, Integer, MetaData, Table, select, text
 from sqlalchemy.exc import IntegrityError
 
-from hsbp.db import Database, EncryptedString, FieldCipher, UTCDateTime, make_engine
+from hsbp.db import (
+    LARGEST_ID,
+    Database,
+    EncryptedString,
+    FieldCipher,
+    UTCDateTime,
+    id_or_none,
+    make_engine,
+)
 from hsbp.extensions import configure_queue
 
 scratch = MetaData()
@@ -125,3 +133,12 @@ def test_database_errors_never_quote_the_values(tmp_path):
     engine.dispose()
     assert "UNIQUE constraint failed: t.phone" in str(failed.value)
     assert "573001234567" not in str(failed.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(7, 7), ("7", 7), (" 7 ", 7), (str(LARGEST_ID), LARGEST_ID)]
+    + [(v, None) for v in (None, "", "0", "-1", "x", "²", "7.0", str(LARGEST_ID + 1), 10**30)],
+)
+def test_id_or_none_reads_only_ids_a_row_can_have(value, expected):
+    assert id_or_none(value) == expected

@@ -17,9 +17,11 @@ from sqlalchemy import select
 from hsbp import demo
 from hsbp.audit import AuditEntry
 from hsbp.auth.models import User
+from hsbp.db import LARGEST_ID
 from hsbp.partnerships.models import Partnership
+from hsbp.views import IdConverter
 
-HUGE = (2**64, 10**30)
+HUGE = (2**31, 2**64, 10**30)
 # What a careless or hostile client sends where a number or a choice is expected.
 JUNK = ("99999999999999999999999999999", "²", "-1\x00")
 FACILITATOR = "lucia.hernandez@demo.hsbp.example"
@@ -81,10 +83,10 @@ def skipped(url: str) -> bool:
     return urlsplit(url).path.startswith(SKIPPED_PATHS)
 
 
-def test_huge_integers_in_paths_are_404(app, client, facilitator):
+def test_huge_integers_in_paths_are_not_found(app, client, facilitator):
     errors = {}
     for rule in rules(app):
-        int_names = [n for n in rule.arguments if rule._converters[n].regex == "[0-9]{1,19}"]
+        int_names = [n for n in rule.arguments if isinstance(rule._converters[n], IdConverter)]
         for number in HUGE:
             for name in int_names:
                 values = fill(rule, facilitator.id, facilitator.id)
@@ -94,7 +96,9 @@ def test_huge_integers_in_paths_are_404(app, client, facilitator):
                     continue
                 for method in methods(rule):
                     code = answer(client, method, url)
-                    if code != 404:
+                    # 405 where a rule for the same path takes other methods (werkzeug
+                    # checks the method before the number): neither says anything.
+                    if code not in (404, 405):
                         errors[(method, url)] = code
     assert errors == {}
 
@@ -110,7 +114,7 @@ def test_the_largest_integer_the_database_holds_is_a_plain_404(app, client, faci
     for rule in rules(app):
         if "partnership_id" not in rule.arguments or "GET" not in rule.methods:
             continue
-        values = fill(rule, facilitator.id, 2**63 - 1)
+        values = fill(rule, facilitator.id, LARGEST_ID)
         if len(values) == 1:
             continue
         url = build(app, rule, values)

@@ -1,8 +1,11 @@
-"""Shared view helpers: numbers read from URLs and query strings."""
+"""Shared view helpers: numbers read from URLs and query strings, NULs dropped from input."""
 
 import pytest
+from sqlalchemy import select
 
-from hsbp.views import LARGEST_ID, int_value
+from hsbp.db import LARGEST_ID
+from hsbp.partnerships.models import Partner
+from hsbp.views import int_value
 
 
 @pytest.mark.parametrize(
@@ -40,3 +43,16 @@ def test_register_with_junk_filters_and_format_is_shown(client, make, login):
         f"/p/{partnership.id}/mapping?format=x&interest={10**30}&influence=²&page={2**64}"
     )
     assert response.status_code == 200
+
+
+def test_nul_characters_are_dropped_from_queries_and_forms(client, make, login, session):
+    partnership = make.partnership()
+    login(make.member(partnership))
+    assert client.get(f"/p/{partnership.id}/mapping?q=ana%00&sector=%00").status_code == 200
+    response = client.post(
+        f"/p/{partnership.id}/partners/new",
+        data={"name": "Alcal\x00día", "sector": "local_government", "joined_on": "2026-01-01"},
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.scalar(select(Partner.name).where(Partner.name.like("Alcal%"))) == "Alcaldía"

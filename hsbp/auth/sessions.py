@@ -22,14 +22,14 @@ from sqlalchemy.orm import Session
 
 from hsbp import audit
 from hsbp.auth.models import User, UserSession, new_session_token
-from hsbp.db import utcnow
+from hsbp.db import id_or_none, utcnow
 
 # A page view moves "last seen" forward only this often: no write on every request.
 LAST_SEEN_EVERY = timedelta(minutes=5)
 USER_AGENT_MAX = 200
 # Sessions shown on the account page: the most recently used.
 LISTED = 20
-_COOKIE = re.compile(r"([0-9]{1,18}):([A-Za-z0-9_-]{20,100}):([A-Za-z0-9_-]{10,64})")
+_COOKIE = re.compile(r"([0-9]{1,10}):([A-Za-z0-9_-]{20,100}):([A-Za-z0-9_-]{10,64})")
 
 
 def _digest(secret: str) -> str:
@@ -71,6 +71,8 @@ def user_for_cookie(session: Session, cookie_id: str) -> User | None:
     if match is None:
         return None
     session_id, secret, token = match.groups()
+    if id_or_none(session_id) is None:
+        return None
     found = session.execute(
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)

@@ -19,6 +19,7 @@ from hsbp import audit
 from hsbp.actions import uploads
 from hsbp.actions.evidence import check_url
 from hsbp.auth.models import User
+from hsbp.db import id_or_none
 from hsbp.errors import ServiceError
 from hsbp.monitoring import parts
 from hsbp.monitoring.models import (
@@ -97,9 +98,8 @@ def create_indicator(
     partner_id = fields.get("partner_id") or None
     if partner_id is not None:
         # Not int() alone: "x", "²" or 10**30 would fail in Python or in the database.
-        text = str(partner_id)
-        ok = text.isascii() and text.isdigit() and len(text) < 19
-        partner = session.get(Partner, int(text)) if ok else None
+        number = id_or_none(partner_id)
+        partner = session.get(Partner, number) if number is not None else None
         if partner is None or partner.partnership_id != partnership.id:
             raise ServiceError(_l("Choose a partner of this partnership."), field="partner_id")
     indicator = Indicator(
@@ -119,7 +119,7 @@ def create_indicator(
         target_on=target_on,
         direction=direction,
         source=(fields.get("source") or "").strip()[:TEXT_MAX],
-        partner_id=int(partner_id) if partner_id is not None else None,
+        partner_id=partner.id if partner_id is not None else None,
         frequency=frequency,
         disaggregation=[d for d in DISAGGREGATIONS if d in set(fields.get("disaggregation") or [])],
         created_by_id=actor.id,

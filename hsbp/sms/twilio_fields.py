@@ -105,6 +105,11 @@ def inbound_refusal(params: Mapping[str, str], *, account_sid: str | None) -> st
     if "MessagingServiceSid" in params and not SERVICE_SID.fullmatch(params["MessagingServiceSid"]):
         return "MessagingServiceSid is not MG and 32 hex digits"
     for name, value in params.items():
-        if name not in FREE_TEXT and "MessageSid" in value:
+        if name in FREE_TEXT:
+            continue
+        if "MessageSid" in value:
             return f"{name} holds another field's name"
+        if any(ch < " " for ch in value):
+            # Twilio sends none; a NUL would fail the INSERT on PostgreSQL at every try.
+            return f"{name} holds control characters"
     return None

@@ -227,6 +227,8 @@ def test_malformed_cookie_ids_are_refused_without_error(session, make):
         f"{user.id}:{user.session_token}",  # the cookie of the version before sessions
         f"²:{secret}:{token}",
         f"{2**64}:{secret}:{token}",
+        f"{2**31}:{secret}:{token}",  # beyond PostgreSQL's INTEGER
+        f"0:{secret}:{token}",
         f"{session_id}:{secret}x:{token}",
         f"{session_id}:{secret}:{token}x",
         f"{session_id}:{secret}:{token}:extra",

@@ -170,3 +170,16 @@ def test_the_status_callback_checks_the_sid_and_the_account(client, params, acco
 
 def test_the_status_callback_takes_a_well_formed_report(client):
     assert signed_post(client, "/sms/twilio/status", status(SID)).status_code == 204
+
+
+@pytest.mark.parametrize("field", ["To", "From", "FromCity"])
+def test_control_characters_outside_the_text_are_refused(client, session, demo_partnership, field):
+    params = twilio_post()
+    params[field] += "\x00"
+    assert signed_post(client, PATH, params).status_code == 400
+    assert stored(session) == 0
+
+
+def test_control_characters_in_the_text_are_taken(client, session, demo_partnership):
+    assert signed_post(client, PATH, twilio_post(Body="ho\x00la\n")).status_code == 200
+    assert session.scalars(select(InboundMessage.body)).all() == ["hola\n"]
