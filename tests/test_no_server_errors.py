@@ -23,7 +23,7 @@ from hsbp.views import IdConverter
 
 HUGE = (2**31, 2**64, 10**30)
 # What a careless or hostile client sends where a number or a choice is expected.
-JUNK = ("99999999999999999999999999999", "²", "-1\x00")
+JUNK = ("99999999999999999999999999999", "²", "2147483648\x00")
 FACILITATOR = "lucia.hernandez@demo.hsbp.example"
 # Pages that sign the visitor out, or reach services outside the test (Twilio).
 SKIPPED_PATHS = ("/logout", "/account/sign-out-everywhere", "/sms/simulator")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from hsbp import audit
 from hsbp.auth.models import User
-from hsbp.db import utcnow
+from hsbp.db import id_or_none, utcnow
 from hsbp.errors import ServiceError
 from hsbp.grievances import codes, messages, officers
 from hsbp.grievances.models import (
@@ -172,11 +172,9 @@ def file_grievance(
 
 def as_id(value) -> int | None:
     """The row id written in `value` (plain ASCII digits, within what the databases hold), or
-    None: int() alone takes "²", " 7 " and 10**30, which no row has."""
-    text = str(value if value is not None else "").strip()
-    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
-        return None
-    return int(text)
+    None: int() alone takes "²", " 7 " and 10**30, which no row has. PostgreSQL's INTEGER
+    ends at 2**31 - 1 (hsbp.db.id_or_none)."""
+    return id_or_none(value)
 
 
 def _partner_id(session: Session, partnership: Partnership, partner_id) -> int | None:
