@@ -257,3 +257,15 @@ def test_an_ended_session_is_not_revived_by_its_last_seen(session, make):
     row.last_seen_at = utcnow() - timedelta(hours=1)
     session.flush()
     assert sessions.user_for_cookie(session, cookie) is None
+
+
+def test_a_refused_cookie_leads_to_sign_in_with_a_message_in_the_readers_language(
+    app, client, make
+):
+    make.user(email="ana@example.org")
+    sign_in(client)
+    thief = copy_cookie(client, app.test_client())
+    client.post("/logout")
+    page = thief.get("/account", headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert page.request.path == "/login"
+    assert "Please sign in to see this page." in page.get_data(as_text=True)
