@@ -51,7 +51,8 @@ def sign_out() -> None:
     Side effects: ended_at on the session; the session and remember-me cookies cleared.
     """
     if current_user.is_authenticated:
-        sessions.end_session(db.session(), session_id=current_user.current_session_id)
+        user = current_user._get_current_object()
+        sessions.end_session(db.session(), user=user, session_id=user.current_session_id)
     # Emptied first: logout_user() then marks the remember-me cookie for deletion.
     _fresh_cookie_session()
     logout_user()

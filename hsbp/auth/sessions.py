@@ -95,13 +95,21 @@ def user_for_cookie(session: Session, cookie_id: str) -> User | None:
     return user
 
 
-def end_session(session: Session, *, session_id: int | None) -> None:
-    """Sign one browser out. Side effect: sets ended_at on that session if it is open."""
+def end_session(session: Session, *, user: User, session_id: int | None) -> None:
+    """Sign one of `user`'s browsers out (another user's session is left alone, so a page
+    listing sessions can offer this for each of them).
+
+    Side effect: sets ended_at on that session if it is open.
+    """
     if session_id is None:
         return
     session.execute(
         update(UserSession)
-        .where(UserSession.id == session_id, UserSession.ended_at.is_(None))
+        .where(
+            UserSession.id == session_id,
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+        )
         .values(ended_at=utcnow())
     )
 

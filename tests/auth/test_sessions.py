@@ -269,3 +269,13 @@ def test_a_refused_cookie_leads_to_sign_in_with_a_message_in_the_readers_languag
     page = thief.get("/account", headers={"Accept-Language": "en"}, follow_redirects=True)
     assert page.request.path == "/login"
     assert "Please sign in to see this page." in page.get_data(as_text=True)
+
+
+def test_ending_a_session_of_another_user_does_nothing(session, make):
+    ana, bea = make.user(), make.user()
+    sessions.start_session(session, user=bea)
+    sessions.end_session(session, user=ana, session_id=bea.current_session_id)
+    row = session.get(UserSession, bea.current_session_id)
+    session.refresh(row)
+    assert row.ended_at is None
+    assert sessions.user_for_cookie(session, bea.session_cookie) is bea
