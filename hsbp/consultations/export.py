@@ -5,7 +5,7 @@ is not anonymous and the reader is a facilitator who asked for them, and such an
 written to the audit log.
 
 An anonymous export cannot single a person out. It has no identity, no response or answer
-id and no time; its rows are k-anonymous (hsbp.consultations.anonymity): a row whose
+id and no time; its rows are k-anonymous (hsbp.anonymity): a row whose
 sector, groups, locality, channel and state together are shared by fewer than MIN_GROUP
 rows has them withheld, locality first (the finest place, the surest pointer to a person),
 then the groups (often small and sensitive), the channel, the state, and the sector last
@@ -24,8 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hsbp import audit
+from hsbp.anonymity import MIN_GROUP, k_anonymous
 from hsbp.auth.models import User
-from hsbp.consultations.anonymity import MIN_GROUP, k_anonymous
 from hsbp.consultations.answering import active_questions, choice_label, question_text
 from hsbp.consultations.models import (
     CHOICE_KINDS,

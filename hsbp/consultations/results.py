@@ -10,7 +10,7 @@ figures are shown, a breakdown with exactly one hidden group would let a reader 
 its figures by subtraction (overall minus the groups shown); in that case the smallest shown
 group is hidden as well, so only the sum of the two can be derived, never either one. The
 same applies to everyone: a question answered by fewer than MIN_GROUP people shows nothing.
-MIN_GROUP is the one threshold of hsbp.consultations.anonymity, which the exports of
+MIN_GROUP is the one threshold of hsbp.anonymity, which the exports of
 anonymous consultations use too.
 """
 
@@ -23,8 +23,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from hsbp.anonymity import MIN_GROUP
 from hsbp.consultations import tallies
-from hsbp.consultations.anonymity import MIN_GROUP
 from hsbp.consultations.answering import active_questions, choice_keys, choice_label, question_text
 from hsbp.consultations.models import (
     CHOICE_KINDS,

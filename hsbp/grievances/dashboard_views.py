@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hsbp import db
+from hsbp.anonymity import MIN_GROUP
 from hsbp.grievances import charts, figures, officers
 from hsbp.grievances.forms import CATEGORY_LABELS, CHANNEL_LABELS, STAGE_LABELS
 from hsbp.grievances.views import bp
@@ -32,10 +33,9 @@ CRITERIA = {
 }
 
 
-# Below this, a count about how complainants came or what they said of the outcome may point
-# at one person: members who do not handle grievances see it pooled, as the platform pools
-# breakdowns of anonymous data.
-SMALL = 5
+# Below the platform's one threshold, a count about how complainants came or what they said
+# of the outcome may point at one person: members who do not handle grievances see it pooled.
+SMALL = MIN_GROUP
 
 
 def _pooled(exact: bool):

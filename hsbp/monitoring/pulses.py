@@ -15,8 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from hsbp import audit
-from hsbp.consultations import anonymity
+from hsbp import anonymity, audit
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
 from hsbp.monitoring.pulse_answers import COMMENT_MAX as COMMENT_MAX

@@ -20,6 +20,7 @@ from hsbp.actions import checks
 from hsbp.actions import queries as action_queries
 from hsbp.actions.forms import STATUS_LABELS
 from hsbp.actions.models import ActionStatus
+from hsbp.anonymity import MIN_GROUP
 from hsbp.consultations.models import Consultation, Response, ResponseState, Status
 from hsbp.consultations.outcome import SECTION_LABELS, items
 from hsbp.grievances import figures as grievance_figures
@@ -205,20 +206,25 @@ def _grievances(session, partnership, reader: Reader, now) -> list[tuple[str, st
         (str(_l("Response proposed in time")), in_time(found.responded_in_time)),
         (str(_l("Median days to acknowledge")), days(found.median_days_to_acknowledge)),
         (str(_l("Median days to close")), days(found.median_days_to_close)),
-        (
-            str(_l("Satisfaction with the outcome")),
-            "—"
-            if found.mean_rating is None
-            else str(
-                _l(
-                    "%(mean)s (ratings: %(rated)s)",
-                    mean=reader.number(found.mean_rating, "#,##0.0"),
-                    rated=reader.number(found.rated),
-                )
-            ),
-        ),
+        (str(_l("Satisfaction with the outcome")), _satisfaction(found, reader)),
     ]
     return rows
+
+
+def _satisfaction(found, reader: Reader) -> str:
+    """The mean rating, once MIN_GROUP complainants rated: a report is read by every member,
+    and one of a few ratings may be told apart (as on the grievance dashboard)."""
+    if found.mean_rating is None:
+        return "—"
+    if found.rated < MIN_GROUP:
+        return str(_l("fewer than %(num)d", num=MIN_GROUP))
+    return str(
+        _l(
+            "%(mean)s (ratings: %(rated)s)",
+            mean=reader.number(found.mean_rating, "#,##0.0"),
+            rated=reader.number(found.rated),
+        )
+    )
 
 
 def _pulses(session, partnership, reader: Reader, now) -> PulseSection | None:

@@ -249,7 +249,8 @@ def test_gather_every_section_with_exact_figures(session, partnership, everythin
         ("Response proposed in time", "100% (1 of 1)"),
         ("Median days to acknowledge", "2"),
         ("Median days to close", "9"),
-        ("Satisfaction with the outcome", "4.0 (ratings: 1)"),
+        # One rating could be told apart: the report, read by every member, pools it.
+        ("Satisfaction with the outcome", "fewer than 5"),
     ]
     pulses = found.pulses
     assert pulses.title == "Latest round: Pulso 2027"
@@ -333,6 +334,26 @@ def test_gather_decisions_newest_first_with_actions_and_draft(
             charter_draft="",
         ),
     ]
+
+
+def test_gather_shows_the_mean_rating_once_five_complainants_rated(session, partnership):
+    closed = NOW - timedelta(days=3)
+    session.add_all(
+        Grievance(
+            partnership_id=partnership.id,
+            code=f"RPT-{n:04d}",
+            channel="sms",
+            stage="closed",
+            description="Queja",
+            received_at=closed - timedelta(days=9),
+            closed_at=closed,
+            rating=rating,
+        )
+        for n, rating in enumerate([5, 4, 4, 3, 5])
+    )
+    session.flush()
+    found = report.gather(session, partnership=partnership, locale="en", now=NOW)
+    assert found.grievances[-1] == ("Satisfaction with the outcome", "4.2 (ratings: 5)")
 
 
 def test_gather_of_an_empty_partnership_has_empty_sections(session, partnership):

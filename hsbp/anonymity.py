@@ -1,8 +1,9 @@
-"""Protection of what people answered against singling out: one threshold, two uses.
+"""Protection of what people answered against singling out: one threshold for every feature.
 
 Results show no figures for a group of fewer than MIN_GROUP respondents (hsbp.consultations
-.results). The rows of an anonymous consultation's export are made k-anonymous with the same
-number: the combination of a row's attributes that others could know about a person (their
+.results, pulses), and counts about complainants are pooled below it (grievances, the
+progress report). The rows of an anonymous consultation's export are made k-anonymous with
+the same number: the combination of a row's attributes that others could know about a person (their
 sector, marginalised groups, locality, channel of answering, whether they finished) must be
 shared by at least MIN_GROUP rows, or an observer who knows one participant could find their
 row. Where a combination is rarer, attributes are withheld from the rows that have it, one
