@@ -171,7 +171,7 @@ def _is_id(value) -> bool:
 
 # The database itself refuses to change the log (triggers of migration 0001).
 _SQLITE_UPDATE_GUARD = "audit_entries_no_update"
-_POSTGRES_GUARD = "audit_entries_append_only"
+_POSTGRES_FLAG = "hsbp.audit_scrub"
 # A text this short matches too much inside longer values: it is scrubbed where it is the
 # whole value only.
 _SHORTEST_SEARCHED = 4
@@ -269,12 +269,14 @@ def _holds(value, needle: str) -> bool:
 
 @contextlib.contextmanager
 def _guard_lifted(session: Session) -> Iterator[None]:
-    """Lift the database's refusal to update the log for the statements run inside.
+    """Let the statements run inside rewrite entries, which the database otherwise refuses.
 
-    DDL is transactional on SQLite and PostgreSQL: the lift is part of the caller's
-    transaction, invisible to any other (PostgreSQL locks the table against writers until
-    the commit), and a rollback undoes it with the rewrite. Not restored on an error on
-    purpose: the transaction is then rolled back, which restores it.
+    PostgreSQL: the trigger lets an UPDATE of the details alone through while this
+    transaction's own flag is on (migration 0017); no other transaction sees it, and nothing
+    is locked beyond the rows rewritten. SQLite has one writer at a time: its trigger is
+    dropped and re-created inside the transaction (DDL is transactional there), so no other
+    connection ever sees the log unguarded. Not restored on an error on purpose: the
+    transaction is then rolled back, which restores it.
     """
     connection = session.connection()
     dialect = connection.dialect.name
@@ -289,19 +291,8 @@ def _guard_lifted(session: Session) -> Iterator[None]:
         if found:
             connection.exec_driver_sql(found)
     elif dialect == "postgresql":
-        found = connection.exec_driver_sql(
-            "SELECT 1 FROM pg_trigger WHERE tgname = %(name)s"
-            " AND tgrelid = 'audit_entries'::regclass",
-            {"name": _POSTGRES_GUARD},
-        ).scalar()
-        if found:
-            connection.exec_driver_sql(
-                f"ALTER TABLE audit_entries DISABLE TRIGGER {_POSTGRES_GUARD}"
-            )
+        connection.exec_driver_sql(f"SET LOCAL {_POSTGRES_FLAG} = 'on'")
         yield
-        if found:
-            connection.exec_driver_sql(
-                f"ALTER TABLE audit_entries ENABLE TRIGGER {_POSTGRES_GUARD}"
-            )
+        connection.exec_driver_sql(f"SET LOCAL {_POSTGRES_FLAG} = 'off'")
     else:
         yield

@@ -215,3 +215,23 @@ def test_a_rolled_back_scrub_leaves_the_log_as_it_was(session, make):
     assert written[0].details == {"person": "Ana María Ruiz", "kept": 1}
     with pytest.raises(DatabaseError, match="append-only"), session.begin_nested():
         session.execute(text("UPDATE audit_entries SET action = 'rewritten'"))
+
+
+def test_on_postgresql_the_scrub_flag_lets_the_details_change_and_nothing_else(session, make):
+    if session.connection().dialect.name != "postgresql":
+        pytest.skip("the flag is PostgreSQL's; SQLite lifts its trigger inside the transaction")
+    _partnership, _actor, _subject, written = scrub_setting(session, make)
+    entry_id = written[0].id
+    with session.begin_nested():
+        session.execute(text("SET LOCAL hsbp.audit_scrub = 'on'"))
+        session.execute(
+            text("UPDATE audit_entries SET details = '{}' WHERE id = :id"), {"id": entry_id}
+        )
+        for statement in (
+            "UPDATE audit_entries SET action = 'rewritten' WHERE id = :id",
+            "DELETE FROM audit_entries WHERE id = :id",
+        ):
+            with pytest.raises(DatabaseError, match="append-only"), session.begin_nested():
+                session.execute(text(statement), {"id": entry_id})
+    session.expire(written[0])
+    assert written[0].details == {}
