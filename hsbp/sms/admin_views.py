@@ -192,6 +192,7 @@ def _message_page(row, *, reply_form=None, link_form=None):
         sender=settings.sender if settings else None,
         phone=row.message.from_phone,
         limit=30,
+        confirmed=row.joined,
     )
     reply_form, link_form = reply_form or ReplyForm(), link_form or LinkForm()
     return render_form(

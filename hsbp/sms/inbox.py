@@ -213,43 +213,57 @@ def conversation(
     phone: str,
     limit: int = 100,
     include_confidential: bool = False,
+    confirmed: bool = True,
 ) -> list[ThreadItem]:
     """The last `limit` messages between `phone` and this partnership, oldest first:
     what it sent here and everything sent to it (replies, broadcasts). Messages tied to no
     partnership (STOP and its answer) count when they went through the partnership's sender.
     Messages of confidential flows are left out, unless `include_confidential` (the phone
-    simulator's screen of one of its own training numbers)."""
+    simulator's screen of one of its own training numbers).
+
+    For a number that has not `confirmed` this partnership, only what it wrote here: what it
+    said on a shared number to no partnership, and what was sent to it (or not, as to a
+    number that sent STOP elsewhere), would tell of its life with other partnerships."""
     number_hash = contacts.phone_hash(phone)
     hidden_in = () if include_confidential else (InboundMessage.confidential.is_(False),)
     hidden_out = () if include_confidential else (OutboundMessage.confidential.is_(False),)
+    ours = InboundMessage.partnership_id == partnership_id
     inbound = session.scalars(
         select(InboundMessage)
         .where(
             InboundMessage.from_hash == number_hash,
             or_(
-                InboundMessage.partnership_id == partnership_id,
+                ours,
                 and_(InboundMessage.partnership_id.is_(None), InboundMessage.to_number == sender),
-            ),
+            )
+            if confirmed
+            else ours,
             InboundMessage.route != contacts.HELD,  # waits for the person to say whose it is
             *hidden_in,
         )
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
         .limit(limit)
     ).all()
-    outbound = session.scalars(
-        select(OutboundMessage)
-        .join(Contact, Contact.id == OutboundMessage.contact_id)
-        .where(
-            Contact.phone_hash == number_hash,
-            or_(
-                OutboundMessage.partnership_id == partnership_id,
-                and_(OutboundMessage.partnership_id.is_(None), OutboundMessage.sender == sender),
-            ),
-            *hidden_out,
-        )
-        .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
-        .limit(limit)
-    ).all()
+    outbound = (
+        []
+        if not confirmed
+        else session.scalars(
+            select(OutboundMessage)
+            .join(Contact, Contact.id == OutboundMessage.contact_id)
+            .where(
+                Contact.phone_hash == number_hash,
+                or_(
+                    OutboundMessage.partnership_id == partnership_id,
+                    and_(
+                        OutboundMessage.partnership_id.is_(None), OutboundMessage.sender == sender
+                    ),
+                ),
+                *hidden_out,
+            )
+            .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
+            .limit(limit)
+        ).all()
+    )
     items = [(m.received_at, 0, m.id, ThreadItem(True, m.body, m.received_at)) for m in inbound]
     items += [
         (m.created_at, 1, m.id, ThreadItem(False, m.body, m.created_at, m.status, m.kind))

@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from hsbp.sms import contacts
+from hsbp.sms import contact_admin, contacts
 from hsbp.sms.models import ContactMembership, InboundMessage, OutboundMessage
 from tests.sms.conftest import PHONE, SENDER, actions, map_participant, page_text
 
@@ -239,3 +239,37 @@ def test_the_inbox_runs_the_same_queries_for_3_or_30_messages(
         text = page_text(web.get(url))
     assert len(re.findall(r"Mark handled", text)) == 30
     assert many["n"] == few["n"]
+
+
+def test_the_thread_of_a_pending_contact_says_nothing_of_its_other_partnerships(
+    web, sms, write, make, session, demo_partnership
+):
+    """Two numbers that joined another partnership, one of which then sent STOP there, are
+    added by hand here and write in: their threads here hold only what they wrote here, so
+    the question one got and the other did not (it sent STOP) tells nothing."""
+    other = make.partnership()
+    contacts.configure_sender(
+        session, partnership_id=other.id, sender="+15005550007", join_code="OTHER"
+    )
+    stopped, still = "+573209876543", "+573209876544"
+    for phone in (stopped, still):
+        sms("JOIN OTHER", sender=phone, to="+15005550007")
+    sms("STOP", sender=stopped, to="+15005550007")
+    for phone in (stopped, still):
+        contact_admin.add_contact(
+            session,
+            actor=web.user,
+            partnership=demo_partnership,
+            phone=phone,
+            locale="es",
+            consent_note="agreed in person",
+        )
+    threads = []
+    for phone in (stopped, still):
+        message = write("hola, quiero saber de la reunion", sender=phone)
+        assert (message.partnership_id, message.in_inbox) == (demo_partnership.id, True)
+        page = web.get(inbox_url(demo_partnership, message)).get_data(as_text=True)
+        thread = page[page.index('<ol class="bubbles">') :]
+        threads.append(re.sub(r"<time[^>]*>.*?</time>", "", thread, flags=re.S))
+    assert threads[0] == threads[1]
+    assert threads[0].count('<li class="bubble ') == 1
