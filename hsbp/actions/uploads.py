@@ -212,7 +212,8 @@ def _copy(stream: BinaryIO, target: Path, limit: int) -> tuple[int, str, bool]:
     digest, size = hashlib.sha256(), 0
     decoder = codecs.getincrementaldecoder("utf-8")()
     text = True
-    with open(target, "xb") as out:
+    # Evidence may show people (a photo of a meeting): readable by the app's user only.
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         while chunk := stream.read(CHUNK):
             size += len(chunk)
             if size > limit:

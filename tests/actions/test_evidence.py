@@ -156,6 +156,9 @@ def test_upload_pdf_is_kept_outside_the_web_root_with_its_details(
     folder = Path(web.app.instance_path, "uploads", "actions", str(partnership.id))
     assert files_in(folder) == [row.stored_name]
     assert (folder / row.stored_name).read_bytes() == PDF
+    # Readable by the app's user only, in a folder only it can list.
+    assert (folder / row.stored_name).stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
     assert not (folder / row.stored_name).is_relative_to(Path(web.app.static_folder).parent)
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "action.evidence_add"))
     assert (entry.actor_id, entry.object_id, entry.details) == (
