@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -145,6 +146,9 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": https,
+        # "Keep me signed in" lasts a month, not Flask-Login's year: a lost phone or a shared
+        # computer should not open identities of people at risk for longer.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

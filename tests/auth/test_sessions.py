@@ -279,3 +279,11 @@ def test_ending_a_session_of_another_user_does_nothing(session, make):
     session.refresh(row)
     assert row.ended_at is None
     assert sessions.user_for_cookie(session, bea.session_cookie) is bea
+
+
+def test_keep_me_signed_in_lasts_a_month(client, make):
+    make.user(email="ana@example.org")
+    sign_in(client, remember=True)
+    cookie = client.get_cookie("remember_token")
+    lifetime = cookie.expires - utcnow()
+    assert timedelta(days=29) < lifetime <= timedelta(days=30)
