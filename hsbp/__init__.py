@@ -22,9 +22,12 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp import db, extensions, i18n, security
     from hsbp.config import load_settings
     from hsbp.consultations import conversation as consultation_sms
+    from hsbp.consultations import invitations as consultation_invitations
+    from hsbp.consultations import services as consultation_services
     from hsbp.grievances import officers as grievance_officers
     from hsbp.grievances import sms as grievance_sms
     from hsbp.monitoring import polls, sms_pulses
+    from hsbp.monitoring.from_consultation import record_from_consultation
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
     from hsbp.views import HsbpRequest, IdConverter
@@ -46,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.init_app(app)
     sms_handlers.init_app(app)
     consultation_sms.init_app(app)
+    consultation_invitations.init_app(app)
     # Before the grievances: a bare number from a contact asked a pulse or poll question is
     # its answer, not the rating of a grievance's outcome; a later number that could only
     # correct a poll answer comes after them.
@@ -54,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     grievance_sms.init_app(app)
     grievance_officers.init_app(app)  # officer rights end with the member's role
     sms_handlers.registry(app).conversation("poll_correction", polls.handle_correction)
+    # Indicators computed from a consultation record their value when it closes.
+    consultation_services.on_close(app, record_from_consultation)
     for module in TASK_MODULES:
         importlib.import_module(module)
     i18n.init_app(app)
@@ -70,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
 # create_app() before its consumer starts, and a periodic task must be declared by then.
 TASK_MODULES = (
     "hsbp.sms.sweeper",
+    "hsbp.consultations.tasks",
     "hsbp.actions.tasks",
     "hsbp.grievances.tasks",
     "hsbp.monitoring.tasks",

@@ -20,7 +20,6 @@ answer, with the answers and not beside the number.
 from __future__ import annotations
 
 import functools
-import importlib
 from dataclasses import dataclass
 
 from flask import Flask
@@ -383,9 +382,5 @@ def _shortened(title: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the consultation conversation with the SMS channel, the invitations' page
-    helper, and the periodic work (importing the module declares its tasks to the queue)."""
-    importlib.import_module("hsbp.consultations.tasks")
-    # Imported here: the invitations module builds on this one.
-    importlib.import_module("hsbp.consultations.invitations").init_app(app)
+    """Register the consultation conversation with the SMS channel."""
     registry(app).conversation("consultation", handle_message)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from hsbp import audit
 from hsbp.auth.models import User
+from hsbp.consultations.answering import choice_keys
 from hsbp.consultations.models import Answer, Consultation, Question, QuestionKind, Status
 from hsbp.consultations.services import texts_by_language
 from hsbp.errors import ServiceError
@@ -89,8 +90,6 @@ def _question_values(
     show_if_id = fields.get("show_if_question_id") or None
     show_if_choices: list[str] = []
     if show_if_id is not None:
-        from hsbp.consultations.answering import choice_keys
-
         earlier = session.get(Question, int(show_if_id))
         if (
             earlier is None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
@@ -186,7 +188,10 @@ def open_consultation(session: Session, *, actor: User, consultation: Consultati
 
 
 def close_consultation(session: Session, *, actor: User | None, consultation: Consultation) -> int:
-    """Close it; responses still under way are kept as partial. Returns how many."""
+    """Close it; responses still under way are kept as partial. Returns how many.
+
+    Side effects: the consultation and its responses, an audit entry, and what the `on_close`
+    listeners do (indicators computed from it record their value)."""
     consultation.status = Status.CLOSED
     consultation.closes_at = min(consultation.closes_at or utcnow(), utcnow())
     left = session.execute(
@@ -221,9 +226,18 @@ def close_consultation(session: Session, *, actor: User | None, consultation: Co
         partnership_id=consultation.partnership_id,
         details={"partial": left},
     )
-    # Indicators computed from this consultation record their value (monitoring reads
-    # consultations, not the other way round: imported here to keep that direction).
-    from hsbp.monitoring.from_consultation import record_from_consultation
-
-    record_from_consultation(session, consultation)
+    for callback in current_app.extensions.get(CLOSE_LISTENERS_KEY, ()):
+        callback(session, consultation)
     return left
+
+
+CLOSE_LISTENERS_KEY = "hsbp.consultation_close_listeners"
+
+
+def on_close(app: Flask, callback: Callable[[Session, Consultation], None]) -> None:
+    """Call `callback(session, consultation)` each time a consultation closes, in the same
+    transaction: features that build on consultations (the indicators monitoring computes
+    from them) hear of it without consultations importing them."""
+    listeners = app.extensions.setdefault(CLOSE_LISTENERS_KEY, [])
+    if callback not in listeners:
+        listeners.append(callback)

@@ -10,6 +10,7 @@ from huey import crontab
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hsbp import db
 from hsbp.consultations import invitations, services
 from hsbp.consultations.conversation import (
     IN_PROGRESS,
@@ -134,8 +135,6 @@ def _daytime(session: Session, consultation: Consultation, now: datetime) -> boo
 def sweep_consultation_sms() -> None:
     """Close due consultations, end forgotten conversations, invite newcomers, send
     reminders."""
-    from hsbp import db
-
     session = db.session()
     now = utcnow()
     close_due_consultations(session, now=now)

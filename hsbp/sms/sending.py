@@ -24,6 +24,7 @@ from hsbp.db import utcnow
 from hsbp.extensions import app_task
 from hsbp.paths import public_url
 from hsbp.sms import encoding
+from hsbp.sms.contacts import opt_out
 from hsbp.sms.handlers import registry
 from hsbp.sms.models import Contact, OutboundMessage, OutboundStatus
 from hsbp.sms.transport import client
@@ -257,8 +258,6 @@ def _failed(session: Session, message: OutboundMessage, *, status, code, text: s
     message.error_code, message.error_message = code, text or ""
     transient = status is None or status == 429 or status >= 500
     if code == OPTED_OUT_CODE:
-        from hsbp.sms.contacts import opt_out
-
         opt_out(session, contact=message.contact, channel="provider", note="Twilio 21610")
     if transient and message.attempts < MAX_ATTEMPTS:
         message.status = OutboundStatus.QUEUED
@@ -286,7 +285,5 @@ def apply_status(session: Session, *, sid: str, status: str, error_code: str | N
         if error_code and error_code.isdigit():
             message.error_code = int(error_code)
     if error_code == str(OPTED_OUT_CODE):
-        from hsbp.sms.contacts import opt_out
-
         opt_out(session, contact=message.contact, channel="provider", note="Twilio 21610")
     return True
