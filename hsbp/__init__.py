@@ -26,7 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.consultations import services as consultation_services
     from hsbp.grievances import officers as grievance_officers
     from hsbp.grievances import sms as grievance_sms
-    from hsbp.monitoring import polls, sms_pulses
+    from hsbp.monitoring import polls, pulses, sms_pulses, sms_turns
     from hsbp.monitoring.from_consultation import record_from_consultation
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
@@ -60,6 +60,10 @@ def create_app(config: dict | None = None) -> Flask:
     sms_handlers.registry(app).conversation("poll_correction", polls.handle_correction)
     # Indicators computed from a consultation record their value when it closes.
     consultation_services.on_close(app, record_from_consultation)
+    # Pulse rounds by SMS, and what a contact is asked next once free: a pulse, then a poll.
+    pulses.on_round(app, opened=sms_pulses.round_opened, closing=sms_pulses.end_round)
+    sms_turns.on_free(app, sms_pulses.start_waiting)
+    sms_turns.on_free(app, polls.start_waiting)
     for module in TASK_MODULES:
         importlib.import_module(module)
     i18n.init_app(app)

@@ -25,7 +25,7 @@ from hsbp.auth.models import User
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
 from hsbp.i18n import translated
-from hsbp.monitoring import services, sms_pulses
+from hsbp.monitoring import services, sms_turns
 from hsbp.monitoring.models import Indicator, Kind, Measurement, Method
 from hsbp.monitoring.poll_models import Aggregate, PollReply, PollStatus, ReplyState, SmsPoll
 from hsbp.partnerships.models import Partnership
@@ -161,9 +161,9 @@ def start_poll(session: Session, *, actor: User, indicator: Indicator, fields: d
         reply = PollReply(partnership_id=partnership.id, poll_id=poll.id, contact_id=contact.id)
         session.add(reply)
         session.flush()
-        if not sms_pulses.busy(session, contact.id):
+        if not sms_turns.busy(session, contact.id):
             question = _ask(session, poll, reply, contact)
-            sms_pulses.send(session, contact, partnership.id, [question], kind=SMS_KIND)
+            sms_turns.send(session, contact, partnership.id, [question], kind=SMS_KIND)
             started += 1
     audit.record(
         session,
@@ -197,7 +197,7 @@ def _aggregate_of(indicator: Indicator, fields: dict) -> tuple[str, Decimal | No
 def _ask(session: Session, poll: SmsPoll, reply: PollReply, contact: Contact) -> str:
     reply.state = ReplyState.ASKED
     reply.reprompts = 0
-    locale = sms_pulses.locale_of(session, contact, poll.partnership_id)
+    locale = sms_turns.locale_of(session, contact, poll.partnership_id)
     default = session.get(Partnership, poll.partnership_id).default_locale
     return translated(poll.question, locale=locale, fallback=default)
 
@@ -222,7 +222,7 @@ def start_waiting(session: Session, contact: Contact, replying_for: int | None) 
     question = _ask(session, poll, reply, contact)
     if poll.partnership_id == replying_for:
         return [question]
-    sms_pulses.send(session, contact, poll.partnership_id, [question], kind=SMS_KIND)
+    sms_turns.send(session, contact, poll.partnership_id, [question], kind=SMS_KIND)
     return []
 
 
@@ -265,13 +265,13 @@ def _handle(session: Session, incoming: Incoming, which) -> list[str] | None:
     if found is None:
         return None
     reply, poll = found
-    locale = sms_pulses.locale_of(session, contact, poll.partnership_id)
+    locale = sms_turns.locale_of(session, contact, poll.partnership_id)
     if poll.status == PollStatus.OPEN and poll.closes_at <= utcnow():
         close_poll(session, poll=poll)  # past its closing time, not swept yet
     if reply.tell_closed:
         reply.tell_closed = False
         incoming.message.in_inbox = True
-        later = sms_pulses.start_next(session, contact, poll.partnership_id)
+        later = sms_turns.start_next(session, contact, poll.partnership_id)
         return [text(locale, "closed"), *later]
     if reply.state == ReplyState.ENDED:
         return None
@@ -288,13 +288,13 @@ def _read(session, reply: PollReply, poll: SmsPoll, incoming: Incoming, locale: 
         if reply.reprompts >= MAX_REPROMPTS:
             reply.state = ReplyState.GAVE_UP
             incoming.message.in_inbox = True
-            return sms_pulses.start_next(session, incoming.contact, poll.partnership_id)
+            return sms_turns.start_next(session, incoming.contact, poll.partnership_id)
         reply.reprompts += 1
         return [_retry(indicator, poll, locale, value)]
     reply.value = value
     reply.state = ReplyState.ANSWERED
     reply.answered_at = utcnow()
-    later = sms_pulses.start_next(session, incoming.contact, poll.partnership_id)
+    later = sms_turns.start_next(session, incoming.contact, poll.partnership_id)
     return [text(locale, "thanks"), *later]
 
 

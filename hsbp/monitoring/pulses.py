@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -48,11 +49,27 @@ POOLED = "pooled"
 # A gap of a whole point or more between two constituencies is highlighted.
 WIDE_GAP = Decimal(1)
 TITLE_MAX = 200
+# Who hears of a round opening or closing (the SMS conversations, hsbp.monitoring.sms_pulses,
+# wired in create_app): they build on this module, so it cannot call them by name.
+OPEN_LISTENERS_KEY = "hsbp.pulse_open_listeners"
+CLOSE_LISTENERS_KEY = "hsbp.pulse_close_listeners"
+
+
+def on_round(app: Flask, *, opened=None, closing=None) -> None:
+    """`opened(session, actor=, pulse_round=)` after a round opens, `closing(session,
+    pulse_round)` before it closes, in the same transaction."""
+    for key, listener in ((OPEN_LISTENERS_KEY, opened), (CLOSE_LISTENERS_KEY, closing)):
+        listeners = app.extensions.setdefault(key, [])
+        if listener is not None and listener not in listeners:
+            listeners.append(listener)
 
 
 def open_round(session, *, actor, partnership, fields: dict) -> PulseRound:
     """fields: title {locale: text} (the partnership's default language required),
-    closes_at (aware datetime, in the future), include_sms."""
+    closes_at (aware datetime, in the future), include_sms.
+
+    Side effects: the round, and what its `opened` listeners do (with SMS: every contact is
+    asked)."""
     title = {k: v.strip() for k, v in (fields.get("title") or {}).items() if v and v.strip()}
     default = partnership.default_locale
     if not title.get(default):
@@ -74,11 +91,8 @@ def open_round(session, *, actor, partnership, fields: dict) -> PulseRound:
     )
     session.add(pulse_round)
     session.flush()
-    if pulse_round.include_sms:
-        # Imported here: the SMS conversation builds on this module's writer.
-        from hsbp.monitoring import sms_pulses
-
-        sms_pulses.ask_contacts(session, actor=actor, pulse_round=pulse_round)
+    for listener in current_app.extensions.get(OPEN_LISTENERS_KEY, ()):
+        listener(session, actor=actor, pulse_round=pulse_round)
     return pulse_round
 
 
@@ -87,10 +101,8 @@ def close_round(session, pulse_round: PulseRound, *, actor=None) -> None:
     ones are recorded (once), an audit entry."""
     if pulse_round.status == RoundStatus.CLOSED:
         return
-    # Imported here: the SMS conversation builds on this module's writer.
-    from hsbp.monitoring import sms_pulses
-
-    sms_pulses.end_round(session, pulse_round)
+    for listener in current_app.extensions.get(CLOSE_LISTENERS_KEY, ()):
+        listener(session, pulse_round)
     pulse_round.status = RoundStatus.CLOSED
     session.flush()
     audit.record(

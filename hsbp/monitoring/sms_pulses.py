@@ -22,18 +22,14 @@ import contextlib
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from hsbp import audit
-from hsbp.consultations.conversation import IN_PROGRESS as CONSULTATION_IN_PROGRESS
 from hsbp.consultations.conversation import skip_words
-from hsbp.consultations.models import Participation
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
-from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.monitoring import pulses
-from hsbp.monitoring.poll_models import PollReply, ReplyState
 from hsbp.monitoring.pulse_models import (
     DIMENSIONS,
     PulseResponse,
@@ -41,9 +37,9 @@ from hsbp.monitoring.pulse_models import (
     PulseTalk,
     TalkState,
 )
-from hsbp.partnerships.models import Partnership
-from hsbp.sms import contacts, sending
-from hsbp.sms.handlers import Incoming, confidential_texts, is_confidential_text
+from hsbp.monitoring.sms_turns import busy, locale_of, send, start_next
+from hsbp.sms import contacts
+from hsbp.sms.handlers import Incoming, confidential_texts
 from hsbp.sms.models import Contact, ContactMembership
 from hsbp.sms.texts import N_, fold, in_language
 
@@ -76,11 +72,6 @@ TEXTS = {
 }
 
 
-def locale_of(session: Session, contact: Contact, partnership_id: int) -> str:
-    locale = contact.locale or session.get(Partnership, partnership_id).default_locale
-    return locale if locale in UI_LOCALE_CODES else "en"
-
-
 def text(locale: str, key: str, **values) -> str:
     return in_language(locale, TEXTS[key], **values)
 
@@ -96,25 +87,10 @@ def read_score(reply: str) -> int | None:
     return int(plain) if len(plain) == 1 and plain.isdecimal() and 1 <= int(plain) <= 5 else None
 
 
-def busy(session: Session, contact_id: int) -> bool:
-    """Whether the contact is answering something by SMS now: a consultation, a pulse or a
-    poll (the channel takes one conversation at a time, so replies are never ambiguous)."""
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    Participation.contact_id == contact_id,
-                    Participation.state == CONSULTATION_IN_PROGRESS,
-                )
-                | exists().where(
-                    PulseTalk.contact_id == contact_id, PulseTalk.state == TalkState.IN_PROGRESS
-                )
-                | exists().where(
-                    PollReply.contact_id == contact_id, PollReply.state == ReplyState.ASKED
-                )
-            )
-        )
-    )
+def round_opened(session: Session, *, actor, pulse_round: PulseRound) -> None:
+    """Pulses' `opened` listener: a round opened with SMS asks its contacts at once."""
+    if pulse_round.include_sms:
+        ask_contacts(session, actor=actor, pulse_round=pulse_round)
 
 
 def ask_contacts(session: Session, *, actor, pulse_round: PulseRound) -> int:
@@ -144,7 +120,8 @@ def ask_contacts(session: Session, *, actor, pulse_round: PulseRound) -> int:
         session.add(talk)
         session.flush()
         if not busy(session, contact.id):
-            send(session, contact, talk.partnership_id, begin(session, talk, contact))
+            texts = begin(session, talk, contact)
+            send(session, contact, talk.partnership_id, texts, kind=SMS_KIND)
             started += 1
     audit.record(
         session,
@@ -166,26 +143,6 @@ def begin(session: Session, talk: PulseTalk, contact: Contact) -> list[str]:
     talk.last_activity_at = utcnow()
     intro = text(locale, "intro", skip=skip_words(locale)[0])
     return confidential_texts([intro, _question(locale, 0)])
-
-
-def send(
-    session: Session, contact: Contact, partnership_id: int, texts: list[str], kind=SMS_KIND
-) -> None:
-    """Send texts that answer no message from the partnership's number (confidential ones,
-    a pulse's, stay so)."""
-    settings = contacts.settings_of(session, partnership_id)
-    if settings is None:
-        return  # the partnership's number was removed: nobody to send from
-    for body in texts:
-        sending.queue_sms(
-            session,
-            contact=contact,
-            body=body,
-            sender=settings.sender,
-            kind=kind,
-            partnership_id=partnership_id,
-            confidential=is_confidential_text(body),
-        )
 
 
 def _question(locale: str, step: int) -> str:
@@ -283,14 +240,9 @@ def end_round(session: Session, pulse_round: PulseRound) -> int:
     return cut
 
 
-def start_next(session: Session, contact: Contact, replying_for: int | None) -> list[str]:
-    """Start the contact's oldest waiting pulse or poll; its texts are returned when it is of
-    `replying_for` (the partnership the contact writes to), else sent from its own number."""
-    # Imported here: polls build on this module.
-    from hsbp.monitoring import polls
-
-    if contact.opted_out or busy(session, contact.id):
-        return []
+def start_waiting(session: Session, contact: Contact, replying_for: int | None) -> list[str]:
+    """Start the contact's oldest waiting pulse, if any (they are free: hsbp.monitoring.
+    sms_turns); its texts are returned when it is of `replying_for`, else sent."""
     talk = session.scalar(
         select(PulseTalk)
         .join(PulseRound, PulseRound.id == PulseTalk.round_id)
@@ -304,11 +256,11 @@ def start_next(session: Session, contact: Contact, replying_for: int | None) -> 
         .limit(1)
     )
     if talk is None:
-        return polls.start_waiting(session, contact, replying_for)
+        return []
     texts = begin(session, talk, contact)
     if talk.partnership_id == replying_for:
         return texts
-    send(session, contact, talk.partnership_id, texts)
+    send(session, contact, talk.partnership_id, texts, kind=SMS_KIND)
     return []
 
 

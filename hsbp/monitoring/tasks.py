@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from hsbp import db
 from hsbp.db import utcnow
 from hsbp.extensions import app_task, queue
-from hsbp.monitoring import polls, pulses, sms_pulses
+from hsbp.monitoring import polls, pulses, sms_turns
 from hsbp.monitoring.poll_models import PollReply, ReplyState
 from hsbp.monitoring.pulse_models import PulseRound, PulseTalk, RoundStatus, TalkState
 from hsbp.sms.models import Contact
@@ -39,11 +39,11 @@ def start_waiting(session: Session) -> int:
     started = 0
     for contact_id in sorted(waiting):
         contact = session.get(Contact, contact_id)
-        if contact is None or contact.opted_out or sms_pulses.busy(session, contact_id):
+        if contact is None or contact.opted_out or sms_turns.busy(session, contact_id):
             continue
         # Not a reply to anything: the texts go out from the conversation's own number.
-        sms_pulses.start_next(session, contact, replying_for=None)
-        started += int(sms_pulses.busy(session, contact_id))
+        sms_turns.start_next(session, contact, replying_for=None)
+        started += int(sms_turns.busy(session, contact_id))
     return started
 
 
