@@ -1,4 +1,7 @@
-"""Password hashing, membership roles, security headers and the one partnership access guard."""
+"""Password hashing, membership roles, the site administrator check and security headers.
+
+The partnership access guard lives with partnerships (hsbp.partnerships.guard): core knows
+no feature."""
 
 from __future__ import annotations
 
@@ -7,12 +10,8 @@ import functools
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, g, request
+from flask import Flask, abort, request
 from flask_login import current_user
-from sqlalchemy import select
-
-from hsbp import db
-from hsbp.extensions import login_manager
 
 _hasher = PasswordHasher()
 
@@ -46,39 +45,6 @@ class Role(enum.StrEnum):
     @property
     def rank(self) -> int:
         return list(Role).index(self)
-
-
-def partnership_guard(min_role: Role = Role.OBSERVER):
-    """Protect a view under /p/<partnership_id>/: the signed-in user must be a member of that
-    partnership with at least `min_role`; anyone else gets the same 404 as for a partnership
-    that does not exist, so ids reveal nothing. Sets g.partnership and g.membership."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def guarded(*args, partnership_id: int, **kwargs):
-            from hsbp.partnerships.models import Membership, Partnership
-
-            if not current_user.is_authenticated:
-                # Every id redirects alike, so this reveals nothing about which ones exist.
-                return login_manager.unauthorized()
-            row = (
-                db.session()
-                .execute(
-                    select(Partnership, Membership)
-                    .join(Membership, Membership.partnership_id == Partnership.id)
-                    .where(Partnership.id == partnership_id, Membership.user_id == current_user.id)
-                )
-                .first()
-            )
-            if row is None or Role(row.Membership.role).rank < min_role.rank:
-                abort(404)
-            g.partnership, g.membership = row.Partnership, row.Membership
-            return view(*args, partnership_id=partnership_id, **kwargs)
-
-        guarded.partnership_guard = min_role
-        return guarded
-
-    return decorator
 
 
 def site_admin_required(view):

@@ -14,7 +14,8 @@ from hsbp import db
 from hsbp.actions import evidence, uploads
 from hsbp.actions.views import bp
 from hsbp.errors import ServiceError
-from hsbp.security import Role, partnership_guard
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role
 
 BASE = "/p/<int:partnership_id>/actions/<int:action_id>/evidence"
 

@@ -22,8 +22,9 @@ from hsbp.actions.views import bp
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.extensions import limiter
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.paths import public_url
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 

@@ -33,8 +33,9 @@ from hsbp.i18n import SESSION_KEY, UI_LOCALE_CODES, translated
 from hsbp.mapping.labels import tag_label
 from hsbp.mapping.models import Participant
 from hsbp.mapping.tags import group_tags
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.models import Partnership
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 # The public link's in-progress responses, {consultation id: response id}, kept in the signed

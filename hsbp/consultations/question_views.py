@@ -37,7 +37,8 @@ from hsbp.consultations.views import (
 from hsbp.errors import ServiceError
 from hsbp.i18n import language_name, missing_languages, translated
 from hsbp.partnerships.forms import ConfirmForm
-from hsbp.security import Role, partnership_guard
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role
 from hsbp.sms.encoding import measure
 from hsbp.views import render_form
 

@@ -15,7 +15,8 @@ from hsbp.consultations.views import bp, consultation_or_404
 from hsbp.errors import ServiceError
 from hsbp.i18n import translated
 from hsbp.partnerships.forms import ConfirmForm
-from hsbp.security import Role, partnership_guard
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role
 from hsbp.views import page_number
 
 BASE = "/p/<int:partnership_id>/consultations/<int:consultation_id>"

@@ -48,8 +48,9 @@ from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS
 from hsbp.mapping.tags import group_tags
 from hsbp.mapping.views import label_of_tag
 from hsbp.partnerships.forms import ConfirmForm
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.paths import public_url
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 bp = Blueprint("consultations", __name__)

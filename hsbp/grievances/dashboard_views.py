@@ -19,7 +19,8 @@ from hsbp.anonymity import MIN_GROUP
 from hsbp.grievances import charts, figures, officers
 from hsbp.grievances.forms import CATEGORY_LABELS, CHANNEL_LABELS, STAGE_LABELS
 from hsbp.grievances.views import bp
-from hsbp.security import Role, partnership_guard
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role
 
 CRITERIA = {
     "legitimate": _l("Legitimate"),

@@ -24,9 +24,10 @@ from hsbp.grievances.intake_forms import MemberForm, PublicForm, RecordForm
 from hsbp.grievances.models import Channel, GrievanceSettings
 from hsbp.grievances.views import bp
 from hsbp.i18n import SESSION_KEY, UI_LOCALE_CODES
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.models import Partner, Partnership
 from hsbp.phones import e164
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 FILED_KEY = "grievance_filed"

@@ -45,9 +45,10 @@ from hsbp.grievances.forms import (
     officer_label,
 )
 from hsbp.grievances.models import Grievance
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.services import list_partners
 from hsbp.paths import public_url
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 bp = Blueprint("grievances", __name__)

@@ -11,7 +11,8 @@ from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.forms import ImportForm
 from hsbp.mapping.views import _tags, bp, label_of_tag, register_filter
 from hsbp.partnerships.forms import ConfirmForm
-from hsbp.security import Role, partnership_guard
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from hsbp import db
 from hsbp.mapping import charts, queries
 from hsbp.mapping.views import _tags, bp, label_of_tag
-from hsbp.security import partnership_guard
+from hsbp.partnerships.guard import partnership_guard
 
 
 @bp.get("/p/<int:partnership_id>/mapping/grid")

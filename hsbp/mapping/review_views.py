@@ -9,8 +9,9 @@ from hsbp.errors import ServiceError
 from hsbp.mapping import duplicates, services
 from hsbp.mapping.views import _tags, bp, label_of_tag, no_store
 from hsbp.partnerships.forms import ConfirmForm
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.services import list_partners
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 
 BASE = "/p/<int:partnership_id>/mapping/duplicates"
 

@@ -12,8 +12,9 @@ from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.forms import ParticipantForm, RegisterFilterForm, RelationshipForm
 from hsbp.mapping.labels import tag_label
 from hsbp.partnerships.forms import ConfirmForm
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.services import list_partners
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import int_value, page_number, render_form
 
 bp = Blueprint("mapping", __name__)

@@ -17,7 +17,8 @@ from hsbp.mapping.forms import ImportForm
 from hsbp.monitoring import from_consultation, importing
 from hsbp.monitoring.forms import LinkForm
 from hsbp.monitoring.views import bp, indicator_or_404
-from hsbp.security import Role, partnership_guard
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role
 from hsbp.views import int_value, render_form
 
 

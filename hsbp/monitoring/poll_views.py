@@ -22,7 +22,8 @@ from hsbp.monitoring import polls
 from hsbp.monitoring.models import Kind
 from hsbp.monitoring.poll_models import Aggregate, SmsPoll
 from hsbp.monitoring.views import bp, indicator_or_404
-from hsbp.security import Role, partnership_guard
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role
 from hsbp.sms.admin_views import audience_choices, audience_label
 from hsbp.sms.encoding import measure
 from hsbp.views import render_form

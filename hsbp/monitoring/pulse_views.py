@@ -25,8 +25,9 @@ from hsbp.monitoring.display import local_text
 from hsbp.monitoring.pulse_models import COMMUNITY, DIMENSIONS, SCORE_MAX, PulseRound
 from hsbp.monitoring.views import bp
 from hsbp.partnerships.forms import SECTOR_LABELS
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.principles.content import PRINCIPLE_LABELS
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 DIMENSION_LABELS = {

@@ -21,8 +21,9 @@ from hsbp.i18n import UI_LOCALE_CODES, translated
 from hsbp.monitoring import report, report_pdf
 from hsbp.monitoring.models import Indicator, Measurement
 from hsbp.monitoring.views import METHOD_LABELS, bp
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.models import Partnership
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 
 BASE = "/p/<int:partnership_id>/monitoring"
 VALUE_HEADER = (

@@ -31,9 +31,10 @@ from hsbp.monitoring.review_forms import (
 )
 from hsbp.monitoring.review_models import Review, ReviewStatus
 from hsbp.monitoring.views import bp
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.services import list_partners
 from hsbp.principles.content import RULE_LABELS
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 AGENDA_LABELS = {

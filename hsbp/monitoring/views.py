@@ -29,8 +29,9 @@ from hsbp.monitoring.forms import (
 )
 from hsbp.monitoring.models import Indicator, Kind, Measurement, Method
 from hsbp.monitoring.progress import Track
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.services import list_partners
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 bp = Blueprint("monitoring", __name__)

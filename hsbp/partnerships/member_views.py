@@ -15,9 +15,10 @@ from hsbp.partnerships.forms import (
     InvitationForm,
     MembershipForm,
 )
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.models import Partnership
 from hsbp.partnerships.views import bp
-from hsbp.security import Role, partnership_guard, site_admin_required
+from hsbp.security import Role, site_admin_required
 from hsbp.views import render_form
 
 

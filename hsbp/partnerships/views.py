@@ -15,7 +15,8 @@ from hsbp.monitoring import queries as monitoring_queries
 from hsbp.monitoring.progress import Track
 from hsbp.partnerships import members, services
 from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipForm
-from hsbp.security import Role, partnership_guard, site_admin_required
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role, site_admin_required
 from hsbp.views import page_number, render_form
 
 bp = Blueprint("partnerships", __name__)

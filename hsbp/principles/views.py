@@ -15,6 +15,7 @@ from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.i18n import language_name, missing_languages, translated
 from hsbp.partnerships.forms import ConfirmForm
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.services import list_partners
 from hsbp.principles import content, services
 from hsbp.principles.forms import (
@@ -27,7 +28,7 @@ from hsbp.principles.forms import (
     editor_form,
 )
 from hsbp.principles.models import CharterStatus, CharterVersion
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.views import render_form
 
 bp = Blueprint("principles", __name__)

@@ -12,7 +12,8 @@ from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS
 from hsbp.mapping.tags import group_tags
 from hsbp.mapping.views import label_of_tag
 from hsbp.partnerships.forms import ConfirmForm
-from hsbp.security import Role, partnership_guard
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role
 from hsbp.sms import broadcasts as broadcast_admin
 from hsbp.sms import contact_admin, contacts
 from hsbp.sms import inbox as inbox_admin

@@ -9,7 +9,8 @@ from flask_login import current_user
 from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.partnerships.forms import ConfirmForm
-from hsbp.security import Role, partnership_guard
+from hsbp.partnerships.guard import partnership_guard
+from hsbp.security import Role
 from hsbp.sms import confirmation, contact_admin, contact_import, contacts, router
 from hsbp.sms.admin_common import PER_PAGE
 from hsbp.sms.admin_forms import ContactFilterForm, ContactForm, SettingsForm

@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 
 from hsbp import db
 from hsbp.errors import ServiceError
+from hsbp.partnerships.guard import partnership_guard
 from hsbp.phones import e164
-from hsbp.security import Role, partnership_guard
+from hsbp.security import Role
 from hsbp.sms import contacts, inbox, simulator
 from hsbp.sms.admin_common import display_phone
 from hsbp.sms.admin_forms import FakeFaultForm, PhoneChoiceForm, SimulatorForm
