@@ -145,7 +145,7 @@ def ask_contact(partnership_id: int, membership_id: int):
     else:
         if asked is None:
             abort(404)
-        flash(_("The question is sent again."), "success")
+        flash(_("The question is sent."), "success")
     return redirect(url_for("sms.contacts_list", partnership_id=partnership_id, state="pending"))
 
 
