@@ -133,7 +133,9 @@ class EncryptedString(TypeDecorator):
         return field_cipher().encrypt(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else field_cipher().decrypt(value)
+        # An empty string is read as itself: a column that held plain text before it was
+        # encrypted (a note nobody wrote, kept as '') says nothing, so it is no secret.
+        return value if not value else field_cipher().decrypt(value)
 
 
 class EncryptedText(EncryptedString):

@@ -37,6 +37,14 @@ def test_encrypted_text_is_unreadable_at_rest_and_plain_in_memory(session, conne
     assert session.execute(select(protected.c.phone)).scalar() == "+573001234567"
 
 
+def test_an_empty_value_left_from_before_encryption_reads_as_empty(session, connection):
+    """A column encrypted by a later revision may still hold '' (a note nobody wrote): it
+    reads as '' instead of failing every page that shows the row."""
+    scratch.create_all(connection)
+    connection.exec_driver_sql("INSERT INTO scratch_protected (id, phone) VALUES (2, '')")
+    assert session.execute(select(protected.c.phone)).scalar() == ""
+
+
 def test_lookup_hash_is_stable_and_depends_on_the_key():
     key = Fernet.generate_key().decode()
     one, same, other = (

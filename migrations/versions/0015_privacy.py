@@ -54,10 +54,11 @@ def _is_token(fernet: Fernet, value: str) -> bool:
 
 
 def _rewrite(table: str, column: str, change) -> None:
-    """Apply `change(value)` to every non-empty value of `column`, row by row."""
+    """Apply `change(value)` to every value of `column` (empty ones too: every value of an
+    encrypted column is a token), row by row."""
     connection = op.get_bind()
     rows = connection.execute(
-        sa.text(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL AND {column} <> ''")  # noqa: S608
+        sa.text(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL")  # noqa: S608
     ).all()
     if not rows:
         return
