@@ -386,6 +386,8 @@ def main() -> None:
             use_environment(
                 {
                     "HSBP_ENV": "production",
+                    # No mail server here: e-mails (none are sent) would go to the log.
+                    "HSBP_MAIL_LOG": "1",
                     "HSBP_SECRET_KEY": "bench-secret-key",
                     "HSBP_FIELD_KEY": Fernet.generate_key().decode(),
                     "HSBP_DATABASE_URL": url,

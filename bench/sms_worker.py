@@ -105,6 +105,7 @@ def build_app(url: str, folder: Path, fake: FakeTwilio, queue_url: str | None = 
     return create_app(
         {
             "ENV": "production",
+            "MAIL_LOG": True,  # no mail server here; none is sent
             "SECRET_KEY": "bench-secret-key",
             "FIELD_KEY": Fernet.generate_key().decode(),
             "DATABASE_URL": url,

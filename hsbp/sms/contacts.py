@@ -33,6 +33,8 @@ JOIN_CODE = re.compile(r"^[A-Z0-9]{3,20}$")
 INVITATION_KIND = "invitation"
 # The route of a message waiting for the person to say which partnership it is for.
 HELD = "held"
+# Set on the session when a choice released held messages, so the router looks again.
+RELEASED = "hsbp.sms.released"
 # `Contact.awaiting` while a numbered list of partnerships waits for an answer: for held
 # messages, or for a YES or NO that could answer several invitations.
 CHOOSE_PARTNERSHIP, CHOOSE_INVITATION = "partnership", "invitation"
@@ -275,9 +277,12 @@ def choose(session: Session, *, contact: Contact, member: ContactMembership, now
             InboundMessage.route == HELD,
             InboundMessage.to_number == settings.sender,
         )
-    )
+    ).all()
     for message in held:
         message.route = ""
+    if held:
+        # The router routes them in the same pass (hsbp.sms.inbound.route_message).
+        session.info[RELEASED] = True
 
 
 # The sender

@@ -186,9 +186,10 @@ def route_message(message_id: int) -> None:
     ).one_or_none()
     if target is None:
         return  # routed already
-    # The second pass routes what the first released: messages held until the person said
-    # which partnership they meant (hsbp.sms.router), older than that answer.
+    # A second pass routes what the first released, if it did: messages held until the
+    # person said which partnership they meant (hsbp.sms.router), older than that answer.
     for _pass in range(2):
+        session.info.pop(contacts.RELEASED, None)
         pending = session.scalars(
             select(InboundMessage)
             .where(
@@ -201,6 +202,8 @@ def route_message(message_id: int) -> None:
         ).all()
         for message in pending:
             record_replies(message, act(message))
+        if not session.info.pop(contacts.RELEASED, False):
+            break
 
 
 def unrouted(app: Flask, limit: int = BATCH) -> list[int]:
