@@ -20,6 +20,11 @@ def create_app(config: dict | None = None) -> Flask:
     Migrations never run here: upgrading the schema is an explicit `hsbp db upgrade`.
     """
     from hsbp import db, extensions, i18n, security
+    from hsbp.community import ask as community_ask
+    from hsbp.community import check_hooks as community_checks
+    from hsbp.community import feedback_hooks as community_feedback
+    from hsbp.community import talks as community_talks
+    from hsbp.community import vote_hooks as community_votes
     from hsbp.config import load_settings
     from hsbp.consultations import conversation as consultation_sms
     from hsbp.consultations import invitations as consultation_invitations
@@ -55,15 +60,34 @@ def create_app(config: dict | None = None) -> Flask:
     # correct a poll answer comes after them.
     sms_handlers.registry(app).conversation("pulse", sms_pulses.handle_message)
     sms_handlers.registry(app).conversation("poll", polls.handle_message)
+    # A vote's or a check's answer next to a phone is shown on no page: confidential.
+    sms_handlers.registry(app).conversation(
+        "community_talk", community_talks.handle_message, confidential=True
+    )
+    # What community members ask by SMS (INFO, ACTIONS, CHARTER, RESULTS), listed by HELP
+    # before the grievance keywords.
+    community_ask.init_app(app)
     grievance_sms.init_app(app)
     grievance_officers.init_app(app)  # officer rights end with the member's role
     sms_handlers.registry(app).conversation("poll_correction", polls.handle_correction)
+    sms_handlers.registry(app).conversation(
+        "community_correction", community_talks.handle_correction, confidential=True
+    )
     # Indicators computed from a consultation record their value when it closes.
     consultation_services.on_close(app, record_from_consultation)
+    # Those who answered by SMS hear back when it closes and when an action it led to is done.
+    community_feedback.init_app(app)
     # Pulse rounds by SMS, and what a contact is asked next once free: a pulse, then a poll.
     pulses.on_round(app, opened=sms_pulses.round_opened, closing=sms_pulses.end_round)
     sms_turns.on_free(app, sms_pulses.start_waiting)
     sms_turns.on_free(app, polls.start_waiting)
+    sms_turns.on_free(app, consultation_sms.start_waiting)  # one that waited behind a vote
+    # Then a vote or a check; an asked one makes the contact busy for the others too.
+    community_talks.init_app(app)
+    community_votes.init_app(app)  # the "vote" talks, the charter's community rule
+    # Checks of done actions: a talk subject, a checklist listener, its section and notes,
+    # and disputed actions on a review's agenda.
+    community_checks.init_app(app)
     for module in TASK_MODULES:
         importlib.import_module(module)
     i18n.init_app(app)
@@ -84,6 +108,7 @@ TASK_MODULES = (
     "hsbp.actions.tasks",
     "hsbp.grievances.tasks",
     "hsbp.monitoring.tasks",
+    "hsbp.community.tasks",
 )
 
 # Modules that only add routes to a blueprint defined elsewhere, or register a callback.
@@ -96,6 +121,7 @@ ROUTE_MODULES = (
     "hsbp.sms.admin_views",
     "hsbp.sms.contact_views",
     "hsbp.sms.simulator_views",
+    "hsbp.sms.local_text_views",
     "hsbp.consultations.question_views",
     "hsbp.consultations.answer_views",
     "hsbp.consultations.results_views",
@@ -109,12 +135,17 @@ ROUTE_MODULES = (
     "hsbp.monitoring.poll_views",
     "hsbp.monitoring.report_views",
     "hsbp.monitoring.review_views",
+    "hsbp.community.vote_views",
+    "hsbp.community.check_views",
+    "hsbp.community.feedback_views",
+    "hsbp.community.assembly_views",
 )
 
 
 def _register_blueprints(app: Flask) -> None:
     from hsbp.actions.views import bp as actions_bp
     from hsbp.auth.views import bp as auth_bp
+    from hsbp.community.views import bp as community_bp
     from hsbp.consultations.views import bp as consultations_bp
     from hsbp.extensions import login_manager
     from hsbp.grievances.views import bp as grievances_bp
@@ -137,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(grievances_bp)
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(sms_bp)
+    app.register_blueprint(community_bp)
 
 
 def _register_errors(app: Flask) -> None:

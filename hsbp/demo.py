@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 from hsbp.actions.demo import seed as seed_actions
 from hsbp.auth.models import User
 from hsbp.auth.services import create_user
+from hsbp.community.demo import seed_assemblies, seed_checks
+from hsbp.community.demo_feedback import seed_feedback
+from hsbp.community.demo_votes import seed_votes
 from hsbp.consultations.demo import seed as seed_consultation
 from hsbp.grievances.demo import seed as seed_grievances
 from hsbp.mapping.demo import seed_participants
@@ -246,6 +249,10 @@ def seed_if_empty(session: Session) -> bool:
     seed_actions(session, partnership=caguan, facilitator=facilitator)
     seed_grievances(session, partnership=caguan, facilitator=facilitator)
     seed_monitoring(session, partnership=caguan, facilitator=facilitator, password=DEMO_PASSWORD)
+    seed_feedback(session, partnership=caguan, facilitator=facilitator)
+    seed_checks(session, partnership=caguan, facilitator=facilitator)
+    seed_assemblies(session, partnership=caguan, facilitator=facilitator)
+    seed_votes(session, partnership=caguan, facilitator=facilitator)
     session.flush()
     # The demo's people are fictional: their numbers are the phone simulator's to act as.
     for contact in session.scalars(select(Contact).where(Contact.id > contacts_before)):

@@ -10,6 +10,15 @@ from hsbp.actions.models import (
 )
 from hsbp.audit import AuditEntry
 from hsbp.auth.models import User, UserSession
+from hsbp.community.models import (
+    Assembly,
+    Ballot,
+    Check,
+    CheckAnswer,
+    Feedback,
+    Talk,
+    Vote,
+)
 from hsbp.consultations.models import (
     Answer,
     AnswerChoice,
@@ -53,6 +62,7 @@ from hsbp.sms.models import (
     Contact,
     ContactMembership,
     InboundMessage,
+    LocalText,
     OutboundMessage,
     SmsSettings,
 )
@@ -64,9 +74,13 @@ __all__ = [
     "ActionUpdate",
     "Answer",
     "AnswerChoice",
+    "Assembly",
     "AuditEntry",
+    "Ballot",
     "Broadcast",
     "CharterVersion",
+    "Check",
+    "CheckAnswer",
     "ChecklistSettings",
     "ConsentEvent",
     "Consultation",
@@ -78,6 +92,7 @@ __all__ = [
     "DuplicateReview",
     "Endorsement",
     "Evidence",
+    "Feedback",
     "Grievance",
     "GrievanceEvent",
     "GrievanceOfficer",
@@ -86,6 +101,7 @@ __all__ = [
     "InboundMessage",
     "Indicator",
     "Invitation",
+    "LocalText",
     "Measurement",
     "Membership",
     "OutboundEmail",
@@ -110,8 +126,10 @@ __all__ = [
     "ReviewAttendance",
     "SmsPoll",
     "SmsSettings",
+    "Talk",
     "Theme",
     "User",
     "UserSession",
+    "Vote",
     "metadata",
 ]

@@ -1,9 +1,10 @@
 """Checking what a form sends for an action before anything changes: partners, people, dates,
-status, dependencies (never a loop), SDG targets and money. Raises ServiceError naming the
-form field at fault."""
+status, dependencies (never a loop), SDG targets, money and places. Raises ServiceError
+naming the form field at fault."""
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import list_currencies
@@ -15,12 +16,15 @@ from hsbp.actions import sdg
 from hsbp.actions.models import NEEDS_REASON, Action, ActionStatus, action_dependencies
 from hsbp.auth.models import User
 from hsbp.errors import ServiceError
+from hsbp.mapping.models import Participant
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.principles.models import CharterVersion
 
 LIFTS = ("locally_driven", "inclusive", "forward_looking", "trust", "sharing")
 KINDS = ("cash", "in_kind")
 TITLE_MAX, TEXT_MAX, COMMENT_MAX = 200, 5000, 2000
+# The places of an action: names as long as the register's, and not a village list's worth.
+LOCALITY_MAX, LOCALITIES_MAX = 200, 40
 
 
 def goals(session: Session, *, partnership_id: int) -> dict[str, dict]:
@@ -36,6 +40,51 @@ def goals(session: Session, *, partnership_id: int) -> dict[str, dict]:
         for goal in (version.content or {}).get("goals") or []:
             found[goal["key"]] = goal.get("title") or {}
     return found
+
+
+def known_localities(session: Session, *, partnership_id: int) -> list[str]:
+    """The places the partnership knows: its register's localities and those its actions
+    name, each once (the register's spelling first), in alphabetical order."""
+    register = session.scalars(
+        select(Participant.locality)
+        .where(Participant.partnership_id == partnership_id, Participant.locality != "")
+        .distinct()
+    ).all()
+    named = session.scalars(
+        select(Action.localities).where(Action.partnership_id == partnership_id)
+    ).all()
+    found: dict[str, str] = {}
+    for place in [*register, *(p for places in named for p in places or [])]:
+        found.setdefault(_place_key(place), " ".join(place.split()))
+    return sorted(found.values(), key=str.casefold)
+
+
+def _place_key(place: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", " ".join(place.split()).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def localities_of(session: Session, partnership: Partnership, chosen, typed: str) -> list[str]:
+    """The places an action serves: those picked from the known ones and those typed one
+    per line, each once (a typed one written like a known one takes the known spelling),
+    in the order given. Raises ServiceError on a name too long or too many places."""
+    known = {_place_key(p): p for p in known_localities(session, partnership_id=partnership.id)}
+    found: dict[str, str] = {}
+    for raw in [*(chosen or []), *(typed or "").splitlines()]:
+        place = " ".join(str(raw).split())
+        if not place:
+            continue
+        if len(place) > LOCALITY_MAX:
+            raise ServiceError(
+                _l("Keep each place under %(count)d characters.", count=LOCALITY_MAX),
+                field="other_localities",
+            )
+        found.setdefault(_place_key(place), known.get(_place_key(place), place))
+    if len(found) > LOCALITIES_MAX:
+        raise ServiceError(
+            _l("Name at most %(count)d places.", count=LOCALITIES_MAX), field="other_localities"
+        )
+    return list(found.values())
 
 
 def checked(session: Session, partnership: Partnership, action: Action | None, fields) -> dict:
@@ -100,6 +149,9 @@ def checked(session: Session, partnership: Partnership, action: Action | None, f
         "currency": currency,
         "contributions": _contributions(fields.get("contributions") or [], partners),
         "depends_on": depends_on,
+        "localities": localities_of(
+            session, partnership, fields.get("localities"), fields.get("other_localities") or ""
+        ),
         "comment": (fields.get("comment") or "").strip()[:COMMENT_MAX],
     }
 

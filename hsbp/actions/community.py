@@ -11,16 +11,16 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from hsbp import audit
 from hsbp.actions.models import Action, ActionStatus
 from hsbp.auth.models import User
 from hsbp.errors import ServiceError
-from hsbp.i18n import UI_LOCALE_CODES, translated
+from hsbp.i18n import translated
 from hsbp.partnerships.models import Membership, Partnership
 from hsbp.security import Role
-from hsbp.sms import broadcasts, contacts, encoding, sending, updates
+from hsbp.sms import broadcasts, contacts, encoding, local_texts, sending, updates
 from hsbp.sms.models import Broadcast
 from hsbp.sms.texts import N_, in_language
 
@@ -46,11 +46,13 @@ def _short(text: str) -> str:
 
 
 def default_texts(action: Action, partnership: Partnership) -> dict[str, str]:
-    """{language: the prefilled text} for each language of the partnership; a language the
-    SMS texts are not translated to gets the English sentence around its own title."""
+    """{language: the prefilled text} for each language of the partnership; a local language
+    gets the partnership's translation of the sentence (hsbp.sms.local_texts), else the
+    default language's, around its own title."""
     out = {}
+    session = object_session(partnership)
     for code in partnership.locales or [partnership.default_locale]:
-        sms_locale = code if code in UI_LOCALE_CODES else "en"
+        sms_locale = local_texts.language(session, partnership=partnership, code=code)
         title = translated(action.title, locale=code, fallback=partnership.default_locale)
         out[code] = encoding.normalise(
             in_language(sms_locale, DONE_TEXT, partnership=partnership.name, title=_short(title))

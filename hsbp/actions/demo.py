@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hsbp.actions import checks, public, services
-from hsbp.actions.demo_data import ACTIONS
+from hsbp.actions.demo_data import ACTIONS, LOCALITIES
 from hsbp.actions.models import ActionUpdate, Evidence
 from hsbp.auth.models import User
 from hsbp.db import utcnow
@@ -86,6 +86,7 @@ def seed(session: Session, *, partnership: Partnership, facilitator: User) -> No
                 "currency": "COP" if budget else "",
                 "contributions": _contributions(partners, lead, supporters, budget),
                 "depends_on_ids": [made[k].id for k in depends],
+                "localities": LOCALITIES.get(key, []),
                 "comment": "Acordada en la mesa de la alianza.",
             },
         )

@@ -8,6 +8,29 @@ RAICES = "Fundación Raíces del Caguán"
 JAC = "Junta de Acción Comunal Vereda La Esperanza"
 UNIVERSIDAD = "Universidad de la Amazonia"
 
+# The places each action serves, as the demo's register names its participants' localities
+# (hsbp.mapping.demo), so ACCIONES by SMS answers each contact for their own place. An
+# action not listed serves the whole partnership.
+ESPERANZA, POZOS, BAJO = "Vereda La Esperanza", "Vereda Los Pozos", "Bajo Caguán"
+SAN_VICENTE, PLANTA = "San Vicente del Caguán", "Planta Agroforestal"
+LOCALITIES = {
+    "mesa": [SAN_VICENTE],
+    "censo": [ESPERANZA, POZOS, BAJO, "Playa Rica", "Río Pato"],
+    "acueducto": [ESPERANZA],
+    "rondas": [ESPERANZA, POZOS],
+    "conciliacion": [POZOS, SAN_VICENTE],
+    "empleo": [SAN_VICENTE, ESPERANZA],
+    "formacion": [SAN_VICENTE],
+    "guarderia": [PLANTA, SAN_VICENTE],
+    "proveedores": [ESPERANZA, POZOS],
+    "seguridad": [SAN_VICENTE, BAJO],
+    "via": [ESPERANZA, SAN_VICENTE],
+    "horarios": [ESPERANZA, POZOS],
+    "senales": [ESPERANZA],
+    "puente": [BAJO],
+    "planta": [PLANTA],
+}
+
 # Goals of the demo charter, by their Spanish title (hsbp.principles.demo).
 LAND = "Menos conflictos por la tierra y el agua"
 JOBS = "Empleo local para mujeres y jóvenes"

@@ -58,22 +58,24 @@ class FilterForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[], default="")
     principle = SelectField(_l("Principle"), choices=[], default="")
     goal = SelectField(_l("Charter goal"), choices=[], default="")
+    place = SelectField(_l("Place"), choices=[], default="")
     overdue = BooleanField(_l("Overdue only"))
 
-    def __init__(self, *args, partners=(), goals=None, **kwargs):
+    def __init__(self, *args, partners=(), goals=None, places=(), **kwargs):
         super().__init__(*args, **kwargs)
         everything = ("", _l("All"))
         self.partner.choices = [everything, *((str(p.id), p.name) for p in partners)]
         self.status.choices = [everything, *STATUS_LABELS.items()]
         self.principle.choices = [everything, *PRINCIPLE_LABELS.items()]
         self.goal.choices = [everything, *(goals or {}).items()]
+        self.place.choices = [everything, *((p, p) for p in places)]
 
     def chosen(self) -> dict:
         """The filters that hold a value offered; anything else filters nothing."""
         self.validate()
         picked = {
             name: self[name].data
-            for name in ("partner", "status", "principle", "goal")
+            for name in ("partner", "status", "principle", "goal", "place")
             if self[name].data and not self[name].errors
         }
         if "partner" in picked:
@@ -146,12 +148,21 @@ def _contribution_form(partners, currencies):
 
 
 def action_form(
-    *, partnership, goals: dict, partners, leads, members, others, action: Action | None = None
+    *,
+    partnership,
+    goals: dict,
+    partners,
+    leads,
+    members,
+    others,
+    places=(),
+    action: Action | None = None,
 ) -> FlaskForm:
     """The action's form, filled from `action` (editing) and, on a POST, from the request.
 
     `leads` are the partners this member may name as lead, `members` the partnership's
-    memberships (people who can be responsible), `others` the actions it may depend on."""
+    memberships (people who can be responsible), `others` the actions it may depend on,
+    `places` the localities the partnership knows (its register's and its actions')."""
     locale = str(get_locale())
     fallback = partnership.default_locale
     chosen = (action.currency, *(c.currency for c in action.contributions)) if action else ()
@@ -212,6 +223,16 @@ def action_form(
         principles = MultiCheckboxField(
             _l("LIFTS principles it advances"), choices=list(PRINCIPLE_LABELS.items())
         )
+        # The service keeps a place it no longer knows (its register entry gone, say).
+        localities = MultiCheckboxField(
+            _l("Places it serves"), choices=[(p, p) for p in places], validate_choice=False
+        )
+        other_localities = TextAreaField(
+            _l("Other places"),
+            description=_l("One place per line, as people there name it."),
+            validators=[Length(max=checks.LOCALITY_MAX * checks.LOCALITIES_MAX)],
+            render_kw={"rows": 2, "dir": "auto"},
+        )
         sdg_targets = SelectMultipleField(
             _l("Targets of the Sustainable Development Goals"),
             description=_l("Hold Ctrl (or ⌘ on a Mac) to choose several."),
@@ -261,6 +282,8 @@ def action_form(
                     {**row, "kind": row["kind"] or "cash"} for row in self.contributions.data
                 ],
                 "depends_on_ids": self.depends_on_ids.data or [],
+                "localities": self.localities.data or [],
+                "other_localities": self.other_localities.data or "",
                 "comment": self.comment.data or "",
             }
 
@@ -294,6 +317,7 @@ def action_form(
                 for c in action.contributions
             ],
             "depends_on_ids": [str(a.id) for a in action.depends_on],
+            "localities": list(action.localities or []),
         }
     )
 

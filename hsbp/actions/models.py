@@ -95,6 +95,9 @@ class Action(Base):
     progress: Mapped[int] = mapped_column(default=0)  # percent, 0..100
     principles: Mapped[list] = mapped_column(JSONValue, default=list)  # LIFTS keys
     sdg_targets: Mapped[list] = mapped_column(JSONValue, default=list)  # "6.1", "16.a"
+    # The places it serves (localities as the register names them): ACTIONS by SMS, and who
+    # is asked whether it is real once done.
+    localities: Mapped[list] = mapped_column(JSONValue, default=list)
     budget: Mapped[Decimal | None] = mapped_column(Numeric(17, 2))
     currency: Mapped[str] = mapped_column(String(3), default="")
     # The SMS broadcast that told the community it was done, so it is told once.

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hsbp import audit
+from hsbp.actions import extras
 from hsbp.actions.checks import goals
 from hsbp.actions.models import Action, ChecklistSettings
 from hsbp.auth.models import User
@@ -134,6 +135,8 @@ class PublicAction:
     start_on: date | None
     due_on: date | None
     overdue: bool
+    # What other features say of it for the public (a community check's totals).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,8 @@ def public_checklist(
     session: Session, *, partnership: Partnership, locale: str, now: datetime
 ) -> PublicChecklist:
     """The partnership's actions for the public page, in `locale` where written (else the
-    partnership's default language), by due date; three queries however many actions."""
+    partnership's default language), by due date, with the public notes other features give
+    (hsbp.actions.extras); a fixed number of queries however many actions."""
     fallback = partnership.default_locale
     goal_titles = goals(session, partnership_id=partnership.id)
     today = local_time(partnership, now).date()
@@ -180,6 +184,7 @@ def public_checklist(
         .where(Action.partnership_id == partnership.id)
         .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
     ).all()
+    notes = extras.notes(session, partnership_id=partnership.id, public=True)
     actions = [
         PublicAction(
             title=translated(row.title, locale=locale, fallback=fallback),
@@ -193,6 +198,7 @@ def public_checklist(
             start_on=row.start_on,
             due_on=row.due_on,
             overdue=row.is_overdue(today),
+            notes=tuple(note.text for note in notes.get(row.id, ())),
         )
         for row in rows
     ]

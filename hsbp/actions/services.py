@@ -7,8 +7,10 @@ its comment: the action row holds the present, the updates the history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,14 +38,33 @@ audit.ACTION_LABELS.update(
     }
 )
 AUDITED = ["title", "goal_key", "lead_partner_id", "start_on", "due_on", "status", "progress"]
-AUDITED += ["principles", "sdg_targets", "budget", "currency"]
+AUDITED += ["principles", "sdg_targets", "budget", "currency", "localities"]
+# Who hears that an action became done (a community check of it, wired in create_app): they
+# build on the checklist, so it cannot call them by name.
+DONE_LISTENERS_KEY = "hsbp.action_done_listeners"
+
+
+def on_done(app: Flask, callback: Callable[..., None]) -> None:
+    """Call `callback(session, action=, actor=)` each time an action becomes done (added as
+    done, saved as done or reported done), in the same transaction, after its update and
+    audit entry. A listener must not refuse: the action is done whatever it does."""
+    listeners = app.extensions.setdefault(DONE_LISTENERS_KEY, [])
+    if callback not in listeners:
+        listeners.append(callback)
+
+
+def _tell_done(session: Session, action: Action, actor: User, was: str) -> None:
+    if was != ActionStatus.DONE and action.status == ActionStatus.DONE:
+        for callback in current_app.extensions.get(DONE_LISTENERS_KEY, ()):
+            callback(session, action=action, actor=actor)
 
 
 def create_action(
     session: Session, *, actor: User, membership: Membership, partnership: Partnership, fields
 ) -> Action:
     """A new action from `fields` (see `_checked`). Raises ServiceError (with the form field)
-    when a rule refuses it. Side effects: the action, its first update, an audit entry."""
+    when a rule refuses it. Side effects: the action, its first update, an audit entry, and
+    what the `on_done` listeners do when it is added as done."""
     if not permissions.may_create(membership):
         raise ServiceError(_l("Only facilitators and partner representatives add actions."))
     rule = charter_rule(session, partnership.id)
@@ -72,6 +93,7 @@ def create_action(
         partnership_id=partnership.id,
         details=audit.changes(action, AUDITED, {}),
     )
+    _tell_done(session, action, actor, "")
     return action
 
 
@@ -84,7 +106,9 @@ def update_action(
     action: Action,
     fields,
 ) -> Action:
-    """Change every field of `action`, if the charter's rule lets this member edit it."""
+    """Change every field of `action`, if the charter's rule lets this member edit it.
+    Side effects: the action, an update when its status or progress changed, an audit entry,
+    and what the `on_done` listeners do when it becomes done."""
     rule = charter_rule(session, partnership.id)
     if not permissions.may_edit(membership, action, rule=rule):
         raise ServiceError(not_allowed_message(rule))
@@ -117,6 +141,7 @@ def update_action(
         partnership_id=partnership.id,
         details=audit.changes(action, AUDITED, before),
     )
+    _tell_done(session, action, actor, status)
     return action
 
 
@@ -132,7 +157,9 @@ def report_progress(
     reason: str = "",
 ) -> ActionUpdate:
     """A dated update of status and progress with its comment, by anyone who may report on
-    the action (supporting partners included). Raises ServiceError on a refused value."""
+    the action (supporting partners included). Raises ServiceError on a refused value.
+    Side effects: the action, the update, an audit entry, and what the `on_done` listeners do
+    when it becomes done."""
     rule = charter_rule(session, action.partnership_id)
     if not permissions.may_report(membership, action, rule=rule):
         raise ServiceError(not_allowed_message(rule))
@@ -159,6 +186,7 @@ def report_progress(
         partnership_id=action.partnership_id,
         details={"status": [old[0], action.status], "progress": [old[1], action.progress]},
     )
+    _tell_done(session, action, actor, old[0])
     return update
 
 
@@ -186,7 +214,7 @@ def not_allowed_message(rule: str):
 def _apply(session: Session, action: Action, values: dict) -> None:
     for name in ("title", "description", "goal_key", "lead_partner_id", "start_on", "due_on"):
         setattr(action, name, values[name])
-    for name in ("principles", "sdg_targets", "budget", "currency"):
+    for name in ("principles", "sdg_targets", "budget", "currency", "localities"):
         setattr(action, name, values[name])
     action.supporters = values["supporters"]
     action.responsibles = values["responsibles"]

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from hsbp import db
-from hsbp.actions import checks, permissions, queries, sdg, services
+from hsbp.actions import checks, extras, permissions, queries, sdg, services
 from hsbp.actions.forms import (
     STATUS_LABELS,
     FilterForm,
@@ -108,10 +108,21 @@ def filtered_actions(session, *, partnership_id: int, filters: dict, today: date
     if filters.get("overdue"):
         query = query.where(Action.due_on < today, Action.status.not_in(CLOSED))
     rows = list(session.scalars(query))
-    # Principles are a short JSON list: matched here, the same way on every database.
+    # Principles and places are short JSON lists: matched here, the same way on every
+    # database.
     if principle := filters.get("principle"):
         rows = [a for a in rows if principle in (a.principles or [])]
+    if place := filters.get("place"):
+        rows = [a for a in rows if place in (a.localities or [])]
     return rows
+
+
+def _places_named(session, partnership_id: int) -> list[str]:
+    """The places the partnership's actions name, for the checklist's filter."""
+    named = session.scalars(
+        select(Action.localities).where(Action.partnership_id == partnership_id)
+    )
+    return sorted({p for places in named for p in places or []}, key=str.casefold)
 
 
 def _goal_labels(session) -> dict[str, str]:
@@ -125,7 +136,10 @@ def index(partnership_id: int):
     session = db.session()
     goals = _goal_labels(session)
     form = FilterForm(
-        request.args, partners=list_partners(session, partnership_id=partnership_id), goals=goals
+        request.args,
+        partners=list_partners(session, partnership_id=partnership_id),
+        goals=goals,
+        places=_places_named(session, partnership_id),
     )
     filters = form.chosen()
     today = local_today()
@@ -172,6 +186,7 @@ def _action_form(action: Action | None = None):
         leads=leads,
         members=sorted(members, key=lambda m: m.user.name.casefold()),
         others=session.scalars(others).all(),
+        places=checks.known_localities(session, partnership_id=g.partnership.id),
         action=action,
     )
     if action is None and request.method == "GET" and g.membership.partner_id:
@@ -276,6 +291,7 @@ def _detail_page(action: Action, failed: ProgressForm | None = None):
         can_report=permissions.may_report(g.membership, action, rule=rule),
         is_facilitator=g.membership.role == Role.FACILITATOR,
         today=local_today(),
+        sections=extras.sections(session, action=action, membership=g.membership),
     )
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from flask import Flask
-from sqlalchemy import select
+from flask import Flask, current_app
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from hsbp.consultations import answering
@@ -38,10 +38,10 @@ from hsbp.consultations.models import (
 from hsbp.consultations.sms_format import render_question
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
-from hsbp.i18n import UI_LOCALE_CODES, translated
+from hsbp.i18n import translated
 from hsbp.mapping.models import Participant
 from hsbp.partnerships.models import Partnership
-from hsbp.sms import contacts, sending
+from hsbp.sms import contacts, local_texts, sending
 from hsbp.sms.handlers import Incoming, confidential_texts, registry
 from hsbp.sms.models import Contact
 from hsbp.sms.texts import N_, NP_, catalog, fold, in_language
@@ -82,10 +82,15 @@ def skip_words(locale: str) -> list[str]:
     return [w.strip() for w in catalog(locale).pgettext(context, words).split(",") if w.strip()]
 
 
-@functools.cache
 def _skip_table(locale: str) -> frozenset[str]:
-    # English always works too, as the channel's keywords do.
-    return frozenset(fold(word) for word in skip_words("en") + skip_words(locale))
+    # English always works too, as the channel's keywords do. Cached by the words, not the
+    # locale: a local language's words are a partnership's own (hsbp.sms.local_texts).
+    return _folded(tuple(skip_words("en") + skip_words(locale)))
+
+
+@functools.cache
+def _folded(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(word) for word in words)
 
 
 @dataclass
@@ -103,8 +108,9 @@ class Talk:
     def of(cls, session: Session, participation: Participation, contact: Contact) -> Talk:
         consultation = session.get(Consultation, participation.consultation_id)
         fallback = session.get(Partnership, consultation.partnership_id).default_locale
-        locale = contact.locale or fallback
-        locale = locale if locale in UI_LOCALE_CODES else "en"
+        locale = local_texts.contact_language(
+            session, contact=contact, partnership_id=consultation.partnership_id
+        )
         return cls(session, participation, consultation, contact, locale, fallback)
 
     def text(self, key: str, **values) -> str:
@@ -310,11 +316,30 @@ def _end(talk: Talk, state: str, *, keep_place: bool = False) -> None:
         participation.response_id = None
 
 
+# Other kinds of SMS conversation a consultation waits behind (a community vote or check,
+# hsbp.community), added in create_app: clause(contact_id) -> an SQL condition.
+BUSY_KEY = "hsbp.consultations.busy_elsewhere"
+
+
+def also_busy(app: Flask, clause) -> None:
+    clauses = app.extensions.setdefault(BUSY_KEY, [])
+    if clause not in clauses:
+        clauses.append(clause)
+
+
+def busy_elsewhere(session: Session, contact_id: int) -> bool:
+    """Whether the contact is answering another kind of SMS conversation (`also_busy`)."""
+    clauses = current_app.extensions.get(BUSY_KEY, ())
+    condition = or_(*(clause(contact_id) for clause in clauses)) if clauses else None
+    return condition is not None and bool(session.scalar(select(condition)))
+
+
 def start_next(session: Session, contact: Contact, *, replying_for: int | None = None):
-    """Start the contact's oldest waiting conversation, if any. Its texts are returned as
-    replies when it belongs to `replying_for` (the partnership the contact is writing to),
-    else sent from its own partnership's number."""
-    if contact.opted_out:
+    """Start the contact's oldest waiting conversation, if any (none while they answer
+    another kind: `busy_elsewhere`). Its texts are returned as replies when it belongs to
+    `replying_for` (the partnership the contact is writing to), else sent from its own
+    partnership's number."""
+    if contact.opted_out or busy_elsewhere(session, contact.id):
         return []
     participation = session.scalar(
         select(Participation)
@@ -335,6 +360,12 @@ def start_next(session: Session, contact: Contact, *, replying_for: int | None =
         return texts
     send_texts(talk, texts)
     return []
+
+
+def start_waiting(session: Session, contact: Contact, replying_for: int | None) -> list[str]:
+    """Start a consultation that waited behind another kind of conversation, now ended (an
+    `hsbp.monitoring.sms_turns.on_free` starter)."""
+    return start_next(session, contact, replying_for=replying_for)
 
 
 def begin(talk: Talk) -> list[str]:

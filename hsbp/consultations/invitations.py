@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session
 
 from hsbp import audit, db
 from hsbp.auth.models import User
-from hsbp.consultations.conversation import IN_PROGRESS, SMS, WAITING, Talk, begin, send_texts
+from hsbp.consultations.conversation import (
+    IN_PROGRESS,
+    SMS,
+    WAITING,
+    Talk,
+    begin,
+    busy_elsewhere,
+    send_texts,
+)
 from hsbp.consultations.models import Consultation, Participation, Status
 from hsbp.errors import ServiceError
 from hsbp.mapping.models import Participant, participant_tags
@@ -114,7 +122,7 @@ def _invite(session: Session, consultation: Consultation) -> tuple[int, int]:
         except IntegrityError:
             continue  # invited at this very moment by another request
         added += 1
-        if contact.id not in busy:
+        if contact.id not in busy and not busy_elsewhere(session, contact.id):
             talk = Talk.of(session, participation, contact)
             send_texts(talk, begin(talk))
             busy.add(contact.id)

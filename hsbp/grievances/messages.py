@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from hsbp.grievances import codes
 from hsbp.grievances.models import Grievance, Stage
 from hsbp.i18n import UI_LOCALE_CODES
-from hsbp.sms import contacts, sending
+from hsbp.partnerships.models import Partnership
+from hsbp.sms import contacts, local_texts, sending
 from hsbp.sms.models import Contact
-from hsbp.sms.texts import N_, NP_, catalog, fold
+from hsbp.sms.texts import N_, NP_, catalog, fold, has_texts
 
 # English words always work too, as the channel's own keywords do.
 KEYWORDS = {
@@ -80,7 +81,7 @@ def all_keyword_words(key: str) -> list[str]:
 def in_language(locale: str | None, message: str, **values) -> str:
     """An SMS text in the contact's language, its keywords in that language too (English ones
     while the text itself is not translated, so a message never mixes two languages)."""
-    locale = locale if locale in UI_LOCALE_CODES else "en"
+    locale = locale if has_texts(locale) else "en"
     written = catalog(locale).gettext(message)
     words_of = locale if written != message else "en"
     words = {name: keyword_words(key, words_of)[0] for name, key in KEYWORD_VALUES.items()}
@@ -95,9 +96,13 @@ def stage_text(locale: str | None, grievance: Grievance) -> str:
     return in_language(locale, STAGE_TEXTS[grievance.stage], code=codes.shown(grievance.code))
 
 
-def locale_of(contact: Contact, grievance: Grievance) -> str:
-    wanted = contact.locale or grievance.locale
-    return wanted if wanted in UI_LOCALE_CODES else "en"
+def locale_of(session: Session, contact: Contact, grievance: Grievance) -> str:
+    """The complainant's language (a local one with the partnership's translation), else
+    the one they filed in, else the partnership's default."""
+    partnership = session.get(Partnership, grievance.partnership_id)
+    return local_texts.language(
+        session, partnership=partnership, code=contact.locale or grievance.locale
+    )
 
 
 def tell_receipt(session: Session, grievance: Grievance) -> bool:
@@ -137,7 +142,7 @@ def _send(session: Session, grievance: Grievance, bodies_in) -> bool:
     settings = contacts.settings_of(session, grievance.partnership_id)
     if settings is None:
         return False  # no number to send from
-    for body in bodies_in(locale_of(contact, grievance)):
+    for body in bodies_in(locale_of(session, contact, grievance)):
         sending.queue_sms(
             session,
             contact=contact,

@@ -53,6 +53,12 @@ RATING_WINDOW = timedelta(days=30)
 # as a member, and on a shared number no partnership to file it with), and the words are
 # not kept where facilitators would read them beside the number.
 NOT_JOINED = N_("Not filed: send JOIN and your code first, then %(report)s again.")
+# HELP's lines for REPORT and STATUS (hsbp.sms.handlers.Keyword.hint), never switched off:
+# people must always be able to complain.
+HELP_HINTS = {
+    "report": N_("%(word)s and what happened: a grievance."),
+    "status": N_("%(word)s and your code: its stage."),
+}
 
 
 def _rest(text: str, words: int) -> str:
@@ -71,9 +77,11 @@ def report(session: Session, incoming: Incoming) -> list[str]:
     if not joined:
         return [messages.in_language(locale, NOT_JOINED)]
     words = incoming.words
-    anonymous = len(words) > 1 and channel_texts.fold(words[1]) in set(
-        messages.all_keyword_words("anonymous")
-    )
+    anonymous = len(words) > 1 and channel_texts.fold(words[1]) in {
+        *messages.all_keyword_words("anonymous"),
+        # a local language's own words, when the contact chose one (hsbp.sms.local_texts)
+        *map(channel_texts.fold, messages.keyword_words("anonymous", locale)),
+    }
     description = _rest(incoming.text, 2 if anonymous else 1)
     if not description:
         return [messages.text(locale, "needs_text")]
@@ -111,7 +119,7 @@ def status(session: Session, incoming: Incoming) -> list[str]:
         if _wrong_codes(session, contact) >= WRONG_STATUS_LIMIT:
             return []
         return [messages.text(locale, "status_unknown")]
-    return [messages.stage_text(messages.locale_of(contact, grievance), grievance)]
+    return [messages.stage_text(messages.locale_of(session, contact, grievance), grievance)]
 
 
 def _wrong_codes(session: Session, contact: Contact) -> int:
@@ -151,7 +159,7 @@ def rating(session: Session, incoming: Incoming) -> list[str] | None:
     answer = channel_texts.fold(incoming.text)
     if not answer.isdecimal():  # also Arabic-Indic digits: int("٤") == 4
         return None
-    locale = messages.locale_of(contact, grievance)
+    locale = messages.locale_of(session, contact, grievance)
     if not 1 <= int(answer) <= 5:
         return [messages.text(locale, "rate_invalid")]
     record_rating(session, grievance=grievance, value=int(answer))
@@ -178,8 +186,15 @@ def record_rating(session: Session, *, grievance: Grievance, value: int) -> None
 def init_app(app: Flask) -> None:
     """Register the grievance keywords and conversation with the SMS channel."""
     handlers = registry(app)
-    handlers.keyword(REPORT_ROUTE, messages.all_keyword_words("report"), report, confidential=True)
-    handlers.keyword(STATUS_ROUTE, messages.all_keyword_words("status"), status, confidential=True)
+    for route, key, handler in ((REPORT_ROUTE, "report", report), (STATUS_ROUTE, "status", status)):
+        handlers.keyword(
+            route,
+            messages.all_keyword_words(key),
+            handler,
+            confidential=True,
+            catalog_words=messages.KEYWORDS[key],
+            hint=HELP_HINTS[key],
+        )
     handlers.conversation(RATING_ROUTE, rating, confidential=True)
     # A wrong code is a route the STATUS handler gives; stage notices and rating requests
     # are sent unasked, with the grievance's own kind.

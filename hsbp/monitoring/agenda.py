@@ -1,6 +1,7 @@
 """A review's agenda, generated from the partnership's data: indicators off track, overdue
-actions, open and overdue grievances, the latest pulse round's wide gaps, charter goals due,
-and indicators at risk last.
+actions, what other features put to the review (done actions the community says are not
+real: `add_provider`, wired in create_app), open and overdue grievances, the latest pulse
+round's wide gaps, charter goals due, and indicators at risk last.
 
 Items are plain data (kind, texts per locale, parameters, a link as endpoint and arguments),
 so the agenda can be frozen into the review as JSON when it is held and shown later, in the
@@ -10,10 +11,12 @@ the number of rows. Grievances are confidential: only their counts are on the ag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import Flask, current_app
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -65,6 +68,33 @@ def _link(endpoint: str, **args) -> dict:
     return {"endpoint": endpoint, "args": args}
 
 
+PROVIDERS_KEY = "hsbp.monitoring.agenda_providers"
+
+
+@dataclass(frozen=True)
+class Provider:
+    """Items another feature puts on the agenda: `items(session, partnership=, today=, now=)`
+    gives them (in a fixed number of queries), `label` is their tag and `text(item)` their
+    sentence in the reader's language, for a frozen agenda too (so it reads the item's data
+    only)."""
+
+    kind: str
+    label: object
+    items: Callable[..., list[AgendaItem]]
+    text: Callable[[AgendaItem], str]
+
+
+def add_provider(app: Flask, provider: Provider) -> None:
+    """Put `provider`'s items on every generated agenda, after the overdue actions."""
+    app.extensions.setdefault(PROVIDERS_KEY, {})[provider.kind] = provider
+
+
+def provider_of(kind: str) -> Provider | None:
+    """The provider of items of `kind`, None for the agenda's own kinds (or one no longer
+    registered: a frozen agenda then shows the item's title)."""
+    return current_app.extensions.get(PROVIDERS_KEY, {}).get(kind)
+
+
 def generate_agenda(session: Session, *, partnership: Partnership, now: datetime) -> list:
     """The agenda of a review held at `now`, most pressing first. Reads only."""
     today = now.astimezone(ZoneInfo(partnership.timezone)).date()
@@ -74,6 +104,11 @@ def generate_agenda(session: Session, *, partnership: Partnership, now: datetime
     return [
         *(_indicator(Kind.INDICATOR_OFF, s) for s in off),
         *_overdue_actions(session, partnership.id, today),
+        *(
+            item
+            for provider in current_app.extensions.get(PROVIDERS_KEY, {}).values()
+            for item in provider.items(session, partnership=partnership, today=today, now=now)
+        ),
         *_grievances(session, partnership.id, now),
         *_pulse_gaps(session, partnership.id, now),
         *_goals_due(session, partnership.id, today),

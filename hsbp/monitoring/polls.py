@@ -33,7 +33,7 @@ from hsbp.sms import contacts, encoding
 from hsbp.sms.broadcasts import Audience, audience_contacts
 from hsbp.sms.handlers import Incoming
 from hsbp.sms.models import Contact
-from hsbp.sms.texts import N_, in_language
+from hsbp.sms.texts import N_, babel_locale, in_language
 
 audit.ACTION_LABELS.update(
     {
@@ -70,7 +70,7 @@ def parse_number(reply: str, locale: str) -> Decimal | None:
         return Decimal(raw)
     separator = raw[-len(parts[-1]) - 1]
     # "1.500" in Spanish is fifteen hundred; "12.5" is twelve and a half everywhere.
-    if len(parts[-1]) == 3 and separator != get_decimal_symbol(locale):
+    if len(parts[-1]) == 3 and separator != get_decimal_symbol(babel_locale(locale)):
         return Decimal("".join(parts))
     return Decimal("".join(parts[:-1]) + "." + parts[-1])
 

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hsbp.actions import checks
+from hsbp.actions import checks, extras
 from hsbp.actions import queries as action_queries
 from hsbp.actions.forms import STATUS_LABELS
 from hsbp.actions.models import ActionStatus
@@ -123,6 +123,7 @@ def _actions(session, partnership, reader: Reader, today: date) -> ActionFigures
     for action in actions:
         counts[ActionStatus(action.status)] += 1
     overdue = sorted((a for a in actions if a.is_overdue(today)), key=lambda a: (a.due_on, a.id))
+    notes = extras.notes(session, partnership_id=partnership.id)
     return ActionFigures(
         total=len(actions),
         by_status=[(str(STATUS_LABELS[s]), n) for s, n in counts.items()],
@@ -134,6 +135,11 @@ def _actions(session, partnership, reader: Reader, today: date) -> ActionFigures
                 str(STATUS_LABELS[a.status]),
             )
             for a in overdue
+        ],
+        noted=[
+            (reader.text(a.title), a.lead_partner.name, "; ".join(n.text for n in notes[a.id]))
+            for a in actions
+            if a.id in notes
         ],
     )
 

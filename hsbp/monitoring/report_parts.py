@@ -44,6 +44,8 @@ LABELS = {
     "action": _l("Action"),
     "lead": _l("Lead partner"),
     "due": _l("Due date"),
+    "checked": _l("Community checks of done actions"),
+    "check": _l("Community check"),
     "consultations": _l("Consultation outcomes"),
     "no_consultation": _l("No consultation is closed yet."),
     "responses": _l("Complete responses: %(complete)s; partial: %(partial)s"),
@@ -103,6 +105,8 @@ class ActionFigures:
     total: int
     by_status: list[tuple[str, int]]  # (label, count) in the checklist's order
     overdue: list[tuple[str, str, str, str]]  # title, lead partner, due date, status
+    # Actions other features say something of (a community check): title, lead, their notes.
+    noted: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass

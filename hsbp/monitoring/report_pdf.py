@@ -231,12 +231,19 @@ def _actions(pdf: _Document, report: ProgressReport) -> None:
     pdf.heading(labels["overdue"], 3)
     if not found.overdue:
         pdf.para(labels["no_overdue"])
-        return
-    pdf.grid(
-        [labels["action"], labels["lead"], labels["due"], labels["status"]],
-        [list(row) for row in found.overdue],
-        [4, 2.5, 1.6, 1.6],
-    )
+    else:
+        pdf.grid(
+            [labels["action"], labels["lead"], labels["due"], labels["status"]],
+            [list(row) for row in found.overdue],
+            [4, 2.5, 1.6, 1.6],
+        )
+    if found.noted:
+        pdf.heading(labels["checked"], 3)
+        pdf.grid(
+            [labels["action"], labels["lead"], labels["check"]],
+            [list(row) for row in found.noted],
+            [4, 2.5, 3.2],
+        )
 
 
 def _consultations(pdf: _Document, report: ProgressReport) -> None:

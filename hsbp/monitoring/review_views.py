@@ -19,7 +19,7 @@ from hsbp.db import utcnow
 from hsbp.errors import ServiceError, apply_error
 from hsbp.i18n import missing_languages
 from hsbp.monitoring import reviews
-from hsbp.monitoring.agenda import AgendaItem, Kind, generate_agenda
+from hsbp.monitoring.agenda import AgendaItem, Kind, generate_agenda, provider_of
 from hsbp.monitoring.display import local_text
 from hsbp.monitoring.pulse_views import CONSTITUENCY_LABELS, DIMENSION_LABELS
 from hsbp.monitoring.review_forms import (
@@ -92,7 +92,17 @@ def agenda_text(item: AgendaItem) -> str:
         if p.get("past"):
             return _("%(goal)s: was due on %(date)s.", goal=title, date=_day(p["due"]))
         return _("%(goal)s: due on %(date)s.", goal=title, date=_day(p["due"]))
+    if provider := provider_of(item.kind):
+        return provider.text(item)
     return title
+
+
+def agenda_label(kind: str) -> str:
+    """The tag of an item of `kind`: the agenda's own, or another feature's."""
+    if kind in AGENDA_LABELS:
+        return AGENDA_LABELS[kind]
+    provider = provider_of(kind)
+    return provider.label if provider else kind
 
 
 def agenda_link(item: AgendaItem) -> str | None:
@@ -117,6 +127,7 @@ def _helpers() -> dict:
         "RULE_LABELS": RULE_LABELS,
         "ACTION_STATUS_LABELS": STATUS_LABELS,
         "agenda_text": agenda_text,
+        "agenda_label": agenda_label,
         "agenda_link": agenda_link,
         "missing_languages": missing_languages,
     }

@@ -15,13 +15,12 @@ from flask import Flask, current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from hsbp.consultations import conversation as consultation_sms
 from hsbp.consultations.conversation import IN_PROGRESS as CONSULTATION_IN_PROGRESS
 from hsbp.consultations.models import Participation
-from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.monitoring.poll_models import PollReply, ReplyState
 from hsbp.monitoring.pulse_models import PulseTalk, TalkState
-from hsbp.partnerships.models import Partnership
-from hsbp.sms import contacts, sending
+from hsbp.sms import contacts, local_texts, sending
 from hsbp.sms.handlers import is_confidential_text
 from hsbp.sms.models import Contact
 
@@ -29,6 +28,9 @@ from hsbp.sms.models import Contact
 # partnership (anything else it sends itself), or [] when nothing of its kind waits.
 Starter = Callable[[Session, Contact, int | None], list[str]]
 STARTERS_KEY = "hsbp.monitoring.sms_starters"
+# clause(contact_id) -> an SQL condition true while the contact answers another kind of
+# SMS conversation (a community vote or check), for `busy`.
+BUSY_KEY = "hsbp.monitoring.sms_busy"
 
 
 def on_free(app: Flask, starter: Starter) -> None:
@@ -38,30 +40,38 @@ def on_free(app: Flask, starter: Starter) -> None:
         starters.append(starter)
 
 
+def also_busy(app: Flask, clause: Callable) -> None:
+    """Count another kind of conversation in `busy` (its feature sits above this one); a
+    consultation waits behind it too."""
+    clauses = app.extensions.setdefault(BUSY_KEY, [])
+    if clause not in clauses:
+        clauses.append(clause)
+    consultation_sms.also_busy(app, clause)
+
+
 def locale_of(session: Session, contact: Contact, partnership_id: int) -> str:
-    locale = contact.locale or session.get(Partnership, partnership_id).default_locale
-    return locale if locale in UI_LOCALE_CODES else "en"
+    """The contact's language for the partnership's texts, else its default (a local
+    language carries the partnership's translation: hsbp.sms.local_texts)."""
+    return local_texts.contact_language(session, contact=contact, partnership_id=partnership_id)
 
 
 def busy(session: Session, contact_id: int) -> bool:
-    """Whether the contact is answering something by SMS now: a consultation, a pulse or a
-    poll (the channel takes one conversation at a time, so replies are never ambiguous)."""
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    Participation.contact_id == contact_id,
-                    Participation.state == CONSULTATION_IN_PROGRESS,
-                )
-                | exists().where(
-                    PulseTalk.contact_id == contact_id, PulseTalk.state == TalkState.IN_PROGRESS
-                )
-                | exists().where(
-                    PollReply.contact_id == contact_id, PollReply.state == ReplyState.ASKED
-                )
-            )
+    """Whether the contact is answering something by SMS now: a consultation, a pulse, a
+    poll, or what `also_busy` added (the channel takes one conversation at a time, so
+    replies are never ambiguous)."""
+    condition = (
+        exists().where(
+            Participation.contact_id == contact_id,
+            Participation.state == CONSULTATION_IN_PROGRESS,
         )
+        | exists().where(
+            PulseTalk.contact_id == contact_id, PulseTalk.state == TalkState.IN_PROGRESS
+        )
+        | exists().where(PollReply.contact_id == contact_id, PollReply.state == ReplyState.ASKED)
     )
+    for clause in current_app.extensions.get(BUSY_KEY, ()):
+        condition = condition | clause(contact_id)
+    return bool(session.scalar(select(condition)))
 
 
 def send(session: Session, contact: Contact, partnership_id: int, texts: list[str], *, kind):

@@ -165,5 +165,11 @@ class AcceptNewAccountForm(NewPasswordMixin, FlaskForm):
         self.locale.choices = language_choices(_l("Same as my browser"))
 
 
+class TranslatorForm(FlaskForm):
+    """The translator permission of a member: "1" gives it, "0" takes it back."""
+
+    translator = SelectField(choices=[("1", "1"), ("0", "0")], validators=[DataRequired()])
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: a button that posts with a CSRF token."""

@@ -14,6 +14,7 @@ from hsbp.partnerships.forms import (
     ConfirmForm,
     InvitationForm,
     MembershipForm,
+    TranslatorForm,
 )
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.models import Partnership
@@ -103,6 +104,26 @@ def change_member(partnership_id: int, membership_id: int):
     flash(_("The role of %(name)s is saved.", name=membership.user.name), "success")
     for notice in notices:
         flash(notice, "info")
+    return redirect(url_for("partnerships.member_list", partnership_id=partnership_id))
+
+
+@bp.post("/p/<int:partnership_id>/members/<int:membership_id>/translator")
+@partnership_guard(Role.FACILITATOR)
+def set_translator(partnership_id: int, membership_id: int):
+    session = db.session()
+    membership = members.get_membership(
+        session, partnership_id=partnership_id, membership_id=membership_id
+    )
+    form = TranslatorForm()
+    if membership is None or not form.validate_on_submit():
+        abort(404 if membership is None else 400)
+    allowed = form.translator.data == "1"
+    members.set_translator(session, actor=current_user, membership=membership, translator=allowed)
+    name = membership.user.name
+    if allowed:
+        flash(_("%(name)s may now write the SMS texts in local languages.", name=name), "success")
+    else:
+        flash(_("%(name)s may no longer write the SMS texts.", name=name), "success")
     return redirect(url_for("partnerships.member_list", partnership_id=partnership_id))
 
 

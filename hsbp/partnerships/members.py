@@ -1,4 +1,5 @@
-"""Members of a partnership: invitations by e-mail, accepting them, roles and removal.
+"""Members of a partnership: invitations by e-mail, accepting them, roles, the translator
+permission, and removal.
 
 Features that grant rights tied to a member's role (grievance officers) register a listener
 with `on_membership_change`; it runs inside the change's own transaction, so the rights end
@@ -30,6 +31,15 @@ from hsbp.paths import public_url
 from hsbp.security import Role
 
 LISTENERS_KEY = "hsbp.membership_listeners"
+
+audit.ACTION_LABELS.update(
+    {
+        "membership.translator_grant": _l("Member may write the SMS texts in local languages"),
+        "membership.translator_revoke": _l(
+            "Member may no longer write the SMS texts in local languages"
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -309,6 +319,26 @@ def change_member(
             details=diff,
         )
     return notices
+
+
+def set_translator(
+    session: Session, *, actor: User, membership: Membership, translator: bool
+) -> bool:
+    """Give a member the permission to write the partnership's SMS texts in its local
+    languages (hsbp.sms.local_text_admin), or take it back; facilitators have it by their
+    role. Returns whether anything changed. Side effects: the flag, an audit entry."""
+    if bool(membership.translator) == translator:
+        return False
+    membership.translator = translator
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="membership.translator_grant" if translator else "membership.translator_revoke",
+        obj=membership,
+        partnership_id=membership.partnership_id,
+        details={"user_id": membership.user_id},
+    )
+    return True
 
 
 def remove_member(session: Session, *, actor: User, membership: Membership) -> list[str]:

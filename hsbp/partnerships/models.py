@@ -98,6 +98,8 @@ class Membership(Base):
     partner_id: Mapped[int | None] = mapped_column(
         ForeignKey("partners.id", ondelete="RESTRICT"), index=True
     )
+    # May write the system SMS texts in the partnership's local languages, whatever the role.
+    translator: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()

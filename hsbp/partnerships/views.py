@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hsbp import audit, db
+from hsbp.actions import extras as action_extras
 from hsbp.actions import queries as action_queries
 from hsbp.actions.services import overdue_and_due_soon
 from hsbp.errors import ServiceError, apply_to_form
@@ -92,6 +93,8 @@ def dashboard(partnership_id: int):
         "days": days,
         "shown": 10,
         "title": lambda action: translated(action.title, locale=locale, fallback=fallback),
+        # Done actions the community says are not real, say (hsbp.actions.extras).
+        "flagged": action_extras.flagged(session, partnership_id=partnership_id),
     }
     standings = monitoring_queries.latest_standings(session, partnership_id=partnership_id)
     watch = {

@@ -29,6 +29,15 @@ RULES = ("consensus", "majority")
 KINDS = ("cash", "in_kind")
 ACTION_RULES = ("lead", "owners", "any")
 DEFAULT_ACTION_RULE = "lead"
+# Whether a done action is checked with the community by SMS (hsbp.community.checks).
+CHECK_RULES = ("never", "choose", "always")
+DEFAULT_CHECK_RULE = "choose"
+# Whether the community's SMS vote on a proposal (hsbp.community.votes) only informs the
+# partners or is required for adoption: a majority of those who answered supports it, with
+# at least `min_answers` answers.
+COMMUNITY_MODES = ("informative", "required")
+DEFAULT_COMMUNITY_RULE = {"mode": "informative", "min_answers": 30}
+MIN_ANSWERS_MAX = 1_000_000
 TEXT_MAX = 5000
 AMOUNT_MAX_DIGITS = 15
 
@@ -66,6 +75,41 @@ ACTION_RULE_HINTS = {
     "any": _l("Any partner representative of the partnership changes any action."),
 }
 ACTION_RULE_NOTE = _l("Facilitators may always change an action; observers never.")
+CHECK_RULE_FIELD_LABEL = _l("Check done actions with the community")
+CHECK_RULE_LABELS = {
+    "never": _l("Never"),
+    "choose": _l("The facilitator chooses"),
+    "always": _l("Always"),
+}
+CHECK_RULE_HINTS = {
+    "never": _l("No SMS check is sent when an action is done."),
+    "choose": _l(
+        "When an action is done, a facilitator may ask the people of its places, by SMS, "
+        "whether it works for them."
+    ),
+    "always": _l(
+        "When an action is done, the people of its places are asked at once, by SMS, "
+        "whether it works for them; the question stays open for two weeks."
+    ),
+}
+COMMUNITY_RULE_FIELD_LABELS = {
+    "mode": _l("Community support by SMS"),
+    "min_answers": _l("Fewest answers for the community's decision"),
+}
+COMMUNITY_MODE_LABELS = {
+    "informative": _l("Informative"),
+    "required": _l("Required for adoption"),
+}
+COMMUNITY_MODE_HINTS = {
+    "informative": _l(
+        "The community's vote by SMS is shown beside the partners' endorsements; the partners "
+        "decide."
+    ),
+    "required": _l(
+        "A proposal is adopted only when the partners' rule is met and the latest community "
+        "vote on it, once closed, has enough answers and a majority of them in support."
+    ),
+}
 KIND_LABELS = {"cash": _l("Cash"), "in_kind": _l("In kind")}
 BUDGET_FIELD_LABELS = {
     "description": _l("Description"),
@@ -90,6 +134,8 @@ def empty_content() -> dict:
         "roles": [],
         "decision_rule": {"rule": "consensus", "majority_percent": 67, "quorum_percent": 60},
         "action_rule": DEFAULT_ACTION_RULE,
+        "check_rule": DEFAULT_CHECK_RULE,
+        "community_rule": dict(DEFAULT_COMMUNITY_RULE),
         "budget": [],
         "goals": [],
     }
@@ -100,7 +146,8 @@ def normalise(raw: dict, *, locales: list[str], partner_ids: set[int]) -> dict:
 
     Texts are stripped and kept only in the partnership's `locales`; budget lines and goals
     that are blank or marked `remove` are dropped; missing or unknown keys get a new one.
-    A missing `action_rule` is the default, so documents written before it still pass.
+    A missing `action_rule`, `check_rule` or `community_rule` is the default, so documents
+    written before them still pass.
     Raises ServiceError whose `field` is the editor form's field name (`budget-2-amount`).
     """
     principles, protocols = raw.get("principles") or {}, raw.get("protocols") or {}
@@ -110,6 +157,8 @@ def normalise(raw: dict, *, locales: list[str], partner_ids: set[int]) -> dict:
         "roles": _roles(raw.get("roles") or [], locales, partner_ids),
         "decision_rule": _decision_rule(raw.get("decision_rule") or {}),
         "action_rule": _action_rule(raw.get("action_rule", DEFAULT_ACTION_RULE)),
+        "check_rule": _check_rule(raw.get("check_rule", DEFAULT_CHECK_RULE)),
+        "community_rule": _community_rule(raw.get("community_rule") or DEFAULT_COMMUNITY_RULE),
         "budget": _budget(raw.get("budget") or [], locales, partner_ids),
         "goals": _goals(raw.get("goals") or [], locales),
     }
@@ -179,6 +228,42 @@ def action_rule_of(content: dict) -> str:
     """The action rule of a stored document, the default for one that predates it."""
     rule = (content or {}).get("action_rule")
     return rule if rule in ACTION_RULES else DEFAULT_ACTION_RULE
+
+
+def _check_rule(rule) -> str:
+    if rule not in CHECK_RULES:
+        raise ServiceError(
+            _l("Choose when done actions are checked with the community."), field="check_rule"
+        )
+    return rule
+
+
+def check_rule_of(content: dict) -> str:
+    """The community check rule of a stored document, the default for one that predates it."""
+    rule = (content or {}).get("check_rule")
+    return rule if rule in CHECK_RULES else DEFAULT_CHECK_RULE
+
+
+def _community_rule(raw: dict) -> dict:
+    mode = raw.get("mode")
+    if mode not in COMMUNITY_MODES:
+        raise ServiceError(_l("Choose what the community's vote decides."), field="community_mode")
+    fewest = _int(raw.get("min_answers"), "community_min_answers")
+    if not 1 <= fewest <= MIN_ANSWERS_MAX:
+        raise ServiceError(
+            _l("Write a number from %(low)d to %(high)d.", low=1, high=MIN_ANSWERS_MAX),
+            field="community_min_answers",
+        )
+    return {"mode": mode, "min_answers": fewest}
+
+
+def community_rule_of(content: dict) -> dict:
+    """The community rule of a stored document, the default (informative) for one that
+    predates it."""
+    rule = (content or {}).get("community_rule") or {}
+    if rule.get("mode") not in COMMUNITY_MODES or not isinstance(rule.get("min_answers"), int):
+        return dict(DEFAULT_COMMUNITY_RULE)
+    return rule
 
 
 def _key(value, used: set[str]) -> str:
@@ -287,6 +372,12 @@ def flatten(content: dict) -> dict[tuple, object]:
         for name in ("majority_percent", "quorum_percent"):
             out[("decision_rule", name)] = rule[name]
     out[("action_rule",)] = action_rule_of(content)
+    out[("check_rule",)] = check_rule_of(content)
+    community = community_rule_of(content)
+    out[("community_rule", "mode")] = community["mode"]
+    if community["mode"] == "required":
+        # Informative, the number of answers decides nothing: comparing it would be noise.
+        out[("community_rule", "min_answers")] = community["min_answers"]
     for line in content.get("budget") or []:
         for code, text in line["description"].items():
             out[("budget", line["key"], "description", code)] = text
@@ -312,9 +403,20 @@ class Change:
         return "added" if self.old is None else "removed" if self.new is None else "changed"
 
 
-_SECTIONS = ("principles", "protocols", "roles", "decision_rule", "action_rule", "budget", "goals")
+_SECTIONS = (
+    "principles",
+    "protocols",
+    "roles",
+    "decision_rule",
+    "action_rule",
+    "check_rule",
+    "community_rule",
+    "budget",
+    "goals",
+)
 _FIELDS = {
     **{name: i for i, name in enumerate(RULE_FIELD_LABELS)},
+    **{name: i for i, name in enumerate(COMMUNITY_RULE_FIELD_LABELS)},
     **{name: i for i, name in enumerate(BUDGET_FIELD_LABELS)},
     **{name: i for i, name in enumerate(GOAL_FIELD_LABELS)},
 }
@@ -331,7 +433,7 @@ def _order(old: dict, new: dict, locales: list[str]):
 
     def key(path: tuple):
         section, rest = path[0], path[2:]
-        if section in ("decision_rule", "action_rule"):
+        if section in ("decision_rule", "action_rule", "check_rule", "community_rule"):
             item, rest = 0, path[1:]
         else:
             item = fixed[path[1]] if section in ("principles", "protocols") else position[path[:2]]
@@ -401,6 +503,10 @@ def _label(path: tuple, numbers: dict, titles: dict, partner_names: dict) -> str
         parts = [RULE_FIELD_LABELS[path[1]]]
     elif section == "action_rule":
         parts = [ACTION_RULE_FIELD_LABEL]
+    elif section == "check_rule":
+        parts = [CHECK_RULE_FIELD_LABEL]
+    elif section == "community_rule":
+        parts = [COMMUNITY_RULE_FIELD_LABELS[path[1]]]
     elif section == "budget":
         parts = [_("Budget line %(number)d", number=numbers[path[1]])]
         parts.append(BUDGET_FIELD_LABELS[path[2]])
@@ -423,6 +529,10 @@ def _shown(path: tuple, value, partner_names: dict) -> str | None:
         return str(RULE_LABELS[value])
     if name == "action_rule":
         return str(ACTION_RULE_LABELS[value])
+    if name == "check_rule":
+        return str(CHECK_RULE_LABELS[value])
+    if path[0] == "community_rule":
+        return str(COMMUNITY_MODE_LABELS[value]) if name == "mode" else format_decimal(value)
     if name == "due":
         return format_date(date.fromisoformat(value))
     if name in ("majority_percent", "quorum_percent"):

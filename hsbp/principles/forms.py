@@ -30,9 +30,14 @@ from hsbp.principles.content import (
     ACTION_RULE_LABELS,
     ACTION_RULE_NOTE,
     BUDGET_FIELD_LABELS,
+    CHECK_RULE_FIELD_LABEL,
+    CHECK_RULE_LABELS,
+    COMMUNITY_MODE_LABELS,
+    COMMUNITY_RULE_FIELD_LABELS,
     GOAL_FIELD_LABELS,
     KIND_LABELS,
     LIFTS,
+    MIN_ANSWERS_MAX,
     PRINCIPLE_LABELS,
     PROTOCOL_LABELS,
     PROTOCOLS,
@@ -40,6 +45,8 @@ from hsbp.principles.content import (
     RULE_LABELS,
     TEXT_MAX,
     action_rule_of,
+    check_rule_of,
+    community_rule_of,
 )
 from hsbp.principles.models import CharterStatus, Stance
 from hsbp.principles.services import COMMENT_MAX
@@ -158,6 +165,19 @@ def editor_form(*, partnership, partners, content: dict) -> FlaskForm:
             validate_choice=False,
             description=ACTION_RULE_NOTE,
         )
+        check_rule = RadioField(
+            CHECK_RULE_FIELD_LABEL, choices=list(CHECK_RULE_LABELS.items()), validate_choice=False
+        )
+        community_mode = RadioField(
+            COMMUNITY_RULE_FIELD_LABELS["mode"],
+            choices=list(COMMUNITY_MODE_LABELS.items()),
+            validate_choice=False,
+        )
+        community_min_answers = IntegerField(
+            COMMUNITY_RULE_FIELD_LABELS["min_answers"],
+            validators=[InputRequired(), NumberRange(min=1, max=MIN_ANSWERS_MAX)],
+            description=_l("Counted only when community support is required."),
+        )
         budget = FieldList(
             FormField(BudgetLineForm),
             min_entries=budget_rows,
@@ -184,6 +204,11 @@ def editor_form(*, partnership, partners, content: dict) -> FlaskForm:
                     "quorum_percent": self.quorum_percent.data,
                 },
                 "action_rule": self.action_rule.data,
+                "check_rule": self.check_rule.data,
+                "community_rule": {
+                    "mode": self.community_mode.data,
+                    "min_answers": self.community_min_answers.data,
+                },
                 "budget": self.budget.data,
                 "goals": self.goals.data,
             }
@@ -202,6 +227,9 @@ def _form_data(content: dict) -> dict:
         "roles": {f"p{role['partner_id']}": role["text"] for role in content["roles"]},
         **content["decision_rule"],
         "action_rule": action_rule_of(content),
+        "check_rule": check_rule_of(content),
+        "community_mode": community_rule_of(content)["mode"],
+        "community_min_answers": community_rule_of(content)["min_answers"],
         "budget": content["budget"],
         "goals": goals,
     }

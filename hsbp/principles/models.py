@@ -74,6 +74,10 @@ class Endorsement(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     stance: Mapped[str] = mapped_column(String(10))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # Taken in a community assembly for a partner without web accounts (hsbp.community).
+    assembly_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_assemblies.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     version: Mapped[CharterVersion] = relationship(back_populates="endorsements")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -34,6 +36,31 @@ ACTION_LABELS.update(
 )
 COMMENT_MAX = 2000
 OPEN = (CharterStatus.DRAFT, CharterStatus.PROPOSED)
+# Features above the charter (the community's vote, hsbp.community) add, in create_app:
+# check(session, version) -> what a proposal still lacks for adoption beyond the partners'
+# decision rule (a sentence), or None; panel(session, version) -> (template, context) shown
+# with a proposal on the charter page, or None.
+ADOPTION_CHECKS_KEY = "hsbp.principles.adoption_checks"
+PANELS_KEY = "hsbp.principles.panels"
+
+
+def on_adoption_check(app: Flask, check: Callable) -> None:
+    app.extensions.setdefault(ADOPTION_CHECKS_KEY, []).append(check)
+
+
+def on_charter_panel(app: Flask, panel: Callable) -> None:
+    app.extensions.setdefault(PANELS_KEY, []).append(panel)
+
+
+def adoption_missing(session: Session, *, version: CharterVersion) -> list[str]:
+    """What `version` lacks for adoption besides its partners' endorsements; [] if nothing."""
+    checks = current_app.extensions.get(ADOPTION_CHECKS_KEY, ())
+    return [str(found) for check in checks if (found := check(session, version))]
+
+
+def charter_panels(session: Session, *, version: CharterVersion) -> list[tuple[str, dict]]:
+    panels = current_app.extensions.get(PANELS_KEY, ())
+    return [found for panel in panels if (found := panel(session, version))]
 
 
 # Reading -------------------------------------------------------------------------------
@@ -175,10 +202,14 @@ def overview(session: Session, *, partnership_id: int) -> dict:
         "partners": partners,
         "stances": stances,
         "tally": None,
+        "missing": [],
+        "panels": [],
     }
     if pending is not None and pending.status == CharterStatus.PROPOSED:
         rule = governing_rule(pending, current)
         result["tally"] = tally(rule, partners, stances[pending.id])
+        result["missing"] = adoption_missing(session, version=pending)
+        result["panels"] = charter_panels(session, version=pending)
     return result
 
 
@@ -298,6 +329,7 @@ def withdraw(session: Session, *, actor: User, version: CharterVersion) -> None:
     ).all()
     kept = [
         {"partner_id": e.partner_id, "user_id": e.user_id, "stance": e.stance, "comment": e.comment}
+        | ({"assembly_id": e.assembly_id} if e.assembly_id else {})
         for e in rows
     ]
     for row in rows:
@@ -325,7 +357,32 @@ def endorse(
     )
     if membership is None or membership.role != Role.REPRESENTATIVE or not membership.partner:
         raise ServiceError(_l("Only a partner representative can answer for their partner."))
-    partner = membership.partner
+    return record_answer(
+        session,
+        actor=actor,
+        version=version,
+        partner=membership.partner,
+        stance=stance,
+        comment=comment,
+    )
+
+
+def record_answer(
+    session: Session,
+    *,
+    actor: User,
+    version: CharterVersion,
+    partner: Partner,
+    stance: str,
+    comment: str = "",
+    assembly_id: int | None = None,
+) -> Endorsement:
+    """Record `partner`'s stance on `version`: its representative's (`actor`), or the one
+    its community assembly took (`assembly_id`, hsbp.community), recorded once the
+    assembly's witness (`actor`) confirmed it; both count alike under the decision rule.
+
+    Side effects: as `endorse`; an assembly's row and audit entry name it.
+    """
     if not partner.is_current:
         raise ServiceError(_l("%(partner)s has left the partnership.", partner=partner.name))
     # Lock the version: two last endorsements at once must not both miss the adoption.
@@ -356,23 +413,35 @@ def endorse(
         raise ServiceError(
             _l("Keep this text under %(count)d characters.", count=COMMENT_MAX), field="comment"
         )
-    if stance == Stance.OBJECT and not comment:
+    # An assembly's reasons are in its minutes, which may name people: they stay there.
+    if stance == Stance.OBJECT and not comment and assembly_id is None:
         raise ServiceError(_l("Say why you object, so the draft can be revised."), field="comment")
     endorsement = Endorsement(
         partnership_id=version.partnership_id,
         version_id=version.id,
         partner_id=partner.id,
-        user_id=actor.id,
+        user_id=actor.id if assembly_id is None else None,
         stance=stance,
         comment=comment,
+        assembly_id=assembly_id,
     )
     session.add(endorsement)
     session.flush()
     action = "charter.endorse" if stance == Stance.ENDORSE else "charter.object"
-    _record(session, actor, action, version, partner_id=partner.id, comment=comment)
+    details = {"partner_id": partner.id, "comment": comment}
+    if assembly_id is not None:
+        details["assembly_id"] = assembly_id
+    _record(session, actor, action, version, **details)
     if version.status == CharterStatus.PROPOSED:
         _adopt_if_decided(session, actor=actor, version=version)
     return endorsement
+
+
+def adopt_if_decided(session: Session, *, actor: User | None, version: CharterVersion) -> None:
+    """Adopt a proposal that meets its decision rule and the adoption checks (the community's
+    vote closing, say). Side effects: as the adoption in `record_answer`."""
+    if version.status == CharterStatus.PROPOSED:
+        _adopt_if_decided(session, actor=actor, version=version)
 
 
 def _adopt_if_decided(session: Session, *, actor: User, version: CharterVersion) -> None:
@@ -380,7 +449,7 @@ def _adopt_if_decided(session: Session, *, actor: User, version: CharterVersion)
     partners = list_partners(session, partnership_id=version.partnership_id)
     stances = answers(session, partnership_id=version.partnership_id, version_ids=[version.id])
     result = tally(governing_rule(version, current), partners, stances[version.id])
-    if not result.decided:
+    if not result.decided or adoption_missing(session, version=version):
         return
     if current is not None:
         current.status = CharterStatus.SUPERSEDED

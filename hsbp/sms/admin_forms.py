@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from hsbp.i18n import language_name
+from hsbp.partnerships.forms import MultiCheckboxField
 from hsbp.sms import updates
 from hsbp.sms.admin_common import MAX_BODY
 from hsbp.sms.broadcasts import body_field
@@ -62,6 +63,17 @@ class SettingsForm(FlaskForm):
         description=_l("3 to 20 letters or digits, for example CAGUAN"),
         validators=[DataRequired(), Length(max=20)],
     )
+
+
+class KeywordsForm(FlaskForm):
+    """The feature keywords a partnership switches on; the unchecked ones are off. Each is
+    named by its words and what it answers (hsbp.sms.switches)."""
+
+    on = MultiCheckboxField(_l("Keywords switched on"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, switches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on.choices = [(s.name, f"{', '.join(s.words)}: {s.label}") for s in switches]
 
 
 def _language_choices(locales) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from hsbp.db import utcnow
 from hsbp.errors import ServiceError
 from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.partnerships.models import Partnership
-from hsbp.sms import contacts, sending, texts
+from hsbp.sms import contacts, local_texts, sending, texts
 from hsbp.sms.models import Contact, ContactMembership, MembershipStatus
 
 MAX_ASKS = 3
@@ -67,12 +67,16 @@ def ask_state(member: ContactMembership) -> AskState:
     return AskState(member.asks, member.asked_at)
 
 
-def language_for(contact: Contact, partnership: Partnership, chosen: str | None = None) -> str:
+def language_for(
+    session: Session, contact: Contact, partnership: Partnership, chosen: str | None = None
+) -> str:
     """The question's language: the person's own, else the one the facilitator chose (the
-    form, the register), else the partnership's default."""
+    form, the register), else the partnership's default; a local one with the partnership's
+    translation (hsbp.sms.local_texts)."""
+    local = local_texts.local_locales(partnership)
     for code in (contact.locale, chosen, partnership.default_locale):
-        if code in UI_LOCALE_CODES:
-            return code
+        if code in UI_LOCALE_CODES or (code and code in local):
+            return local_texts.language(session, partnership=partnership, code=code)
     return "en"
 
 
@@ -100,7 +104,9 @@ def ask(
             session,
             contact=contact,
             body=texts.with_name(
-                language_for(contact, partnership, locale), "invitation", partnership.name
+                language_for(session, contact, partnership, locale),
+                "invitation",
+                partnership.name,
             ),
             sender=settings.sender,
             kind=contacts.INVITATION_KIND,

@@ -11,11 +11,13 @@ from hsbp.errors import ServiceError, apply_to_form
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.security import Role
-from hsbp.sms import confirmation, contact_admin, contact_import, contacts, router
+from hsbp.sms import confirmation, contact_admin, contact_import, contacts, router, switches
 from hsbp.sms.admin_common import PER_PAGE
-from hsbp.sms.admin_forms import ContactFilterForm, ContactForm, SettingsForm
+from hsbp.sms.admin_forms import ContactFilterForm, ContactForm, KeywordsForm, SettingsForm
 from hsbp.sms.views import bp
 from hsbp.views import page_number, render_form
+
+PREFIX = "keywords"  # the keywords' form shares the settings page with the sender's
 
 
 def _sms_settings():
@@ -52,10 +54,47 @@ def settings(partnership_id: int):
         else:
             flash(_("The SMS settings are saved."), "success")
             return redirect(url_for("sms.settings", partnership_id=partnership_id))
+    return _settings_page(form, current=current)
+
+
+def _settings_page(form, *, current, keywords=None):
+    session = db.session()
     shared = contact_admin.sender_shared_with(
-        db.session(), partnership_id=partnership_id, viewer=current_user
+        session, partnership_id=g.partnership.id, viewer=current_user
     )
-    return render_form("sms/settings.html", form, form=form, current=current, shared=shared)
+    found = switches.switches(session, partnership=g.partnership)
+    if keywords is None:
+        keywords = KeywordsForm(formdata=None, prefix=PREFIX, switches=found)
+        keywords.on.data = [s.name for s in found if s.on]
+    return render_form(
+        "sms/settings.html",
+        form,
+        keywords,
+        form=form,
+        current=current,
+        shared=shared,
+        keywords=keywords,
+    )
+
+
+@bp.post("/p/<int:partnership_id>/sms/settings/keywords")
+@partnership_guard(Role.FACILITATOR)
+def keywords(partnership_id: int):
+    session = db.session()
+    current = _sms_settings()
+    found = switches.switches(session, partnership=g.partnership)
+    form = KeywordsForm(prefix=PREFIX, switches=found)
+    if form.validate_on_submit():
+        try:
+            switches.save_switches(
+                session, actor=current_user, partnership=g.partnership, on=form.on.data or []
+            )
+        except ServiceError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("The keywords are saved."), "success")
+            return redirect(url_for("sms.settings", partnership_id=partnership_id) + "#keywords")
+    return _settings_page(SettingsForm(formdata=None, obj=current), current=current, keywords=form)
 
 
 # Contacts

@@ -49,7 +49,9 @@ def seed_sms(session: Session, *, partnership, other_partnership, participants) 
             session,
             contact=contact,
             body=texts.with_name(
-                confirmation.language_for(contact, partnership), "invitation", partnership.name
+                confirmation.language_for(session, contact, partnership),
+                "invitation",
+                partnership.name,
             ),
             sender=DEMO_SENDER,
             kind=contacts.INVITATION_KIND,

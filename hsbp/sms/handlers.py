@@ -2,7 +2,14 @@
 
 A feature registers, in create_app, either a keyword (the first word of a message, such as
 REPORT) or a conversation handler (asked, in order, whether it takes a message from this
-contact: an open consultation, say). Handlers return the replies to send, or None to pass.
+contact: an open consultation, say). Handlers return the replies to send, or None to pass:
+a keyword's handler passing (CHARTER at the start of a sentence, say) lets the conversations
+and then the inbox hear the message as any other.
+
+A keyword may say how HELP shows it (its catalog entry, whose first word in the contact's
+language is shown, and a short hint), and that a partnership may switch it off
+(`switchable`, with a label for the SMS settings page). A switched-off keyword is no keyword
+for that partnership: its messages are ordinary messages (SmsSettings.keywords_off).
 
 A flow whose messages must stay confidential (a grievance, a pulse, an anonymous
 consultation) says so: a whole route when it registers (`confidential=True`), or one message
@@ -14,7 +21,7 @@ it needs (hsbp.sms.inbound); its replies are confidential too, and blanked once 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
@@ -61,10 +68,31 @@ def is_confidential_text(text: str) -> bool:
 Handler = Callable[[Session, Incoming], list[str] | None]
 
 
+@dataclass(frozen=True)
+class Keyword:
+    """A feature's keyword as HELP and the SMS settings page show it."""
+
+    name: str
+    # The catalog entry its words come from: (context, English words), as texts.NP_ marks it.
+    catalog_words: tuple[str, str] | None = None
+    # HELP's line for it, marked with N_: "%(word)s: who we are." (one short sentence).
+    hint: str | None = None
+    switchable: bool = False
+    label: object = None  # a lazy string: what the settings page calls it
+    # The switch it obeys when it has none of its own (MORE follows ACTIONS).
+    follows: str | None = None
+
+    @property
+    def switch(self) -> str | None:
+        return self.follows or (self.name if self.switchable else None)
+
+
 @dataclass
 class Registry:
     # {folded keyword: (handler name, handler)}
     keywords: dict[str, tuple[str, Handler]] = field(default_factory=dict)
+    # {handler name: how it is shown and switched}, in the order features registered them.
+    entries: dict[str, Keyword] = field(default_factory=dict)
     conversations: list[tuple[str, Handler]] = field(default_factory=list)
     # Routes (handler names) whose every message is confidential, and outgoing kinds whose
     # every message is (a grievance's stage notices).
@@ -72,12 +100,47 @@ class Registry:
     confidential_kinds: set[str] = field(default_factory=set)
 
     def keyword(
-        self, name: str, words: list[str], handler: Handler, *, confidential: bool = False
+        self,
+        name: str,
+        words: list[str],
+        handler: Handler,
+        *,
+        confidential: bool = False,
+        catalog_words: tuple[str, str] | None = None,
+        hint: str | None = None,
+        switchable: bool = False,
+        label=None,
+        follows: str | None = None,
     ) -> None:
+        """Take messages whose first word is one of `words` (any language's). With
+        `catalog_words` and `hint`, HELP lists it; with `switchable` (and a `label`), a
+        partnership may switch it off; `follows` names the keyword whose switch it obeys."""
         for word in words:
             self.keywords[fold(word)] = (name, handler)
         if confidential:
             self.confidential_routes.add(name)
+        self.entries[name] = Keyword(name, catalog_words, hint, switchable, label, follows)
+
+    def find(self, word: str, *, off: Collection[str] = ()) -> tuple[str, Handler] | None:
+        """The (name, handler) of keyword `word` (folded), unless its partnership switched
+        it, or the keyword it follows, off (`off`: SmsSettings.keywords_off)."""
+        found = self.keywords.get(word)
+        if found is None:
+            return None
+        entry = self.entries.get(found[0])
+        return None if entry is not None and entry.switch in off else found
+
+    def switchable(self) -> list[Keyword]:
+        """The keywords a partnership may switch off, in the order they were registered."""
+        return [entry for entry in self.entries.values() if entry.switchable]
+
+    def shown(self, *, off: Collection[str] = ()) -> list[Keyword]:
+        """The keywords HELP lists for a partnership that switched `off` off."""
+        return [
+            entry
+            for entry in self.entries.values()
+            if entry.hint and entry.catalog_words and entry.switch not in off
+        ]
 
     def conversation(self, name: str, handler: Handler, *, confidential: bool = False) -> None:
         self.conversations.append((name, handler))

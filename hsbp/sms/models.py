@@ -118,6 +118,9 @@ class SmsSettings(Base):
     )
     sender: Mapped[str] = mapped_column(String(40), index=True)
     join_code: Mapped[str] = mapped_column(String(20), unique=True)
+    # Keywords the partnership switched off (INFO, ACTIONS, CHARTER, RESULTS...): their
+    # actions, as registered, not the words of any language.
+    keywords_off: Mapped[list] = mapped_column(JSONValue, default=list)
 
 
 class InboundMessage(Base):
@@ -224,3 +227,24 @@ class OutboundMessage(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     contact: Mapped[Contact] = relationship()
+
+
+class LocalText(Base):
+    """A system SMS text in a language the platform does not ship (Nasa Yuwe, Wayuunaiki...),
+    written by a partnership's facilitators or translators; a text with none falls back to the
+    partnership's default language."""
+
+    __tablename__ = "sms_local_texts"
+    __table_args__ = (UniqueConstraint("partnership_id", "locale", "msgid_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(10))
+    # The English text it translates, as marked in the code, and its sha256 for the index.
+    msgid: Mapped[str] = mapped_column(Text)
+    msgid_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -2,7 +2,9 @@
 
 Opt-out, opt-in, help and news words count only when they are the whole message (as at
 Twilio), so "stop the dust from the trucks" is a message, not an opt-out. JOIN and LANG are
-the first word. After STOP nothing is sent to the number but the one confirmation.
+the first word. After STOP nothing is sent to the number but the one confirmation. HELP
+tells a contact of the partnership every keyword it has switched on, in their language;
+anyone else, how to join and stop.
 
 On a number several partnerships share, a message goes where the person's own latest
 choice says (hsbp.sms.routing). When that cannot tell, the message is held, in no
@@ -18,12 +20,12 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.partnerships.models import Partnership
 from hsbp.phones import sender_e164
-from hsbp.sms import contacts, routing, texts, updates
+from hsbp.sms import contacts, local_texts, routing, texts, updates
 from hsbp.sms.handlers import Incoming, confidential_texts, registry
 from hsbp.sms.models import Contact, ContactMembership, InboundMessage
 
@@ -48,10 +50,15 @@ def route(session: Session, message: InboundMessage) -> list[str]:
     table = texts.keyword_table()
     whole = texts.fold(" ".join(words))  # "NEWS  OFF" as "NEWS OFF"
     first = texts.fold(words[0]) if words else ""
+    # A contact who chose a local language: its words stand for the English keywords, and
+    # the partnership's translation answers (hsbp.sms.local_texts); None for anyone else.
+    local = local_texts.for_message(session, contact=contact, to_number=message.to_number)
+    if local is not None:
+        whole, first = local.keyword(whole, table), local.keyword(first, table)
     action = table.get(whole) if table.get(whole) in WHOLE_MESSAGE else None
     if action is None and table.get(first) in ("join", "lang"):
         action = table[first]
-    locale = contact.locale if contact and contact.locale else "en"
+    locale = local.locale if local else contact.locale if contact and contact.locale else "en"
 
     if action == "stop":
         message.route = "stop"
@@ -77,6 +84,10 @@ def route(session: Session, message: InboundMessage) -> list[str]:
         return []
     resolution = routing.resolve(session, contact=contact, senders=senders)
     message.partnership_id = resolution.partnership_id
+    if local and resolution.partnership_id not in (None, local.partnership_id):
+        locale = local_texts.contact_language(
+            session, contact=contact, partnership_id=resolution.partnership_id
+        )
     if contact is None or contact.opted_out:
         # Unknown or opted-out numbers are heard (the inbox) but never answered.
         return _to_inbox(
@@ -105,11 +116,17 @@ def route(session: Session, message: InboundMessage) -> list[str]:
         return _answer(session, message, contact, invitations, action == "start", locale)
     if action == "help":
         message.route = "help"
-        return [texts.text(locale, "help")]
+        return _help(session, contact, resolution.partnership_id, senders, locale)
     if action == "lang" or (contact.awaiting == "language" and whole.isdigit()):
         message.route = "lang"
+        if action == "lang" and len(words) == 1:
+            return _ask_language(session, contact, resolution.partnership_id, locale)
         choice = words[1] if action == "lang" and len(words) > 1 else whole
-        return _set_language(session, contact, choice, resolution.partnership_id)
+        return _set_language(session, contact, choice, resolution.partnership_id, locale)
+    if contact.awaiting == "language":
+        # Something else than the number asked for: the menu is over, so a later 1 or 2
+        # answers a vote or a question, not the language.
+        contact.awaiting = ""
     if resolution.choices:
         return _hold(session, message, contact, resolution.choices, locale)
     partnership_id = resolution.partnership_id
@@ -128,10 +145,16 @@ def route(session: Session, message: InboundMessage) -> list[str]:
         message=message, contact=contact, partnership_id=partnership_id, text=body, locale=locale
     )
     handlers = registry()
-    if first in handlers.keywords:
-        name, handler = handlers.keywords[first]
+    # A keyword its partnership switched off is an ordinary message; a keyword's handler
+    # may pass too (None), and the message goes on as any other.
+    keyword = handlers.find(first, off=_switched_off(senders, partnership_id))
+    if keyword is not None:
+        name, handler = keyword
         message.route = name
-        return handler(session, incoming) or []
+        replies = handler(session, incoming)
+        if replies is not None:
+            return replies
+        message.route = ""
     for name, handler in handlers.conversations:
         replies = handler(session, incoming)
         if replies is not None:
@@ -146,6 +169,23 @@ def route(session: Session, message: InboundMessage) -> list[str]:
     return _to_inbox(
         session, message, contact, reply=True, locale=locale, not_joined=partnership_id is None
     )
+
+
+def _switched_off(senders, partnership_id: int | None) -> list[str]:
+    """The keywords the partnership a message reached switched off (none for no partnership)."""
+    settings = next((s for s in senders if s.partnership_id == partnership_id), None)
+    return list(settings.keywords_off or []) if settings is not None else []
+
+
+def _help(session, contact: Contact, partnership_id: int | None, senders, locale: str):
+    """HELP: to a contact of the partnership the message reached, every keyword it has
+    switched on, in the contact's words; to anyone else, how to join and stop."""
+    if partnership_id is None or not contacts.confirmed_membership(
+        session, contact=contact, partnership_id=partnership_id
+    ):
+        return [texts.text(locale, "help")]
+    shown = registry().shown(off=_switched_off(senders, partnership_id))
+    return texts.partnership_help(locale, [(k.catalog_words, k.hint) for k in shown])
 
 
 def _to_inbox(session, message, contact, *, reply: bool, locale: str, not_joined=False):
@@ -245,35 +285,58 @@ def _join(session: Session, message: InboundMessage, rest: list[str], locale: st
     partnership = session.get(Partnership, settings.partnership_id)
     choices = sms_locales(partnership)
     if contact.locale is None:
-        contact.locale = (
-            partnership.default_locale if partnership.default_locale in UI_LOCALE_CODES else "en"
-        )
-    replies = [texts.text(contact.locale, "joined", code=settings.join_code)]
+        default = partnership.default_locale
+        contact.locale = default if default in choices else _first_shipped(choices)
+    locale = local_texts.language(session, partnership=partnership, code=contact.locale)
+    replies = [texts.text(locale, "joined", code=settings.join_code)]
     if len(choices) > 1:
         contact.awaiting = "language"
-        replies.append(
-            texts.text(contact.locale, "choose_language", menu=texts.language_menu(choices))
-        )
+        replies.append(texts.text(locale, "choose_language", menu=_menu(session, partnership)))
     return replies
 
 
+def _first_shipped(choices: list[str]) -> str:
+    return next((code for code in choices if code in UI_LOCALE_CODES), "en")
+
+
+def _menu(session: Session, partnership: Partnership | None) -> str:
+    """'1 Español, 2 English, 3 Nasa Yuwe': the languages a contact may choose by number."""
+    if partnership is None:
+        return texts.language_menu(sms_locales(None))
+    names = local_texts.language_names(session, partnership)
+    return texts.language_menu(sms_locales(partnership), names)
+
+
 def sms_locales(partnership: Partnership | None) -> list[str]:
-    """The languages a contact can pick: the partnership's, where the channel has texts."""
+    """The languages a contact can pick: the partnership's, where the channel has texts (the
+    shipped ones, and local ones with their essential texts: hsbp.sms.local_texts)."""
     if partnership is None:
         return list(UI_LOCALE_CODES)
-    return [code for code in partnership.locales if code in UI_LOCALE_CODES] or ["en"]
+    return local_texts.sms_locales(object_session(partnership), partnership)
 
 
-def _set_language(session, contact: Contact, choice: str, partnership_id: int | None) -> list[str]:
+def _ask_language(session, contact: Contact, partnership_id: int | None, locale: str):
+    """LANG alone: the numbered menu; the number that answers it is read before any
+    conversation (a vote's 1, 2 or 3 too)."""
+    partnership = session.get(Partnership, partnership_id) if partnership_id else None
+    contact.awaiting = "language"
+    return [texts.text(locale, "choose_language", menu=_menu(session, partnership))]
+
+
+def _set_language(
+    session, contact: Contact, choice: str, partnership_id: int | None, locale: str
+) -> list[str]:
     partnership = session.get(Partnership, partnership_id) if partnership_id else None
     choices = sms_locales(partnership)
     picked = texts.fold(choice).lower()
     if picked.isdigit() and 1 <= int(picked) <= len(choices):
         picked = choices[int(picked) - 1]
-    if picked not in UI_LOCALE_CODES:
-        return [texts.text(contact.locale, "unknown_language", menu=texts.language_menu(choices))]
+    if picked not in UI_LOCALE_CODES and picked not in choices:
+        return [texts.text(locale, "unknown_language", menu=_menu(session, partnership))]
     contact.locale = picked
     contact.awaiting = ""
+    if partnership is not None:
+        picked = local_texts.language(session, partnership=partnership, code=picked)
     return [texts.text(picked, "language_set")]
 
 

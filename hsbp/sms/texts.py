@@ -3,13 +3,22 @@
 Texts are marked for extraction here and looked up in the catalogs per contact, because
 an SMS reply is written for the person on the phone, whatever language the server runs in.
 Every text must fit one SMS segment in every shipped language (tests/sms checks them all).
+
+Marking a text is also registering it: `N_` and `NP_` note every text and keyword list in
+`MARKED` as their module is imported (create_app imports every module that sends SMS), so
+the translators of a partnership's local languages (hsbp.sms.local_texts) find each of them,
+new ones included, without a list to keep up to date. A language the platform does not ship
+travels as a `LocalLanguage`: its code, carrying one partnership's translation, so every
+lookup below uses that translation and falls back to the partnership's default language.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
+from dataclasses import dataclass
 
 from babel.support import NullTranslations, Translations
 
@@ -18,11 +27,43 @@ from hsbp.paths import resource_dir
 from hsbp.sms.encoding import fits_one_segment, normalise
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A text an SMS may carry, as marked in the code: `key` is how catalogs find it (the
+    text, or context and words joined as gettext does), `module` the one that marked it."""
+
+    key: str
+    source: str
+    context: str | None
+    module: str
+
+    @property
+    def is_words(self) -> bool:
+        """A comma-separated list of keywords, not a sentence."""
+        return self.context is not None
+
+
+# {key: Marked}, in the order modules marked them. Mark texts at module level only.
+MARKED: dict[str, Marked] = {}
+
+
+def context_key(context: str, text: str) -> str:
+    return f"{context}\x04{text}"
+
+
+def _mark(key: str, source: str, context: str | None) -> None:
+    if key not in MARKED:
+        module = sys._getframe(2).f_globals.get("__name__", "")
+        MARKED[key] = Marked(key, source, context, module)
+
+
 def N_(text: str) -> str:
+    _mark(text, text, None)
     return text
 
 
 def NP_(context: str, text: str) -> tuple[str, str]:
+    _mark(context_key(context, text), text, context)
     return context, text
 
 
@@ -34,7 +75,8 @@ KEYWORDS = {
         "STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT",
     ),
     "start": NP_("SMS keywords to receive messages again; comma-separated", "START, YES, UNSTOP"),
-    "help": NP_("SMS keywords to ask for help; comma-separated", "HELP, INFO"),
+    # INFO is a keyword of its own now (the partnership, its facilitators, its keywords).
+    "help": NP_("SMS keywords to ask for help; comma-separated", "HELP"),
     "join": NP_("SMS keyword to join a partnership with its code; comma-separated", "JOIN"),
     "lang": NP_("SMS keyword to change language; comma-separated", "LANG"),
     # A refusal of a partnership's invitation (a whole message, like START's YES); any other
@@ -79,15 +121,87 @@ TEXTS = {
     "which_partnership": N_("Which partnership is this for? Reply %(menu)s"),
     "chosen": N_("Your messages now go to %(name)s."),
 }
+# HELP to a contact of a partnership lists each keyword switched on, as "WORD: hint." with
+# the first word its language has; features give their hints when they register a keyword
+# (hsbp.sms.handlers), the channel gives NEWS's. The channel's own words (JOIN, YES, LANG,
+# STOP: the "help" text) close the list.
+HELP_HINTS = {
+    "news": N_("%(word)s: news of our work."),
+}
 # How short a partnership's name may become so a text naming it stays one segment.
 NAME_LIMITS = (30, 24, 18, 14, 10)
+# How short a title or a name inside a list may become before the list is cut instead.
+CONTENT_LIMITS = (80, 60, 48, 40, 32, 26, 20, 16, 12)
+# "2/3 " before each part of a reply sent in several messages.
+PART_PREFIX = "%(number)d/%(total)d "
+ELLIPSIS = "..."
+
+
+class LocalCatalog(NullTranslations):
+    """A partnership's translation into a local language ({key: text}), falling back to the
+    catalog of the partnership's default language for every text it lacks."""
+
+    def __init__(self, texts: dict[str, str], fallback: NullTranslations):
+        super().__init__()
+        self.texts = texts
+        self.add_fallback(fallback)
+
+    def gettext(self, message: str) -> str:
+        return self.texts.get(message) or self._fallback.gettext(message)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.texts.get(context_key(context, message)) or self._fallback.pgettext(
+            context, message
+        )
+
+
+class LocalLanguage(str):
+    """The code of a language the platform does not ship (`pbb`) with one partnership's SMS
+    texts in it. Wherever a contact's locale goes (in_language, catalog, keywords, content
+    picked with hsbp.i18n.translated), the translation goes along, so no call needs the
+    partnership. It equals and hashes as its code, so content stored per language
+    ({"pbb": ...}) is found: never use it as the key of a cache shared by partnerships.
+    Made by hsbp.sms.local_texts, which reads the translation."""
+
+    catalog: LocalCatalog
+    partnership_id: int
+    # A code Babel knows, to read and write numbers: the language's own, else the default's.
+    formats: str
+
+    def __new__(cls, code: str, *, partnership_id: int, catalog: LocalCatalog, formats: str):
+        language = super().__new__(cls, code)
+        language.catalog, language.partnership_id, language.formats = (
+            catalog,
+            partnership_id,
+            formats,
+        )
+        return language
+
+
+def catalog(locale: str) -> NullTranslations:
+    if isinstance(locale, LocalLanguage):
+        return locale.catalog
+    return _shipped_catalog(str(locale))
 
 
 @functools.cache
-def catalog(locale: str) -> NullTranslations:
+def _shipped_catalog(locale: str) -> NullTranslations:
     if locale not in UI_LOCALE_CODES or locale == "en":
         return NullTranslations()
     return Translations.load(str(resource_dir("translations")), [locale])
+
+
+def has_texts(locale: str | None) -> bool:
+    """Whether SMS texts exist in `locale`: a shipped language, or a local one carrying a
+    partnership's translation (a bare local code has none: English, as for no language)."""
+    return isinstance(locale, LocalLanguage) or locale in UI_LOCALE_CODES
+
+
+def babel_locale(locale: str | None) -> str:
+    """A code Babel can format numbers for, for an SMS locale."""
+    if isinstance(locale, LocalLanguage):
+        return locale.formats
+    return locale if locale in UI_LOCALE_CODES else "en"
 
 
 def text(locale: str | None, key: str, **values) -> str:
@@ -96,7 +210,8 @@ def text(locale: str | None, key: str, **values) -> str:
 
 
 def in_language(locale: str | None, message: str, **values) -> str:
-    """An SMS text marked with N_ (the channel's or a feature's), in the contact's language."""
+    """An SMS text marked with N_ (the channel's or a feature's), in the contact's language
+    (a local language's text, else the partnership's default language's)."""
     translated = catalog(locale or "en").gettext(message)
     return translated % values if values else translated
 
@@ -125,10 +240,11 @@ def keyword_table() -> dict[str, str]:
     return table
 
 
-def language_menu(locales: list[str]) -> str:
-    """'1 English, 2 Español' for the numbered language choice."""
-    names = {loc.code: loc.native_name for loc in UI_LOCALES}
-    return ", ".join(f"{n} {names[code]}" for n, code in enumerate(locales, start=1))
+def language_menu(locales: list[str], names: dict[str, str] | None = None) -> str:
+    """'1 English, 2 Español' for the numbered language choice; `names` of local languages
+    (as their translators wrote them), the code for one without."""
+    names = {**(names or {}), **{loc.code: loc.native_name for loc in UI_LOCALES}}
+    return ", ".join(f"{n} {names.get(code, code)}" for n, code in enumerate(locales, start=1))
 
 
 def short_name(name: str, limit: int) -> str:
@@ -179,3 +295,162 @@ def which_partnership(locale: str | None, names: list[str]) -> list[str]:
         current.append(item)
     parts.append(render(current))
     return parts
+
+
+# Keywords shown in a text, lists in numbered parts, content cut to fit
+
+
+def first_word(locale: str | None, entry: tuple[str, str]) -> str:
+    """The word a keyword's catalog entry (context, English words) shows first in `locale`:
+    the one to tell a person of that language."""
+    context, words = entry
+    local = catalog(locale or "en").pgettext(context, words)
+    return next((w.strip() for w in local.split(",") if w.strip()), words.split(",")[0].strip())
+
+
+def all_words(entry: tuple[str, str]) -> list[str]:
+    """Every shipped language's words for a keyword's catalog entry, English included,
+    folded and without repeats: what a feature registers."""
+    found: dict[str, None] = {}
+    context, words = entry
+    for locale in ("en", *UI_LOCALE_CODES):
+        for word in catalog(locale).pgettext(context, words).split(","):
+            if fold(word):
+                found.setdefault(fold(word), None)
+    return list(found)
+
+
+def keyword_language(locale: str | None, message: str) -> str:
+    """The language whose keywords a text shows: `locale`'s, or English while the text is not
+    translated into it (a message never mixes two languages)."""
+    return (locale or "en") if catalog(locale or "en").gettext(message) != message else "en"
+
+
+def with_keywords(locale: str | None, message: str, keywords: dict, **values) -> str:
+    """An SMS text marked with N_ in `locale`, its keyword placeholders ({name: catalog
+    entry}) filled with the words of `keyword_language`."""
+    written = catalog(locale or "en").gettext(message)
+    words_of = keyword_language(locale, message)
+    words = {name: first_word(words_of, entry) for name, entry in keywords.items()}
+    return written % {**words, **values}
+
+
+def help_line(locale: str | None, entry: tuple[str, str], hint: str) -> str:
+    """One keyword of HELP: "ACCIONES + lugar: nuestros compromisos." in `locale`."""
+    return with_keywords(locale, hint, {"word": entry})
+
+
+def partnership_help(locale: str | None, keywords: list[tuple[tuple[str, str], str]]) -> list[str]:
+    """HELP for a contact of a partnership: a line for each keyword it has switched on
+    (`keywords`: (catalog entry, hint) in order), NEWS, then the channel's JOIN, YES, LANG and
+    STOP; one segment when it fits, else numbered parts of one segment each."""
+    lines = [help_line(locale, entry, hint) for entry, hint in keywords]
+    lines.append(help_line(locale, KEYWORDS["news"], HELP_HINTS["news"]))
+    return numbered_parts([*lines, text(locale, "help")])
+
+
+def fits(written: str) -> bool:
+    """Whether a text goes, as sent (hsbp.sms.sending normalises it), in one segment."""
+    return fits_one_segment(normalise(written))
+
+
+def clip(content: str, limit: int) -> str:
+    """Content (a title, a name) in at most `limit` characters and "...", cut at a word when
+    it can be; whole when it is short enough."""
+    content = " ".join(content.split())
+    if len(content) <= limit:
+        return content
+    return short_name(content, limit - len(ELLIPSIS)) + ELLIPSIS
+
+
+def cut_to_fit(written: str, *, room: int = 0) -> str:
+    """`written`, cut with "..." so that it fits one segment with `room` characters to spare
+    (a part's number); whole when it fits."""
+    spare = "0" * room
+    if fits(spare + written):
+        return written
+    low, high = 0, len(written)
+    while low < high:  # the longest start that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if fits(spare + written[:middle].rstrip() + ELLIPSIS):
+            low = middle
+        else:
+            high = middle - 1
+    return written[:low].rstrip() + ELLIPSIS
+
+
+def fit(render, *, limits=CONTENT_LIMITS, room: int = 0) -> str:
+    """The longest of `render(limit)` (content clipped to `limit`) that fits one segment
+    with `room` to spare, else the shortest cut to fit."""
+    written = ""
+    for limit in limits:
+        written = render(limit)
+        if fits("0" * room + written):
+            return written
+    return cut_to_fit(written, room=room)
+
+
+def numbered_parts(pieces: list[str], *, sep: str = " ", max_parts: int | None = None) -> list[str]:
+    """`pieces` joined in one message when it fits one segment; else packed, in order, into
+    numbered parts ("1/3 ...") of one segment each, a piece too long for a part going on in
+    the next at a space. With `max_parts`, what does not fit in them is left out and the
+    last part ends with "..."."""
+    pieces = [piece for piece in pieces if piece]
+    whole = sep.join(pieces)
+    if fits(whole):
+        return [whole]
+    for room in (len(PART_PREFIX % {"number": 9, "total": 9}), len("99/99 ")):
+        bodies = _pack(pieces, sep=sep, room=room)
+        if len(bodies) < 10 or room > 4:
+            break
+    if max_parts is not None and len(bodies) > max_parts:
+        bodies = bodies[:max_parts]
+        # Whole with "..." when that fits, else cut inside the part (never inside the dots);
+        # a sentence's full stop gives way to the dots.
+        bodies[-1] = cut_to_fit(bodies[-1].rstrip(".") + ELLIPSIS, room=room)
+    total = len(bodies)
+    if total == 1:
+        return bodies
+    numbered = enumerate(bodies, start=1)
+    return [PART_PREFIX % {"number": n, "total": total} + body for n, body in numbered]
+
+
+def _pack(pieces: list[str], *, sep: str, room: int) -> list[str]:
+    spare = "0" * room
+    bodies: list[str] = []
+    current = ""
+    for piece in pieces:
+        for chunk in _wrap(piece, room=room):
+            joined = f"{current}{sep}{chunk}" if current else chunk
+            if current and not fits(spare + joined):
+                bodies.append(current)
+                joined = chunk
+            current = joined
+    if current:
+        bodies.append(current)
+    return bodies
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+
+
+def _wrap(piece: str, *, room: int) -> list[str]:
+    """`piece` in chunks that each fit a part: split between sentences, else at spaces (a
+    word longer than a part, which no text of ours has, is cut)."""
+    spare = "0" * room
+    if fits(spare + piece):
+        return [piece]
+    units: list[str] = []
+    for sentence in _SENTENCE_END.split(piece):
+        units += [sentence] if fits(spare + sentence) else sentence.split(" ")
+    chunks: list[str] = []
+    current = ""
+    for unit in units:
+        joined = f"{current} {unit}" if current else unit
+        if current and not fits(spare + joined):
+            chunks.append(current)
+            joined = unit
+        current = joined if fits(spare + joined) else cut_to_fit(joined, room=room)
+    if current:
+        chunks.append(current)
+    return chunks

@@ -1,4 +1,5 @@
-"""The demo's charter: version 1 adopted by the partners, version 2 a draft amendment."""
+"""The demo's charter: version 1 adopted by the partners, version 2 an amendment proposed to
+them (by hsbp.community.demo, whose community assemblies answer on it)."""
 
 from sqlalchemy import select
 
@@ -42,7 +43,7 @@ def test_seed_charter_adopts_version_1_and_drafts_an_amendment(session):
         1,
         "adopted",
         2,
-        "draft",
+        "proposed",
     )
     assert second.based_on_id == first.id
     stances = services.answers(session, partnership_id=caguan.id, version_ids=[first.id])
@@ -68,4 +69,6 @@ def test_seed_charter_adopts_version_1_and_drafts_an_amendment(session):
         "charter.adopt",
         "charter.create",
         "charter.update",
+        "charter.propose",
+        "charter.endorse",  # the victims' association's assembly, once witnessed
     ]

@@ -15,7 +15,7 @@ from hsbp.sms import inbound, spool
 from hsbp.sms.inbound import Router
 from hsbp.sms.models import Contact, InboundMessage, OutboundMessage
 from tests.conftest import make_test_app
-from tests.sms.conftest import PHONE, replies, signed_post
+from tests.sms.conftest import PHONE, replies, replies_to, signed_post
 
 
 def app_down(spool_dir, tmp_path):
@@ -140,7 +140,9 @@ def test_the_router_routes_what_is_left_unrouted_oldest_first(app, session, demo
     session.expire_all()
     assert (old.route, fresh.route) == ("join", "help")
     queued = session.scalars(select(OutboundMessage.kind)).all()
-    assert queued == ["reply", "reply", "reply"]
+    assert queued == ["reply"] * len(queued)
+    assert len(replies_to(session, old.provider_sid)) == 2  # joined, choose a language
+    assert replies_to(session, fresh.provider_sid)[0].startswith("1/")  # HELP, in parts
     assert router.work_once() is False  # nothing left
 
 

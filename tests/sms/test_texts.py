@@ -118,3 +118,59 @@ def test_names_are_never_shortened_until_two_read_alike():
     assert texts.which_partnership("en", [north, south]) == [
         f"Which partnership is this for? Reply 1 {north}, 2 {south}"
     ]
+
+
+@pytest.mark.parametrize("locale", UI_LOCALE_CODES)
+@pytest.mark.parametrize("key", sorted(texts.HELP_HINTS))
+def test_every_help_line_fits_one_segment(locale, key):
+    written = normalise(texts.help_line(locale, texts.KEYWORDS[key], texts.HELP_HINTS[key]))
+    assert measure(written).segments == 1, (locale, key, written)
+
+
+def test_a_help_line_shows_the_word_of_the_language_it_is_written_in():
+    entry = ("SMS keywords to ask for news of the partnership's work; comma-separated", "NEWS")
+    assert texts.help_line("en", entry, texts.HELP_HINTS["news"]) == "NEWS: news of our work."
+    spanish = texts.help_line("es", entry, texts.HELP_HINTS["news"])
+    translated = texts.catalog("es").gettext(texts.HELP_HINTS["news"]) != texts.HELP_HINTS["news"]
+    assert spanish.startswith("NOTICIAS" if translated else "NEWS: ")
+
+
+def test_a_short_list_goes_in_one_message_without_numbers():
+    assert texts.numbered_parts(["One.", "Two."]) == ["One. Two."]
+    assert texts.numbered_parts(["One", "", "Two"], sep="\n") == ["One\nTwo"]
+
+
+def test_a_long_list_goes_in_numbered_parts_of_one_segment_each():
+    pieces = [f"Line {n}: " + "x" * 60 for n in range(1, 6)]
+    parts = texts.numbered_parts(pieces, sep="\n")
+    assert parts == [
+        f"1/3 {pieces[0]}\n{pieces[1]}",
+        f"2/3 {pieces[2]}\n{pieces[3]}",
+        f"3/3 {pieces[4]}",
+    ]
+    assert all(measure(part).segments == 1 for part in parts)
+
+
+def test_a_piece_too_long_for_a_part_goes_on_in_the_next_between_sentences():
+    arabic = "انضم ورمز: انضمام/تبديل. نعم: قبول دعوة. لغة: اللغة. توقف: إيقاف الكل."
+    parts = texts.numbered_parts(["STATUS and your code: its stage.", arabic])
+    assert parts == [
+        "1/3 STATUS and your code: its stage.",
+        "2/3 انضم ورمز: انضمام/تبديل. نعم: قبول دعوة. لغة: اللغة.",
+        "3/3 توقف: إيقاف الكل.",
+    ]
+
+
+def test_parts_past_the_most_allowed_are_left_out_and_the_last_ends_with_dots():
+    pieces = [f"{n}. Goal number {n} of a long charter, by Dec 2027." + " y" * 40 for n in range(9)]
+    parts = texts.numbered_parts(pieces, sep="\n", max_parts=3)
+    assert [part[:4] for part in parts] == ["1/3 ", "2/3 ", "3/3 "]
+    assert parts[-1].endswith(" y...") and not parts[-1].endswith("....")
+    assert all(measure(part).segments == 1 for part in parts)
+
+
+def test_content_is_clipped_at_a_word_with_dots():
+    assert texts.clip("Acueducto veredal La Esperanza", 40) == "Acueducto veredal La Esperanza"
+    assert texts.clip("Acueducto veredal La Esperanza", 24) == "Acueducto veredal La..."
+    assert texts.cut_to_fit("a" * 200) == "a" * 157 + "..."
+    assert texts.cut_to_fit("é" * 10 + "ú" * 100, room=4) == "é" * 10 + "ú" * 53 + "..."

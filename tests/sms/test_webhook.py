@@ -65,9 +65,10 @@ def test_choosing_a_language_by_number(sms, session, demo_partnership):
 def test_keywords_ignore_case_accents_spaces_and_punctuation(sms, session, demo_partnership):
     sms("JOIN DEMO")
     sms("LANG en")
-    assert replies(sms("  help! ")) == [
+    # A contact of the partnership: HELP lists its keywords too (tests/community/test_ask.py).
+    assert replies(sms("  help! "))[-1].endswith(
         "JOIN and a code: join or switch. YES: accept an invite. LANG: language. STOP: stop all."
-    ]
+    )
     assert replies(sms("Stop.")) == [
         "You will get no more messages. Send START to receive them again."
     ]
