@@ -1,5 +1,5 @@
-"""The charter's JSON document: its empty shape, cleaning what a form sends, and comparing two
-versions field by field.
+"""The charter's JSON document: its empty shape and cleaning what a form sends (comparing two
+versions field by field is hsbp.principles.changes).
 
 Every text is a {locale: text} dict. Budget lines and goals carry a stable `key` (uuid hex),
 so two versions are compared item by item whatever their order, and later features can point
@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import list_currencies
-from flask_babel import format_date, format_decimal, format_percent
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hsbp.errors import ServiceError
-from hsbp.i18n import language_name, translated
 
 LIFTS = ("locally_driven", "inclusive", "forward_looking", "trust", "sharing")
 PROTOCOLS = ("entry_rules", "leaver_rules", "communication_protocol", "grievance_handling")
@@ -352,191 +348,3 @@ def _goals(rows: list, locales: list[str]) -> list:
             raise ServiceError(_l("Give this goal a title."), field=f"{field}-title-{locales[0]}")
         out.append({"key": _key(row.get("key"), used), **texts, "due": due})
     return out
-
-
-def flatten(content: dict) -> dict[tuple, object]:
-    """Every leaf value of a document, by path: ("principles", "trust", "es") -> text."""
-    out: dict[tuple, object] = {}
-    for section, keys in (("principles", LIFTS), ("protocols", PROTOCOLS)):
-        for key in keys:
-            for code, text in (content.get(section) or {}).get(key, {}).items():
-                out[(section, key, code)] = text
-    for role in content.get("roles") or []:
-        for code, text in role["text"].items():
-            out[("roles", role["partner_id"], code)] = text
-    rule = content.get("decision_rule") or {}
-    if rule:
-        out[("decision_rule", "rule")] = rule["rule"]
-    if rule.get("rule") == "majority":
-        # Under consensus the percentages mean nothing; comparing them would be noise.
-        for name in ("majority_percent", "quorum_percent"):
-            out[("decision_rule", name)] = rule[name]
-    out[("action_rule",)] = action_rule_of(content)
-    out[("check_rule",)] = check_rule_of(content)
-    community = community_rule_of(content)
-    out[("community_rule", "mode")] = community["mode"]
-    if community["mode"] == "required":
-        # Informative, the number of answers decides nothing: comparing it would be noise.
-        out[("community_rule", "min_answers")] = community["min_answers"]
-    for line in content.get("budget") or []:
-        for code, text in line["description"].items():
-            out[("budget", line["key"], "description", code)] = text
-        for name in ("partner_id", "kind", "amount", "currency"):
-            out[("budget", line["key"], name)] = line[name]
-    for goal in content.get("goals") or []:
-        for name in ("title", "baseline", "target"):
-            for code, text in goal[name].items():
-                out[("goals", goal["key"], name, code)] = text
-        if goal.get("due"):
-            out[("goals", goal["key"], "due")] = goal["due"]
-    return out
-
-
-@dataclass(frozen=True)
-class Change:
-    path: tuple
-    old: object
-    new: object
-
-    @property
-    def kind(self) -> str:
-        return "added" if self.old is None else "removed" if self.new is None else "changed"
-
-
-_SECTIONS = (
-    "principles",
-    "protocols",
-    "roles",
-    "decision_rule",
-    "action_rule",
-    "check_rule",
-    "community_rule",
-    "budget",
-    "goals",
-)
-_FIELDS = {
-    **{name: i for i, name in enumerate(RULE_FIELD_LABELS)},
-    **{name: i for i, name in enumerate(COMMUNITY_RULE_FIELD_LABELS)},
-    **{name: i for i, name in enumerate(BUDGET_FIELD_LABELS)},
-    **{name: i for i, name in enumerate(GOAL_FIELD_LABELS)},
-}
-
-
-def _order(old: dict, new: dict, locales: list[str]):
-    # Items keep the newer version's order; removed ones follow, in the older one's order.
-    position = {}
-    for offset, content in ((0, new), (10_000, old)):
-        for section, id_name in (("roles", "partner_id"), ("budget", "key"), ("goals", "key")):
-            for index, item in enumerate(content.get(section) or []):
-                position.setdefault((section, item[id_name]), offset + index)
-    fixed = {**{k: i for i, k in enumerate(LIFTS)}, **{k: i for i, k in enumerate(PROTOCOLS)}}
-
-    def key(path: tuple):
-        section, rest = path[0], path[2:]
-        if section in ("decision_rule", "action_rule", "check_rule", "community_rule"):
-            item, rest = 0, path[1:]
-        else:
-            item = fixed[path[1]] if section in ("principles", "protocols") else position[path[:2]]
-        parts = [_FIELDS[p] if p in _FIELDS else 100 + [*locales, p].index(p) for p in rest]
-        return (_SECTIONS.index(section), item, *parts)
-
-    return key
-
-
-def diff(old: dict, new: dict, *, locales: list[str] = ()) -> list[Change]:
-    """What differs between two documents, leaf by leaf, items matched by key."""
-    before, after = flatten(old), flatten(new)
-    paths = [p for p in {**before, **after} if before.get(p) != after.get(p)]
-    paths.sort(key=_order(old, new, list(locales)))
-    return [Change(p, before.get(p), after.get(p)) for p in paths]
-
-
-def describe(
-    changes: list[Change],
-    *,
-    old: dict,
-    new: dict,
-    partner_names: dict[int, str],
-    locale: str,
-    fallback: str,
-) -> list[dict]:
-    """Readable rows for `changes`: label ("Trust — Español"), old and new values for display,
-    and `lang`, the language of a text value."""
-    numbers, titles = {}, {}
-    for content in (new, old):
-        for index, line in enumerate(content.get("budget") or []):
-            numbers.setdefault(line["key"], index + 1)
-        for goal in content.get("goals") or []:
-            titles.setdefault(
-                goal["key"], translated(goal["title"], locale=locale, fallback=fallback)
-            )
-    rows = []
-    for change in changes:
-        rows.append(
-            {
-                "label": _label(change.path, numbers, titles, partner_names),
-                "kind": change.kind,
-                "old": _shown(change.path, change.old, partner_names),
-                "new": _shown(change.path, change.new, partner_names),
-                "lang": change.path[-1] if _is_text(change.path) else None,
-            }
-        )
-    return rows
-
-
-def _is_text(path: tuple) -> bool:
-    return path[0] in ("principles", "protocols", "roles") or (
-        path[0] in ("budget", "goals") and len(path) == 4
-    )
-
-
-def _label(path: tuple, numbers: dict, titles: dict, partner_names: dict) -> str:
-    section = path[0]
-    if section == "principles":
-        parts = [PRINCIPLE_LABELS[path[1]]]
-    elif section == "protocols":
-        parts = [PROTOCOL_LABELS[path[1]]]
-    elif section == "roles":
-        name = partner_names.get(path[1], f"#{path[1]}")
-        parts = [_("Roles of %(partner)s", partner=name)]
-    elif section == "decision_rule":
-        parts = [RULE_FIELD_LABELS[path[1]]]
-    elif section == "action_rule":
-        parts = [ACTION_RULE_FIELD_LABEL]
-    elif section == "check_rule":
-        parts = [CHECK_RULE_FIELD_LABEL]
-    elif section == "community_rule":
-        parts = [COMMUNITY_RULE_FIELD_LABELS[path[1]]]
-    elif section == "budget":
-        parts = [_("Budget line %(number)d", number=numbers[path[1]])]
-        parts.append(BUDGET_FIELD_LABELS[path[2]])
-    else:
-        parts = [_("Goal: %(title)s", title=titles[path[1]]), GOAL_FIELD_LABELS[path[2]]]
-    if _is_text(path):
-        parts.append(language_name(path[-1]))
-    return " — ".join(str(part) for part in parts)
-
-
-def _shown(path: tuple, value, partner_names: dict) -> str | None:
-    if value is None:
-        return None
-    name = path[-1]
-    if name == "partner_id":
-        return partner_names.get(value, f"#{value}")
-    if name == "kind":
-        return str(KIND_LABELS[value])
-    if name == "rule":
-        return str(RULE_LABELS[value])
-    if name == "action_rule":
-        return str(ACTION_RULE_LABELS[value])
-    if name == "check_rule":
-        return str(CHECK_RULE_LABELS[value])
-    if path[0] == "community_rule":
-        return str(COMMUNITY_MODE_LABELS[value]) if name == "mode" else format_decimal(value)
-    if name == "due":
-        return format_date(date.fromisoformat(value))
-    if name in ("majority_percent", "quorum_percent"):
-        return format_percent(value / 100)
-    if name == "amount":
-        return format_decimal(Decimal(value))
-    return str(value)

@@ -19,6 +19,7 @@ from hsbp.errors import ServiceError
 from hsbp.i18n import language_name
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.partnerships.services import list_partners
+from hsbp.principles import changes as charter_changes
 from hsbp.principles import content as doc
 from hsbp.principles.models import CharterStatus, CharterVersion, Endorsement, Stance
 from hsbp.security import Role
@@ -272,7 +273,7 @@ def start_draft(session: Session, *, actor: User, partnership: Partnership) -> C
 
 def update_draft(
     session: Session, *, actor: User, partnership: Partnership, version: CharterVersion, raw: dict
-) -> list[doc.Change]:
+) -> list[charter_changes.Change]:
     """Replace a draft's content with the cleaned `raw` document; returns what changed.
 
     Side effects: the version's content; an audit entry naming the changed paths.
@@ -282,7 +283,7 @@ def update_draft(
         session.scalars(select(Partner.id).where(Partner.partnership_id == partnership.id))
     )
     new = doc.normalise(raw, locales=partnership.locales, partner_ids=partner_ids)
-    changes = doc.diff(version.content or {}, new, locales=partnership.locales)
+    changes = charter_changes.diff(version.content or {}, new, locales=partnership.locales)
     if changes:
         version.content = new
         paths = ["/".join(str(part) for part in change.path) for change in changes]

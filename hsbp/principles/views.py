@@ -17,6 +17,7 @@ from hsbp.i18n import language_name, missing_languages, translated
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.services import list_partners
+from hsbp.principles import changes as charter_changes
 from hsbp.principles import content, services
 from hsbp.principles.forms import (
     ANSWER_LABELS,
@@ -301,9 +302,9 @@ def compare(partnership_id: int):
     older, newer = by_number.get(form.a.data), by_number.get(form.b.data)
     if older is not None and newer is not None and older.id != newer.id:
         locale = str(get_locale())
-        changes = content.diff(older.content, newer.content, locales=g.partnership.locales)
-        rows = content.describe(
-            changes,
+        found = charter_changes.diff(older.content, newer.content, locales=g.partnership.locales)
+        rows = charter_changes.describe(
+            found,
             old=older.content,
             new=newer.content,
             partner_names={

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hsbp.audit import AuditEntry
 from hsbp.community import votes
+from hsbp.principles import changes as charter_changes
 from hsbp.principles import content as doc
 from hsbp.principles import services as charter
 from tests.community.vote_world import put, resident, seed, world
@@ -185,7 +186,7 @@ def test_a_document_written_before_the_rule_reads_as_informative():
     before = charter_content()
     del before["community_rule"]
     after = charter_content(community_rule=dict(REQUIRED))
-    changes = doc.diff(before, after, locales=["es", "en"])
+    changes = charter_changes.diff(before, after, locales=["es", "en"])
     assert [(c.path, c.old, c.new) for c in changes] == [
         (("community_rule", "mode"), "informative", "required"),
         (("community_rule", "min_answers"), None, 10),

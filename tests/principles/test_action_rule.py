@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from hsbp.errors import ServiceError
 from hsbp.principles import services
-from hsbp.principles.content import ACTION_RULES, describe, diff, empty_content, normalise
+from hsbp.principles.changes import describe, diff
+from hsbp.principles.content import ACTION_RULES, empty_content, normalise
 from hsbp.principles.models import CharterVersion
 from tests.principles import (
     adopted_version,

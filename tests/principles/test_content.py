@@ -3,7 +3,8 @@
 import pytest
 
 from hsbp.errors import ServiceError
-from hsbp.principles.content import describe, diff, empty_content, normalise
+from hsbp.principles.changes import describe, diff
+from hsbp.principles.content import empty_content, normalise
 from hsbp.principles.views import budget_totals, pick
 from tests.principles import LINE_KEY, charter_content
 

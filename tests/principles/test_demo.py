@@ -7,7 +7,8 @@ from hsbp import demo
 from hsbp.audit import AuditEntry
 from hsbp.auth.models import User
 from hsbp.partnerships.models import Membership, Partner, Partnership
-from hsbp.principles import content, services
+from hsbp.principles import changes as charter_changes
+from hsbp.principles import services
 from hsbp.principles.demo import seed_charter
 
 CAGUAN = "Alianza por la Seguridad Humana del Caguán"
@@ -50,7 +51,7 @@ def test_seed_charter_adopts_version_1_and_drafts_an_amendment(session):
     assert len(stances[first.id]) == 7
     assert {len(first.content["budget"]), len(first.content["goals"])} == {3}
     assert services.action_rule(session, partnership_id=caguan.id) == "owners"
-    changes = content.diff(first.content, second.content, locales=caguan.locales)
+    changes = charter_changes.diff(first.content, second.content, locales=caguan.locales)
     goal_key = first.content["goals"][1]["key"]
     assert [c.path for c in changes] == [
         ("goals", goal_key, "target", "es"),
