@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from hsbp.community import talks, tallies, votes
 from hsbp.community.models import QuestionStatus, Vote
+from hsbp.principles import adoption
 from hsbp.principles import content as doc
 from hsbp.principles import services as charter
 from hsbp.principles.models import CharterVersion
@@ -106,5 +107,5 @@ def panel(session: Session, version: CharterVersion):
 
 def init_app(app: Flask) -> None:
     talks.register(app, votes.KIND, votes.ADAPTER)
-    charter.on_adoption_check(app, missing_support)
-    charter.on_charter_panel(app, panel)
+    adoption.on_adoption_check(app, missing_support)
+    adoption.on_charter_panel(app, panel)

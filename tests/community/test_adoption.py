@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hsbp.audit import AuditEntry
 from hsbp.community import votes
+from hsbp.principles import adoption
 from hsbp.principles import changes as charter_changes
 from hsbp.principles import content as doc
 from hsbp.principles import services as charter
@@ -42,7 +43,7 @@ def proposal(session, setup, rule=REQUIRED):
 
 
 def missing(session, version) -> list[str]:
-    return charter.adoption_missing(session, version=version)
+    return adoption.adoption_missing(session, version=version)
 
 
 def test_informative_support_leaves_adoption_to_the_partners(session, setup):

@@ -593,7 +593,7 @@ def test_a_consultations_outcome_is_put_to_the_community_to_rank(
         "Conflicto por tierras",
     ]
     assert fields["options_en"] == ""  # one item is not written in English
-    assert fields["question_es"].endswith("e.g. 312")
+    assert fields["question_es"].endswith(" 312")  # the example of a ranking, in Spanish
     assert client.post(new, data={**fields, "send": "1"}).status_code == 302
     vote = session.scalar(select(Vote))
     assert (vote.kind, vote.consultation_id, [o["label"] for o in vote.options]) == (
