@@ -22,7 +22,8 @@ from babel.lists import format_list
 from hsbp.i18n import translated
 from hsbp.partnerships.models import Partnership
 from hsbp.sms.encoding import fits_one_segment, normalise
-from hsbp.sms.texts import N_, NAME_LIMITS, in_language, short_name
+from hsbp.sms.fitting import short_name
+from hsbp.sms.texts import N_, NAME_LIMITS, in_language
 
 TEXTS = {
     # After a consultation closed: how many took part, what they asked for, and which of

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from hsbp.i18n import UI_LOCALE_CODES
 from hsbp.partnerships.models import Partnership
-from hsbp.sms import contacts, encoding, local_texts, texts
+from hsbp.sms import contacts, encoding, fitting, local_texts, texts
 
 # Features by the package that marks their texts, in the order the pages show them.
 GROUPS = {
@@ -214,7 +214,7 @@ def writing(session: Session, *, partnership: Partnership, locale: str) -> Writi
     )
     own = local_texts.written(session, partnership_id=partnership.id, locales=[locale])[locale]
     settings = contacts.settings_of(session, partnership.id)
-    short = texts.short_name(partnership.name, 14)
+    short = fitting.short_name(partnership.name, 14)
     choices = list(dict.fromkeys([*local_texts.sms_locales(session, partnership), locale]))
     base = {
         **SAMPLES,

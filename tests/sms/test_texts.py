@@ -4,7 +4,7 @@ adds its own keywords."""
 import pytest
 
 from hsbp.i18n import UI_LOCALE_CODES
-from hsbp.sms import texts
+from hsbp.sms import fitting, texts
 from hsbp.sms.encoding import measure, normalise
 
 # Values as long as real ones: a join code of 8 characters, a two-item menu, and the
@@ -87,8 +87,8 @@ def test_a_short_name_is_kept_whole_and_a_long_one_cut_at_a_word():
     assert texts.with_name("en", "invitation", LONG_NAME) == (
         "Get messages from Alianza para la Seguridad? Reply YES or NO. STOP ends all."
     )
-    assert texts.short_name("Alianza para la Seguridad Humana", 14) == "Alianza para"
-    assert texts.short_name("Zenicaprojekt2026", 10) == "Zenicaproj"
+    assert fitting.short_name("Alianza para la Seguridad Humana", 14) == "Alianza para"
+    assert fitting.short_name("Zenicaprojekt2026", 10) == "Zenicaproj"
 
 
 @pytest.mark.parametrize("locale", UI_LOCALE_CODES)
@@ -136,13 +136,13 @@ def test_a_help_line_shows_the_word_of_the_language_it_is_written_in():
 
 
 def test_a_short_list_goes_in_one_message_without_numbers():
-    assert texts.numbered_parts(["One.", "Two."]) == ["One. Two."]
-    assert texts.numbered_parts(["One", "", "Two"], sep="\n") == ["One\nTwo"]
+    assert fitting.numbered_parts(["One.", "Two."]) == ["One. Two."]
+    assert fitting.numbered_parts(["One", "", "Two"], sep="\n") == ["One\nTwo"]
 
 
 def test_a_long_list_goes_in_numbered_parts_of_one_segment_each():
     pieces = [f"Line {n}: " + "x" * 60 for n in range(1, 6)]
-    parts = texts.numbered_parts(pieces, sep="\n")
+    parts = fitting.numbered_parts(pieces, sep="\n")
     assert parts == [
         f"1/3 {pieces[0]}\n{pieces[1]}",
         f"2/3 {pieces[2]}\n{pieces[3]}",
@@ -153,7 +153,7 @@ def test_a_long_list_goes_in_numbered_parts_of_one_segment_each():
 
 def test_a_piece_too_long_for_a_part_goes_on_in_the_next_between_sentences():
     arabic = "انضم ورمز: انضمام/تبديل. نعم: قبول دعوة. لغة: اللغة. توقف: إيقاف الكل."
-    parts = texts.numbered_parts(["STATUS and your code: its stage.", arabic])
+    parts = fitting.numbered_parts(["STATUS and your code: its stage.", arabic])
     assert parts == [
         "1/3 STATUS and your code: its stage.",
         "2/3 انضم ورمز: انضمام/تبديل. نعم: قبول دعوة. لغة: اللغة.",
@@ -163,14 +163,14 @@ def test_a_piece_too_long_for_a_part_goes_on_in_the_next_between_sentences():
 
 def test_parts_past_the_most_allowed_are_left_out_and_the_last_ends_with_dots():
     pieces = [f"{n}. Goal number {n} of a long charter, by Dec 2027." + " y" * 40 for n in range(9)]
-    parts = texts.numbered_parts(pieces, sep="\n", max_parts=3)
+    parts = fitting.numbered_parts(pieces, sep="\n", max_parts=3)
     assert [part[:4] for part in parts] == ["1/3 ", "2/3 ", "3/3 "]
     assert parts[-1].endswith(" y...") and not parts[-1].endswith("....")
     assert all(measure(part).segments == 1 for part in parts)
 
 
 def test_content_is_clipped_at_a_word_with_dots():
-    assert texts.clip("Acueducto veredal La Esperanza", 40) == "Acueducto veredal La Esperanza"
-    assert texts.clip("Acueducto veredal La Esperanza", 24) == "Acueducto veredal La..."
-    assert texts.cut_to_fit("a" * 200) == "a" * 157 + "..."
-    assert texts.cut_to_fit("é" * 10 + "ú" * 100, room=4) == "é" * 10 + "ú" * 53 + "..."
+    assert fitting.clip("Acueducto veredal La Esperanza", 40) == "Acueducto veredal La Esperanza"
+    assert fitting.clip("Acueducto veredal La Esperanza", 24) == "Acueducto veredal La..."
+    assert fitting.cut_to_fit("a" * 200) == "a" * 157 + "..."
+    assert fitting.cut_to_fit("é" * 10 + "ú" * 100, room=4) == "é" * 10 + "ú" * 53 + "..."

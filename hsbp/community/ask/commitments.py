@@ -28,10 +28,12 @@ from hsbp.community.ask.common import ACTIONS, MORE, TEXTS, Asker, alone, asker,
 from hsbp.db import utcnow
 from hsbp.mapping.models import Participant
 from hsbp.partnerships.models import Partner
+from hsbp.sms import fitting
 from hsbp.sms import texts as channel_texts
+from hsbp.sms.fitting import clip, fits
 from hsbp.sms.handlers import Incoming
 from hsbp.sms.models import InboundMessage
-from hsbp.sms.texts import NP_, catalog, clip, fits, fold
+from hsbp.sms.texts import NP_, catalog, fold
 
 PAGE = 3
 # ACTIONS followed by more words than a place has, none of them a place: a sentence.
@@ -183,13 +185,13 @@ def page(session: Session, *, who: Asker, places: list[str], label: str, number:
         item(who, action, lead, start + offset + 1, today)
         for offset, (action, lead) in enumerate(chunk)
     ]
-    items = [channel_texts.fit(render, limits=ITEM_LIMITS, room=4) for render in renders]
+    items = [fitting.fit(render, limits=ITEM_LIMITS, room=4) for render in renders]
     together = _with_head(head, renders[0])
     pieces = [together] if together else [head, items[0]]
     pieces += items[1:]
     if start + PAGE < len(rows):
         pieces.append(who.text("actions_more"))
-    return channel_texts.numbered_parts(pieces, sep="\n")
+    return fitting.numbered_parts(pieces, sep="\n")
 
 
 def _with_head(head: str, render) -> str | None:
@@ -252,9 +254,7 @@ def _unknown_place(session: Session, who: Asker, typed: str) -> str:
         if chosen and not fits(trial):
             break
         chosen.append(place)
-    return channel_texts.cut_to_fit(
-        who.text("unknown_place", place=shown, places=", ".join(chosen))
-    )
+    return fitting.cut_to_fit(who.text("unknown_place", place=shown, places=", ".join(chosen)))
 
 
 def _continuing(session: Session, incoming: Incoming) -> tuple[str, int] | None:

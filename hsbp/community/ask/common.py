@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from hsbp.i18n import UI_LOCALE_CODES, translated
 from hsbp.partnerships.models import Partnership
-from hsbp.sms import contacts
+from hsbp.sms import contacts, fitting
 from hsbp.sms import texts as channel_texts
 from hsbp.sms.handlers import Incoming
 from hsbp.sms.models import Contact, ContactMembership
@@ -122,9 +122,9 @@ class Asker:
     def fitted(self, key: str, *, room: int = 0, **content) -> str:
         """Text `key` with its content values ({name: text}) clipped until it fits one
         segment (with `room` to spare for a part's number)."""
-        return channel_texts.fit(
+        return fitting.fit(
             lambda limit: self.text(
-                key, **{name: channel_texts.clip(value, limit) for name, value in content.items()}
+                key, **{name: fitting.clip(value, limit) for name, value in content.items()}
             ),
             limits=CONTENT_LIMITS,
             room=room,

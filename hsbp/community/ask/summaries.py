@@ -28,7 +28,7 @@ from hsbp.consultations.models import Consultation, Participation, Response, Res
 from hsbp.partnerships.models import Membership, Partner
 from hsbp.principles import services as charter_services
 from hsbp.security import Role
-from hsbp.sms import contacts
+from hsbp.sms import contacts, fitting
 from hsbp.sms import texts as channel_texts
 from hsbp.sms.handlers import Incoming, registry
 
@@ -53,13 +53,13 @@ def info(session: Session, incoming: Incoming) -> list[str] | None:
     def render(limit: int) -> str:
         return who.text(
             "info",
-            name=channel_texts.clip(who.partnership.name, limit),
-            people=", ".join(channel_texts.clip(name, limit * 3 // 4) for name in people) or "-",
+            name=fitting.clip(who.partnership.name, limit),
+            people=", ".join(fitting.clip(name, limit * 3 // 4) for name in people) or "-",
         )
 
-    first = channel_texts.fit(render, limits=(NAME_LIMIT, 30, 24, 18, 14, 10), room=4)
+    first = fitting.fit(render, limits=(NAME_LIMIT, 30, 24, 18, 14, 10), room=4)
     pieces = [first, who.text("info_reach"), _keywords_line(session, who)]
-    return channel_texts.numbered_parts(pieces)
+    return fitting.numbered_parts(pieces)
 
 
 def facilitators(session: Session, *, partnership_id: int, limit: int = 2) -> list[str]:
@@ -110,20 +110,20 @@ def charter(session: Session, incoming: Incoming) -> list[str] | None:
     lines = [who.text("charter", number=version.number, date=adopted)]
     for number, goal in enumerate(goals, start=1):
         lines.append(f"{number}. {_goal(who, goal)}")
-    return channel_texts.numbered_parts(lines, sep="\n", max_parts=CHARTER_PARTS)
+    return fitting.numbered_parts(lines, sep="\n", max_parts=CHARTER_PARTS)
 
 
 def _goal(who: Asker, goal: dict) -> str:
     title = who.content(goal.get("title"))
     due = _day(goal.get("due"))
     if due is None:
-        return channel_texts.fit(lambda limit: channel_texts.clip(title, limit), room=8)
+        return fitting.fit(lambda limit: fitting.clip(title, limit), room=8)
     when = who.date(due, "MMM y")
 
     def render(limit: int) -> str:
-        return who.text("charter_goal_due", title=channel_texts.clip(title, limit), due=when)
+        return who.text("charter_goal_due", title=fitting.clip(title, limit), due=when)
 
-    return channel_texts.fit(render, room=8)
+    return fitting.fit(render, room=8)
 
 
 def _day(value) -> date | None:
@@ -156,9 +156,9 @@ def results(session: Session, incoming: Incoming) -> list[str] | None:
     )
     closed = who.date(consultation.closes_at.date()) if consultation.closes_at else "—"
     title = who.content(consultation.title)
-    head = channel_texts.fit(
+    head = fitting.fit(
         lambda limit: who.text(
-            "results", title=channel_texts.clip(title, limit), date=closed, count=answered
+            "results", title=fitting.clip(title, limit), date=closed, count=answered
         ),
         room=4,
     )
@@ -175,14 +175,14 @@ def results(session: Session, incoming: Incoming) -> list[str] | None:
         lines.append(_listed(who, "results_needs", "needs", needs[:TOP_NEEDS]))
     if goals:
         lines.append(_listed(who, "results_goals", "goals", goals))
-    return channel_texts.numbered_parts(lines, max_parts=RESULTS_PARTS)
+    return fitting.numbered_parts(lines, max_parts=RESULTS_PARTS)
 
 
 def _listed(who: Asker, key: str, name: str, items: list[str]) -> str:
     def render(limit: int) -> str:
-        return who.text(key, **{name: "; ".join(channel_texts.clip(i, limit) for i in items)})
+        return who.text(key, **{name: "; ".join(fitting.clip(i, limit) for i in items)})
 
-    return channel_texts.fit(render, limits=(60, 40, 30, 24, 18), room=4)
+    return fitting.fit(render, limits=(60, 40, 30, 24, 18), room=4)
 
 
 def latest_closed(session: Session, *, contact_id: int, partnership_id: int) -> Consultation | None:
