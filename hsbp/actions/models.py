@@ -96,7 +96,7 @@ class Action(Base):
     principles: Mapped[list] = mapped_column(JSONValue, default=list)  # LIFTS keys
     sdg_targets: Mapped[list] = mapped_column(JSONValue, default=list)  # "6.1", "16.a"
     # The places it serves (localities as the register names them): ACTIONS by SMS, and who
-    # is asked whether it is real once done.
+    # is asked whether it works for them once done.
     localities: Mapped[list] = mapped_column(JSONValue, default=list)
     budget: Mapped[Decimal | None] = mapped_column(Numeric(17, 2))
     currency: Mapped[str] = mapped_column(String(3), default="")

@@ -53,8 +53,8 @@ def vote_form(partnership: Partnership, *, ranking: bool) -> FlaskForm:
             TextAreaField(
                 _l("SMS question in %(language)s", language=language),
                 description=_l(
-                    "One SMS: 160 plain characters, or 70 with letters such as Arabic ones "
-                    "or an accent. Say how to reply."
+                    "One SMS: 160 plain characters, or 70 with letters such as Arabic ones. "
+                    "Say how to reply."
                 ),
                 render_kw={**attrs, "rows": 3},
             ),

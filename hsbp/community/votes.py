@@ -241,12 +241,12 @@ def _subject(session: Session, partnership: Partnership, subject: dict) -> tuple
         }
     if decision is not None:
         if decision.partnership_id != partnership.id:
-            raise ServiceError(_l("This decision is not of this partnership."))
+            raise ServiceError(_l("This decision is not part of this partnership."))
         _no_open_vote(session, Vote.decision_id == decision.id)
         return VoteKind.SUPPORT, {"subject": VoteSubject.DECISION, "decision_id": decision.id}
     consultation = subject.get("consultation")
     if consultation is not None and consultation.partnership_id != partnership.id:
-        raise ServiceError(_l("This consultation is not of this partnership."))
+        raise ServiceError(_l("This consultation is not part of this partnership."))
     return VoteKind.RANKING, {
         "subject": VoteSubject.RANKING,
         "consultation_id": consultation.id if consultation else None,

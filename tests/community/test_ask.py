@@ -407,7 +407,7 @@ def test_results_give_the_headline_of_the_latest_consultation_the_contact_could_
         audience={"contacts": True, "localities": [BAJO]},
     )
     assert sms("RESULTS").replies == [
-        "Water and roads, closed Apr 23, 2026: 3 answers. Main needs: Clean water; Safe "
+        "Water and roads, closed Apr 23, 2026. Answers: 3. Main needs: Clean water; Safe "
         "roads; Jobs. Now charter goals: Clean water; Floods."
     ]
 
@@ -416,7 +416,7 @@ def test_results_of_a_consultation_open_to_every_contact(session, sms, world, me
     closed_consultation(
         session, world.partnership, "Everyone's say", days_ago=2, audience={"contacts": True}
     )
-    assert sms("RESULTS").replies == ["Everyone's say, closed May 1, 2026: 0 answers."]
+    assert sms("RESULTS").replies == ["Everyone's say, closed May 1, 2026. Answers: 0."]
 
 
 def test_results_before_any_consultation_closed(sms, member):

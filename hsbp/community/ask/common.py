@@ -91,7 +91,7 @@ TEXTS = {
     "charter_no_goals": N_("Our charter, version %(number)s, has no goals yet."),
     "no_charter": N_("The partners have not adopted a charter yet."),
     # RESULTS: a head, then the main needs and those now charter goals, if any.
-    "results": N_("%(title)s, closed %(date)s: %(count)s answers."),
+    "results": N_("%(title)s, closed %(date)s. Answers: %(count)s."),
     "results_needs": N_("Main needs: %(needs)s."),
     "results_goals": N_("Now charter goals: %(goals)s."),
     "no_results": N_("No consultation has closed yet: no results to share."),
