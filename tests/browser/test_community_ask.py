@@ -17,7 +17,7 @@ PHONE = "+573104567821"
 
 
 def word(entry) -> str:
-    """The Spanish word the member types (English until the catalog has one)."""
+    """The Spanish word the member types."""
     return texts.first_word("es", entry)
 
 
