@@ -35,6 +35,7 @@ from hsbp.principles import services as charter
 from hsbp.principles.content import check_rule_of
 from hsbp.security import Role
 from hsbp.sms import broadcasts, contacts, encoding, local_texts
+from hsbp.sms.admin_common import ensure_one_sms
 from hsbp.sms.models import Contact, ContactMembership
 from hsbp.sms.texts import N_, in_language
 
@@ -96,18 +97,7 @@ def clean_questions(questions: dict[str, str], *, partnership: Partnership) -> d
         text = encoding.normalise((questions.get(code) or "").strip())
         if not text:
             continue
-        size = encoding.measure(text)
-        if len(text) > QUESTION_MAX or size.segments > 1:
-            raise ServiceError(
-                _l(
-                    "Keep the question to one SMS: it takes %(segments)d (%(units)d characters "
-                    "of %(limit)d).",
-                    segments=size.segments,
-                    units=size.units,
-                    limit=encoding.LIMITS[size.encoding][0],
-                ),
-                field=question_field(code),
-            )
+        ensure_one_sms({code: text}, field=question_field)
         cleaned[code] = text
     if partnership.default_locale not in cleaned:
         raise ServiceError(

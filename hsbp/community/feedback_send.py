@@ -23,7 +23,7 @@ from hsbp.errors import ServiceError
 from hsbp.i18n import translated
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import broadcasts, contacts, encoding, sending
-from hsbp.sms.admin_common import MAX_BODY
+from hsbp.sms.admin_common import MAX_BODY, ensure_one_sms
 from hsbp.sms.models import Broadcast
 
 audit.ACTION_LABELS.update(
@@ -59,22 +59,8 @@ def check_bodies(bodies: dict[str, str], *, partnership: Partnership) -> dict[st
     default language's is required. Raises ServiceError naming the field of the first text
     that is missing or too long."""
     cleaned = broadcasts.clean_bodies(bodies, partnership=partnership)
-    out = {}
-    for code, text in cleaned.items():
-        text = encoding.normalise(text)
-        size = encoding.measure(text)
-        if size.segments > 1:
-            raise ServiceError(
-                _l(
-                    "This text takes %(segments)d SMS: shorten it to one (%(limit)d characters "
-                    "with these letters, it has %(units)d).",
-                    segments=size.segments,
-                    limit=encoding.LIMITS[size.encoding][0],
-                    units=size.units,
-                ),
-                field=broadcasts.body_field(code),
-            )
-        out[code] = text
+    out = {code: encoding.normalise(text) for code, text in cleaned.items()}
+    ensure_one_sms(out, field=broadcasts.body_field)
     return out
 
 

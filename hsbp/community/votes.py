@@ -35,6 +35,7 @@ from hsbp.partnerships.models import Partnership
 from hsbp.principles import services as charter
 from hsbp.principles.models import CharterStatus, CharterVersion
 from hsbp.sms import contacts, encoding
+from hsbp.sms.admin_common import ensure_one_sms
 from hsbp.sms.broadcasts import Audience, audience_contacts
 from hsbp.sms.models import Contact
 
@@ -286,17 +287,7 @@ def _questions(values: dict | None, partnership: Partnership) -> dict:
         code: encoding.normalise(written)
         for code, written in _texts(values, partnership, field="question", limit=1000).items()
     }
-    for code, written in cleaned.items():
-        size = encoding.measure(written)
-        if size.segments > 1:
-            raise ServiceError(
-                _l(
-                    "This question takes %(segments)d SMS (%(units)d characters): keep it to one.",
-                    segments=size.segments,
-                    units=size.units,
-                ),
-                field=f"question_{code}",
-            )
+    ensure_one_sms(cleaned, field=lambda code: f"question_{code}")
     return cleaned
 
 

@@ -30,6 +30,7 @@ from hsbp.monitoring.models import Indicator, Kind, Measurement, Method
 from hsbp.monitoring.poll_models import Aggregate, PollReply, PollStatus, ReplyState, SmsPoll
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, encoding
+from hsbp.sms.admin_common import ensure_one_sms
 from hsbp.sms.broadcasts import Audience, audience_contacts
 from hsbp.sms.handlers import Incoming
 from hsbp.sms.models import Contact
@@ -115,17 +116,7 @@ def start_poll(session: Session, *, actor: User, indicator: Indicator, fields: d
             _l("Write the question in the partnership's default language at least."),
             field=f"question_{partnership.default_locale}",
         )
-    for code, body in question.items():
-        size = encoding.measure(body)
-        if size.segments > 1:
-            raise ServiceError(
-                _l(
-                    "This question takes %(segments)d SMS (%(units)d characters): keep it to one.",
-                    segments=size.segments,
-                    units=size.units,
-                ),
-                field=f"question_{code}",
-            )
+    ensure_one_sms(question, field=lambda code: f"question_{code}")
     audience = Audience.parse(fields.get("audience"))
     if not isinstance(fields.get("period_on"), date):
         raise ServiceError(_l("Give the period."), field="period_on")

@@ -188,7 +188,7 @@ def test_a_facilitator_sends_a_check_from_the_actions_page(
         ({"closes_on": "2020-01-01"}, "Choose a closing date after today."),
         ({"closes_on": "not a date"}, "Not a valid date value."),
         ({"closes_on": "9999-12-31"}, "Choose a closing date within 90 days."),
-        ({"question_es": "¿Está listo? " * 6}, "Keep the question to one SMS: it takes 2"),
+        ({"question_es": "¿Está listo? " * 6}, "This text takes 2 SMS: shorten it to one"),
         ({"audience": "locality:Nowhere"}, "Nobody in this audience can receive messages."),
     ],
 )

@@ -163,7 +163,7 @@ def test_a_check_may_go_to_a_chosen_audience(session, partnership, facilitator, 
         ),
         (
             {"questions": {"es": "¿Está listo? " * 6}},
-            "Keep the question to one SMS: it takes 2 (77 characters of 70).",
+            "This text takes 2 SMS: shorten it to one (70 characters with these letters, it has 77).",
             "question_es",
         ),
         (

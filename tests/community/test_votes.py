@@ -258,7 +258,7 @@ def test_a_ranking_is_counted_by_borda_points(session, setup, contact):
 def test_a_question_over_one_sms_is_refused(session, setup, version, contact):
     long = "¿Apoya la carta? " + "Responda 1 apoyo, 2 me opongo, 3 más información. " * 2
     assert refusal(session, setup, {"charter_version": version}, question={"es": long}) == (
-        "This question takes 2 SMS (116 characters): keep it to one.",
+        "This text takes 2 SMS: shorten it to one (70 characters with these letters, it has 116).",
         "question_es",
     )
     assert session.scalar(select(func.count()).select_from(Vote)) == 0
@@ -371,7 +371,7 @@ def test_the_form_prefills_a_charter_vote_checks_the_length_and_puts_it(
 
     refused = client.post(f"{base}/new?charter={version.number}", data={**form, "send": "1"})
     assert refused.status_code == 422
-    assert "This question takes 2 SMS (99 characters): keep it to one." in page_text(refused)
+    assert "shorten it to one (70 characters with these letters, it has 99)" in page_text(refused)
 
     form["question_es"] = QUESTION
     sent = client.post(f"{base}/new?charter={version.number}", data={**form, "send": "1"})
