@@ -163,7 +163,8 @@ def test_a_check_may_go_to_a_chosen_audience(session, partnership, facilitator, 
         ),
         (
             {"questions": {"es": "¿Está listo? " * 6}},
-            "This text takes 2 SMS: shorten it to one (70 characters with these letters, it has 77).",
+            "This text takes 2 SMS: shorten it to one (70 characters with these letters, it "
+            "has 77).",
             "question_es",
         ),
         (
