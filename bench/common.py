@@ -3,6 +3,8 @@ SQL statement count. Imported by the scripts beside it (run as `python bench/<na
 
 from __future__ import annotations
 
+import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -86,3 +88,40 @@ def time_pages(app, user_id: int, urls: dict[str, str], repeats: int, before_eac
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return found
+
+
+def small_against_large(pages: dict[str, str], build) -> None:
+    """The run of a benchmark that compares a partnership of 500 records with a large one
+    (`--large`, 50,000 by default) built in the same database: `build(app, size)` returns
+    (the signed-in user's id, the values `pages`' URLs are formatted with). Prints each page's
+    median time, SQL statements and size, and the ratio of the large to the small; a
+    PostgreSQL database is dropped at the end."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url")
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--large", type=int, default=50_000)
+    args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.2f}")
+    app = migrated_app(args.database_url)
+    url = app.config["DATABASE_URL"]
+    started = time.perf_counter()
+    built = [build(app, 500), build(app, args.large)]
+    print(f"database: {url.split(':')[0]}; median of {args.repeats} requests per page")
+    print(f"data built in {time.perf_counter() - started:.0f} s")
+    small, large = (
+        time_pages(
+            app,
+            user_id,
+            {name: page.format(**values) for name, page in pages.items()},
+            args.repeats,
+        )
+        for user_id, values in built
+    )
+    header = ("500 ms", "large ms", "ratio", "SQL 500", "SQL large", "KB large")
+    print(f"{'page':<16}" + "".join(f"{h:>10}" for h in header))
+    for name in pages:
+        (t1, q1, _b1), (t2, q2, b2) = small[name], large[name]
+        print(f"{name:<16}{t1:>10.1f}{t2:>10.1f}{t2 / t1:>10.1f}{q1:>10}{q2:>10}{b2 / 1024:>10.1f}")
+    if url.startswith("postgresql"):
+        db.database(app).engine.dispose()
+        recreate_postgres_database(url, create=False)

@@ -15,13 +15,10 @@ Each partnership has 20 done actions, each with a closed check; one holds the an
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import time
 from datetime import timedelta
 
-from common import migrated_app, time_pages
+from common import small_against_large
 from sqlalchemy import func, insert, select
 
 from hsbp import db
@@ -75,7 +72,7 @@ def _partnership(session, size: int) -> tuple[Partnership, User, Partner]:
     return partnership, user, lead
 
 
-def build(app, size: int) -> tuple[int, int, int, str, int]:
+def build(app, size: int) -> tuple[int, dict]:
     """A partnership of ACTIONS done actions, each with a closed check; the first check has
     `size` answers from `size` contacts (and a talk each), the others 5 each."""
     rng = random.Random(size)
@@ -149,40 +146,13 @@ def build(app, size: int) -> tuple[int, int, int, str, int]:
                 flush()
         db.finish(commit=True)
         action, check = checks[0]
-        return partnership.id, check.id, action.id, f"t{size}", user.id
-
-
-def measure(app, partnership_id, check_id, action_id, token, user_id, repeats: int) -> dict:
-    urls = {
-        name: page.format(pid=partnership_id, check=check_id, action=action_id, token=token)
-        for name, page in PAGES.items()
-    }
-    return time_pages(app, user_id, urls, repeats)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url")
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--large", type=int, default=50_000)
-    args = parser.parse_args()
-    print(f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.2f}")
-    app = migrated_app(args.database_url)
-    url = app.config["DATABASE_URL"]
-    started = time.perf_counter()
-    small_ids = build(app, 500)
-    large_ids = build(app, args.large)
-    built = time.perf_counter() - started
-    small = measure(app, *small_ids, repeats=args.repeats)
-    large = measure(app, *large_ids, repeats=args.repeats)
-    print(f"database: {url.split(':')[0]}; median of {args.repeats} requests per page")
-    print(f"data built in {built:.0f} s")
-    header = ("500 ms", "large ms", "ratio", "SQL 500", "SQL large", "KB large")
-    print(f"{'page':<16}" + "".join(f"{h:>10}" for h in header))
-    for name in PAGES:
-        (t1, q1, _b1), (t2, q2, b2) = small[name], large[name]
-        print(f"{name:<16}{t1:>10.1f}{t2:>10.1f}{t2 / t1:>10.1f}{q1:>10}{q2:>10}{b2 / 1024:>10.1f}")
+        return user.id, {
+            "pid": partnership.id,
+            "check": check.id,
+            "action": action.id,
+            "token": f"t{size}",
+        }
 
 
 if __name__ == "__main__":
-    main()
+    small_against_large(PAGES, build)

@@ -17,13 +17,10 @@ both pool a small group, and run the same statements).
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import time
 from datetime import timedelta
 
-from common import migrated_app, recreate_postgres_database, time_pages
+from common import small_against_large
 from sqlalchemy import func, insert, select
 
 from hsbp import db
@@ -123,7 +120,7 @@ def _ranking(rng) -> str:
     return "".join(digits[: rng.choice([1, 3, 5, 5])])  # partial rankings too
 
 
-def build(app, size: int) -> tuple[int, int, int, int]:
+def build(app, size: int) -> tuple[int, dict]:
     """A partnership with a proposed charter, a SUPPORT vote on it and a ranking vote, each
     with `size` ballots from `size` contacts (and a talk each)."""
     rng = random.Random(size)
@@ -179,43 +176,8 @@ def build(app, size: int) -> tuple[int, int, int, int]:
             if len(rows[Ballot]) >= BATCH or n == size - 1:
                 flush()
         db.finish(commit=True)
-        return partnership.id, support.id, ranking.id, user.id
-
-
-def measure(app, partnership_id, support_id, ranking_id, user_id, repeats: int) -> dict:
-    urls = {
-        name: page.format(pid=partnership_id, support=support_id, ranking=ranking_id)
-        for name, page in PAGES.items()
-    }
-    return time_pages(app, user_id, urls, repeats)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url")
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--large", type=int, default=50_000)
-    args = parser.parse_args()
-    print(f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.2f}")
-    app = migrated_app(args.database_url)
-    url = app.config["DATABASE_URL"]
-    started = time.perf_counter()
-    small_ids = build(app, 500)
-    large_ids = build(app, args.large)
-    built = time.perf_counter() - started
-    small = measure(app, *small_ids, repeats=args.repeats)
-    large = measure(app, *large_ids, repeats=args.repeats)
-    print(f"database: {url.split(':')[0]}; median of {args.repeats} requests per page")
-    print(f"data built in {built:.0f} s")
-    header = ("500 ms", "large ms", "ratio", "SQL 500", "SQL large", "KB large")
-    print(f"{'page':<16}" + "".join(f"{h:>10}" for h in header))
-    for name in PAGES:
-        (t1, q1, _b1), (t2, q2, b2) = small[name], large[name]
-        print(f"{name:<16}{t1:>10.1f}{t2:>10.1f}{t2 / t1:>10.1f}{q1:>10}{q2:>10}{b2 / 1024:>10.1f}")
-    if url.startswith("postgresql"):
-        db.database(app).engine.dispose()
-        recreate_postgres_database(url, create=False)
+        return user.id, {"pid": partnership.id, "support": support.id, "ranking": ranking.id}
 
 
 if __name__ == "__main__":
-    main()
+    small_against_large(PAGES, build)
