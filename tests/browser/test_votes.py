@@ -53,7 +53,8 @@ def test_a_facilitator_puts_a_decision_to_the_community(page, live_server):
     with page.expect_navigation():
         page.get_by_role("link", name="Put to the community by SMS").first.click()
     question = page.get_by_label("SMS question in Spanish")
-    assert question.input_value().endswith("Reply 1 support, 2 object, 3 need more information")
+    # The decision's text with how to reply, in Spanish: 1 support, 2 object, 3 more information.
+    assert re.search(r": .*1 .+, 2 .+, 3 .+$", question.input_value())
     question.fill("¿Apoya la decisión? Responda 1 apoyo, 2 me opongo, 3 más información")
     with page.expect_navigation():
         page.get_by_role("button", name="Check the length").click()
