@@ -163,6 +163,9 @@ class Talk(Base):
         UniqueConstraint("check_id", "contact_id"),
         CheckConstraint("(vote_id IS NULL) <> (check_id IS NULL)", name="one_subject"),
         Index("ix_community_talks_contact_state", "contact_id", "state"),
+        # A vote's or a check's progress counts its talks by state from the index alone.
+        Index("ix_community_talks_vote_state", "vote_id", "state"),
+        Index("ix_community_talks_check_state", "check_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -419,6 +419,10 @@ def upgrade():
         batch_op.create_index(
             "ix_community_talks_contact_state", ["contact_id", "state"], unique=False
         )
+        batch_op.create_index("ix_community_talks_vote_state", ["vote_id", "state"], unique=False)
+        batch_op.create_index(
+            "ix_community_talks_check_state", ["check_id", "state"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_community_talks_partnership_id"), ["partnership_id"], unique=False
         )
@@ -469,6 +473,8 @@ def downgrade():
     with op.batch_alter_table("community_talks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_community_talks_partnership_id"))
         batch_op.drop_index("ix_community_talks_contact_state")
+        batch_op.drop_index("ix_community_talks_vote_state")
+        batch_op.drop_index("ix_community_talks_check_state")
 
     op.drop_table("community_talks")
     with op.batch_alter_table("community_check_answers", schema=None) as batch_op:
