@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     Migrations never run here: upgrading the schema is an explicit `hsbp db upgrade`.
     """
     from hsbp import db, extensions, i18n, security
+    from hsbp.actions import needs as action_needs
     from hsbp.community import ask as community_ask
     from hsbp.community import check_hooks as community_checks
     from hsbp.community import feedback_hooks as community_feedback
@@ -28,11 +29,22 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.config import load_settings
     from hsbp.consultations import conversation as consultation_sms
     from hsbp.consultations import invitations as consultation_invitations
+    from hsbp.consultations import needs as consultation_needs
     from hsbp.consultations import services as consultation_services
+    from hsbp.consultations import validation_hooks as outcome_validation
+    from hsbp.governance import entry_hooks as partner_entry
+    from hsbp.governance import hooks as governance_sequence
+    from hsbp.grievances import needs as grievance_needs
     from hsbp.grievances import officers as grievance_officers
     from hsbp.grievances import sms as grievance_sms
+    from hsbp.monitoring import charter_indicator_hooks as charter_indicators
+    from hsbp.monitoring import needs as monitoring_needs
     from hsbp.monitoring import polls, pulses, sms_pulses, sms_turns
+    from hsbp.monitoring import review_vote_hooks as review_votes
     from hsbp.monitoring.from_consultation import record_from_consultation
+    from hsbp.notifications import hooks as notification_hooks
+    from hsbp.principles import needs as principle_needs
+    from hsbp.principles import suggestion_hooks as charter_suggestions
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
     from hsbp.views import HsbpRequest, IdConverter
@@ -88,6 +100,23 @@ def create_app(config: dict | None = None) -> Flask:
     # Checks of done actions: a talk subject, a checklist listener, its section and notes,
     # and disputed actions on a review's agenda.
     community_checks.init_app(app)
+    # Shared governance (issue 16): each part wires its own listeners and providers.
+    governance_sequence.init_app(app)
+    charter_suggestions.init_app(app)
+    charter_indicators.init_app(app)
+    outcome_validation.init_app(app)
+    review_votes.init_app(app)
+    partner_entry.init_app(app)
+    notification_hooks.init_app(app)
+    # What existing features need of a person, listed by "Needs me" and the notifications.
+    for needs in (
+        principle_needs,
+        action_needs,
+        grievance_needs,
+        consultation_needs,
+        monitoring_needs,
+    ):
+        needs.init_app(app)
     for module in TASK_MODULES:
         importlib.import_module(module)
     i18n.init_app(app)
@@ -109,6 +138,7 @@ TASK_MODULES = (
     "hsbp.grievances.tasks",
     "hsbp.monitoring.tasks",
     "hsbp.community.tasks",
+    "hsbp.notifications.tasks",
 )
 
 # Modules that only add routes to a blueprint defined elsewhere, or register a callback.
@@ -139,6 +169,12 @@ ROUTE_MODULES = (
     "hsbp.community.check_views",
     "hsbp.community.feedback_views",
     "hsbp.community.assembly_views",
+    "hsbp.partnerships.profile_views",
+    "hsbp.partnerships.entry_views",
+    "hsbp.principles.suggestion_views",
+    "hsbp.monitoring.charter_indicator_views",
+    "hsbp.consultations.validation_views",
+    "hsbp.monitoring.review_vote_views",
 )
 
 
@@ -148,9 +184,11 @@ def _register_blueprints(app: Flask) -> None:
     from hsbp.community.views import bp as community_bp
     from hsbp.consultations.views import bp as consultations_bp
     from hsbp.extensions import login_manager
+    from hsbp.governance.views import bp as governance_bp
     from hsbp.grievances.views import bp as grievances_bp
     from hsbp.mapping.views import bp as mapping_bp
     from hsbp.monitoring.views import bp as monitoring_bp
+    from hsbp.notifications.views import bp as notifications_bp
     from hsbp.partnerships.views import bp as partnerships_bp
     from hsbp.principles.views import bp as principles_bp
     from hsbp.sms.views import bp as sms_bp
@@ -169,6 +207,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(sms_bp)
     app.register_blueprint(community_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(governance_bp)
 
 
 def _register_errors(app: Flask) -> None:

@@ -119,18 +119,23 @@ def _plain(value):
 
 
 def entries_for_partnership(
-    session: Session, *, partnership_id: int, page: int = 1, per_page: int = 50
+    session: Session,
+    *,
+    partnership_id: int,
+    page: int = 1,
+    per_page: int = 50,
+    hidden_actions: Collection[str] = (),
 ) -> tuple[list[AuditEntry], int]:
-    """One page of a partnership's log, newest first, and the total count."""
-    total = session.scalar(
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(AuditEntry.partnership_id == partnership_id)
-    )
+    """One page of a partnership's log, newest first, and the total count; entries of
+    `hidden_actions` are left out of both (the record members other than facilitators read)."""
+    scope = [AuditEntry.partnership_id == partnership_id]
+    if hidden_actions:
+        scope.append(AuditEntry.action.not_in(sorted(hidden_actions)))
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*scope))
     rows = list(
         session.scalars(
             select(AuditEntry)
-            .where(AuditEntry.partnership_id == partnership_id)
+            .where(*scope)
             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
             .limit(per_page)
             .offset((max(page, 1) - 1) * per_page)

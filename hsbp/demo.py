@@ -15,12 +15,16 @@ from hsbp.community.demo import seed_assemblies, seed_checks
 from hsbp.community.demo_feedback import seed_feedback
 from hsbp.community.demo_votes import seed_votes
 from hsbp.consultations.demo import seed as seed_consultation
+from hsbp.consultations.validation_demo import seed_validation
 from hsbp.grievances.demo import seed as seed_grievances
 from hsbp.mapping.demo import seed_participants
 from hsbp.monitoring.demo import seed as seed_monitoring
+from hsbp.monitoring.demo_review_votes import seed as seed_review_votes
 from hsbp.partnerships import members, services
 from hsbp.partnerships.models import Membership, Partnership, Sector, Stage
+from hsbp.partnerships.profile_demo import seed_profiles
 from hsbp.principles.demo import seed_charter
+from hsbp.principles.suggestion_demo import seed_suggestions
 from hsbp.security import Role
 from hsbp.sms.demo import seed_sms
 from hsbp.sms.models import Contact
@@ -193,6 +197,7 @@ def seed_if_empty(session: Session) -> bool:
             "Corporación Mujeres Tejiendo Paz": leader,
         },
     )
+    seed_suggestions(session, partnership=caguan, facilitator=facilitator)
     representatives = {
         m.partner.name: (m.user, m)
         for m in session.scalars(
@@ -249,10 +254,13 @@ def seed_if_empty(session: Session) -> bool:
     seed_actions(session, partnership=caguan, facilitator=facilitator)
     seed_grievances(session, partnership=caguan, facilitator=facilitator)
     seed_monitoring(session, partnership=caguan, facilitator=facilitator, password=DEMO_PASSWORD)
+    seed_review_votes(session, partnership=caguan, facilitator=facilitator)
     seed_feedback(session, partnership=caguan, facilitator=facilitator)
+    seed_validation(session, partnership=caguan, facilitator=facilitator)
     seed_checks(session, partnership=caguan, facilitator=facilitator)
     seed_assemblies(session, partnership=caguan, facilitator=facilitator)
     seed_votes(session, partnership=caguan, facilitator=facilitator)
+    seed_profiles(session, partnership=caguan, facilitator=facilitator)
     session.flush()
     # The demo's people are fictional: their numbers are the phone simulator's to act as.
     for contact in session.scalars(select(Contact).where(Contact.id > contacts_before)):

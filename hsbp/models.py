@@ -133,3 +133,10 @@ __all__ = [
     "Vote",
     "metadata",
 ]
+
+# Shared governance (issue 16): each part's tables.
+from hsbp.consultations import validation_models  # noqa: E402, F401
+from hsbp.monitoring import charter_indicator_models, review_vote_models  # noqa: E402, F401
+from hsbp.notifications import models as notification_models  # noqa: E402, F401
+from hsbp.partnerships import entry_models, profile_models  # noqa: E402, F401
+from hsbp.principles import suggestion_models  # noqa: E402, F401

@@ -18,7 +18,7 @@ from hsbp.actions.forms import STATUS_LABELS
 from hsbp.actions.models import Contribution
 from hsbp.i18n import translated
 from hsbp.partnerships.models import Partnership
-from hsbp.principles.content import KIND_LABELS, PRINCIPLE_LABELS
+from hsbp.principles.labels import KIND_LABELS, PRINCIPLE_LABELS
 
 HEADER = (
     _l("Id"),

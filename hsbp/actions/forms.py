@@ -29,7 +29,7 @@ from hsbp.actions.models import Action, ActionStatus
 from hsbp.errors import ServiceError, form_fields
 from hsbp.i18n import language_name, translated
 from hsbp.partnerships.forms import MultiCheckboxField
-from hsbp.principles.content import KIND_LABELS, PRINCIPLE_LABELS
+from hsbp.principles.labels import KIND_LABELS, PRINCIPLE_LABELS
 
 STATUS_LABELS = {
     ActionStatus.PLANNED: _p("action status", "Planned"),

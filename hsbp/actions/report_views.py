@@ -18,7 +18,7 @@ from hsbp.actions.models import Action
 from hsbp.actions.views import bp
 from hsbp.i18n import translated
 from hsbp.partnerships.guard import partnership_guard
-from hsbp.principles.content import PRINCIPLE_LABELS
+from hsbp.principles.labels import PRINCIPLE_LABELS
 from hsbp.security import Role
 
 BASE = "/p/<int:partnership_id>/actions"

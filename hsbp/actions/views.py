@@ -28,7 +28,7 @@ from hsbp.i18n import missing_languages, translated
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.models import Membership, Partner
 from hsbp.partnerships.services import list_partners
-from hsbp.principles.content import KIND_LABELS, PRINCIPLE_LABELS
+from hsbp.principles.labels import KIND_LABELS, PRINCIPLE_LABELS
 from hsbp.principles.views import native_name, pick
 from hsbp.security import Role
 from hsbp.views import render_form

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hsbp.community import checks
 from hsbp.community.models import Check, CheckAnswer, CheckAnswerValue, QuestionStatus
-from hsbp.community.talks import Adapter
+from hsbp.community.talks import Adapter, answer_day
 from hsbp.db import utcnow
 from hsbp.i18n import translated
 from hsbp.mapping.models import Participant
@@ -76,12 +76,14 @@ class CheckAdapter(Adapter):
                     contact_id=contact.id,
                     answer=value,
                     locality=locality,
+                    created_at=answer_day(),
+                    updated_at=answer_day(),
                 )
             )
             session.flush()
             return False
         changed = found.answer != value
-        found.answer, found.locality, found.updated_at = value, locality, utcnow()
+        found.answer, found.locality, found.updated_at = value, locality, answer_day()
         session.flush()
         return changed
 

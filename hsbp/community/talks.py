@@ -33,6 +33,7 @@ one at a time, in order.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
@@ -105,6 +106,12 @@ class Adapter:
 
     def closed(self, session: Session, subject_id: int, *, locale: str) -> str:
         return text(locale, "closed")
+
+
+def answer_day() -> datetime:
+    """When an answer is stored: its day, not its time, so no answer can be tied to the SMS
+    that carried it (votes' ballots and checks' answers alike)."""
+    return utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def register(app: Flask, kind: str, adapter: Adapter) -> None:

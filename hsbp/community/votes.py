@@ -16,7 +16,7 @@ too ("312"), so results are counted with GROUP BYs on the ballot rows (tallies).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -53,10 +53,6 @@ LONGEST = timedelta(days=90)
 # Ballots ---------------------------------------------------------------------------------
 
 
-def today() -> datetime:
-    return utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def record_ballot(session: Session, *, vote: Vote, contact: Contact, value) -> bool:
     """The contact's answer to `vote`: a new ballot with their constituency as it is now, or
     a change of the one they gave (the constituency stays as it was). Returns True when an
@@ -79,8 +75,8 @@ def record_ballot(session: Session, *, vote: Vote, contact: Contact, value) -> b
                 contact_id=contact.id,
                 choice=choice,
                 ranking=ranking,
-                created_at=today(),
-                updated_at=today(),
+                created_at=talks.answer_day(),
+                updated_at=talks.answer_day(),
                 **_constituency(session, vote.partnership_id, contact),
             )
         )
@@ -90,7 +86,7 @@ def record_ballot(session: Session, *, vote: Vote, contact: Contact, value) -> b
         return False
     ballot.choice, ballot.ranking = choice, ranking
     ballot.changes += 1
-    ballot.updated_at = today()
+    ballot.updated_at = talks.answer_day()
     return True
 
 

@@ -4,7 +4,8 @@ the charter goals those items became.
 An item turns into a goal of the partnership's charter draft (an amendment of the version in
 force is started when there is no draft), so what people said leads to a commitment the
 partners endorse through the charter's own process. The item keeps the goal's key, which
-stays the same in every later version of the charter.
+stays the same in every later version of the charter. Items wait for the partners to validate
+the outcome first (hsbp.consultations.validation), and an edit of a sent outcome asks them again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from hsbp import audit
 from hsbp.auth.models import User
+from hsbp.consultations import validation
 from hsbp.consultations.models import Consultation
+from hsbp.consultations.validation_standing import goals_waiting
 from hsbp.errors import ServiceError
 from hsbp.partnerships.models import Partnership
 from hsbp.principles import services as charter
@@ -57,7 +60,8 @@ def save_outcome(
     Items keep their key and the goal they became (taken from what is stored, never from
     the form); blank or removed items go. Returns whether anything changed.
 
-    Side effects: the consultation's outcome; an audit entry when it changed.
+    Side effects: the consultation's outcome; an audit entry when it changed; a sent outcome
+    goes to the partners again (`validation.reopen`).
     Raises ServiceError (field `needs-0-text-es`) for an item with no text in the default
     language.
     """
@@ -99,6 +103,7 @@ def save_outcome(
         partnership_id=partnership.id,
         details={section: len(cleaned[section]) for section in SECTIONS},
     )
+    validation.reopen(session, actor=actor, partnership=partnership, consultation=consultation)
     return True
 
 
@@ -121,7 +126,8 @@ def make_goal(
     and remember the goal's key on the item. Returns the draft.
 
     Side effects: maybe a new draft version; the draft's goals; the consultation's outcome;
-    audit entries (the charter's and this one).
+    audit entries (the charter's and this one). Raises ServiceError while the outcome waits
+    for the partners' validation (`goals_waiting` says why).
     """
     found = next(
         ((section, item) for section, item in items(consultation) if item["key"] == key), None
@@ -131,6 +137,9 @@ def make_goal(
     section, item = found
     if item.get("goal_key"):
         raise ServiceError(_l("This item is already a goal of the charter."))
+    waiting = goals_waiting(session, consultation=consultation)
+    if waiting is not None:
+        raise ServiceError(waiting)
     version = _draft(session, actor=actor, partnership=partnership)
     goal_key = uuid.uuid4().hex
     content = copy.deepcopy(version.content)

@@ -22,23 +22,16 @@ from hsbp.i18n import language_name
 from hsbp.monitoring.models import Direction, Frequency, Kind
 from hsbp.monitoring.parts import DISAGGREGATION_LABELS
 from hsbp.partnerships.forms import MultiCheckboxField
+from hsbp.principles.indicator_labels import (
+    INDICATOR_DIRECTION_LABELS,
+    INDICATOR_FREQUENCY_LABELS,
+    INDICATOR_KIND_LABELS,
+)
 
-KIND_LABELS = {
-    Kind.NUMBER: _l("Number"),
-    Kind.PERCENTAGE: _l("Percentage"),
-    Kind.MONEY: _l("Money"),
-    Kind.SCALE: _l("Scale of described levels"),
-}
-DIRECTION_LABELS = {
-    Direction.HIGHER: _l("Higher is better"),
-    Direction.LOWER: _l("Lower is better"),
-}
-FREQUENCY_LABELS = {
-    Frequency.MONTHLY: _l("Every month"),
-    Frequency.QUARTERLY: _l("Every quarter"),
-    Frequency.HALF_YEARLY: _l("Every half-year"),
-    Frequency.YEARLY: _l("Every year"),
-}
+# The charter shows an indicator with the same words (hsbp.principles.indicator_labels).
+KIND_LABELS = {Kind(k): label for k, label in INDICATOR_KIND_LABELS.items()}
+DIRECTION_LABELS = {Direction(k): label for k, label in INDICATOR_DIRECTION_LABELS.items()}
+FREQUENCY_LABELS = {Frequency(k): label for k, label in INDICATOR_FREQUENCY_LABELS.items()}
 LEVEL_ROWS = 4  # a blank row more than the three a scale usually has
 
 
@@ -76,8 +69,12 @@ def _offered(message):
     return check
 
 
-def indicator_form(*, partnership, goals: dict[str, str], partners) -> FlaskForm:
-    """The form for a new indicator; `goals` are {key: title in the reader's language}."""
+def indicator_form(
+    *, partnership, goals: dict[str, str], partners, data: dict | None = None
+) -> FlaskForm:
+    """The form for a new indicator, or filled from an indicator's columns (`data`, as
+    `form_data` gives them) to change one; `goals` are {key: title in the reader's
+    language}."""
     locales = partnership.locales or [partnership.default_locale]
 
     class LevelForm(Form):
@@ -145,7 +142,25 @@ def indicator_form(*, partnership, goals: dict[str, str], partners) -> FlaskForm
                 "disaggregation": self.disaggregation.data,
             }
 
-    return IndicatorForm()
+    return IndicatorForm(data=data)
+
+
+def form_data(columns: dict) -> dict:
+    """The indicator form's data from an indicator's columns (charter_indicators.definition)."""
+    levels = [{"label": level["label"]} for level in columns["levels"] or []]
+    return {
+        **{k: columns[k] for k in ("name", "definition", "goal_key", "kind", "unit", "currency")},
+        "levels": levels + [{}] * max(LEVEL_ROWS - len(levels), 1),
+        "baseline_value": format(columns["baseline_value"].normalize(), "f"),
+        "baseline_on": columns["baseline_on"],
+        "target_value": format(columns["target_value"].normalize(), "f"),
+        "target_on": columns["target_on"],
+        "direction": columns["direction"],
+        "source": columns["source"],
+        "partner_id": str(columns["partner_id"] or ""),
+        "frequency": columns["frequency"],
+        "disaggregation": list(columns["disaggregation"] or []),
+    }
 
 
 class ValueForm(FlaskForm):

@@ -26,7 +26,7 @@ from hsbp.monitoring.pulse_models import COMMUNITY, DIMENSIONS, SCORE_MAX, Pulse
 from hsbp.monitoring.views import bp
 from hsbp.partnerships.forms import SECTOR_LABELS
 from hsbp.partnerships.guard import partnership_guard
-from hsbp.principles.content import PRINCIPLE_LABELS
+from hsbp.principles.labels import PRINCIPLE_LABELS
 from hsbp.security import Role
 from hsbp.views import render_form
 

@@ -42,7 +42,7 @@ from hsbp.monitoring.report_parts import (
 )
 from hsbp.monitoring.views import TRACK_LABELS
 from hsbp.partnerships.models import Partnership
-from hsbp.principles.content import RULE_LABELS
+from hsbp.principles.labels import RULE_LABELS
 
 
 def gather(session: Session, *, partnership: Partnership, locale: str, now: datetime):

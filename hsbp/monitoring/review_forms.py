@@ -1,5 +1,6 @@
 """The forms of reviews: scheduling one, attendance (a row per partner), minutes, and a
-decision with its follow-up actions. The services check every value; these only carry them."""
+decision put to the vote with the follow-up actions its adoption would create. The services
+check every value; these only carry them."""
 
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from hsbp.i18n import language_name
 from hsbp.monitoring import reviews
-from hsbp.partnerships.forms import MultiCheckboxField
-from hsbp.principles.content import RULE_LABELS
 
 FOLLOW_UP_ROWS = 3
 
@@ -87,10 +86,10 @@ class MinutesForm(FlaskForm):
     )
 
 
-def decision_form(*, partners, rule: str, formdata=None) -> FlaskForm:
-    """`partners`: those who may lead an action and agree; `rule`: the charter's, preselected."""
+def decision_form(*, partners, formdata=None) -> FlaskForm:
+    """`partners`: those who may lead an action. The rule is not chosen here: the decision
+    follows the charter in force's."""
     partner_choices = [(str(p.id), p.name) for p in partners]
-    rule_in_force = rule  # a class body cannot read a name it assigns
 
     class FollowUpForm(Form):
         title = StringField(_l("Follow-up action"), validators=[Length(max=200)])
@@ -102,25 +101,16 @@ def decision_form(*, partners, rule: str, formdata=None) -> FlaskForm:
 
     class DecisionForm(FlaskForm):
         text = TextAreaField(
-            _l("What was decided"),
+            _l("What is proposed for decision"),
             validators=[InputRequired(_l("Write what was decided.")), Length(max=5000)],
             render_kw={"rows": 3},
         )
         decided_by = StringField(
-            _l("Decided by"),
-            description=_l("For example: all partners present."),
+            _l("Proposed by"),
+            description=_l("For example: the women's association, after item 2 of the agenda."),
             validators=[Length(max=5000)],
         )
-        partner_ids = MultiCheckboxField(
-            _l("Partners that agreed"), choices=partner_choices, validate_choice=False
-        )
-        rule = SelectField(
-            _l("Decision rule"),
-            choices=[("", _l("No rule in force")), *RULE_LABELS.items()],
-            default=rule_in_force,
-            validate_choice=False,
-        )
-        amend_charter = BooleanField(_l("Start a charter amendment draft"))
+        amend_charter = BooleanField(_l("If adopted, start a charter amendment draft"))
 
         def follow_ups(self) -> list:
             return [self[f"actions-{i}"] for i in range(FOLLOW_UP_ROWS)]
@@ -129,8 +119,6 @@ def decision_form(*, partners, rule: str, formdata=None) -> FlaskForm:
             return {
                 "text": self.text.data,
                 "decided_by": self.decided_by.data,
-                "partner_ids": self.partner_ids.data or [],
-                "rule": self.rule.data,
                 "actions": [
                     {
                         "title": entry.form.title.data or "",

@@ -18,7 +18,7 @@ from hsbp.actions.forms import STATUS_LABELS
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError, apply_error
 from hsbp.i18n import missing_languages
-from hsbp.monitoring import reviews
+from hsbp.monitoring import review_outcome, review_votes, reviews
 from hsbp.monitoring.agenda import AgendaItem, Kind, generate_agenda, provider_of
 from hsbp.monitoring.display import local_text
 from hsbp.monitoring.pulse_views import CONSTITUENCY_LABELS, DIMENSION_LABELS
@@ -29,11 +29,17 @@ from hsbp.monitoring.review_forms import (
     decision_form,
     schedule_form,
 )
-from hsbp.monitoring.review_models import Review, ReviewStatus
+from hsbp.monitoring.review_models import DecisionState, Review, ReviewStatus
+from hsbp.monitoring.review_vote_forms import (
+    CHOICE_LABELS,
+    STANCE_LABELS,
+    FinishMinutesForm,
+    SignoffForm,
+)
 from hsbp.monitoring.views import bp
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.services import list_partners
-from hsbp.principles.content import RULE_LABELS
+from hsbp.principles.labels import RULE_LABELS
 from hsbp.security import Role
 from hsbp.views import render_form
 
@@ -48,6 +54,12 @@ AGENDA_LABELS = {
 REVIEW_STATUS_LABELS = {
     ReviewStatus.SCHEDULED: _p("review status", "Scheduled"),
     ReviewStatus.HELD: _p("review status", "Held"),
+}
+DECISION_STATE_LABELS = {
+    DecisionState.RECORDED: _p("decision state", "Recorded before voting"),
+    DecisionState.VOTING: _p("decision state", "Voting"),
+    DecisionState.ADOPTED: _p("decision state", "Adopted"),
+    DecisionState.NOT_ADOPTED: _p("decision state", "Not adopted"),
 }
 
 
@@ -115,18 +127,22 @@ def _is_facilitator() -> bool:
     return Role(g.membership.role) == Role.FACILITATOR
 
 
-def _review_or_404(review_id: int) -> Review:
+def review_or_404(review_id: int) -> Review:
     found = reviews.get_review(db.session(), partnership_id=g.partnership.id, review_id=review_id)
     return found or abort(404)
 
 
-def _helpers() -> dict:
+def page_helpers() -> dict:
     return {
         "AGENDA_LABELS": AGENDA_LABELS,
         "REVIEW_STATUS_LABELS": REVIEW_STATUS_LABELS,
         "RULE_LABELS": RULE_LABELS,
         "ACTION_STATUS_LABELS": STATUS_LABELS,
+        "DECISION_STATE_LABELS": DECISION_STATE_LABELS,
+        "CHOICE_LABELS": CHOICE_LABELS,
+        "STANCE_LABELS": STANCE_LABELS,
         "agenda_text": agenda_text,
+        "iso_day": _day,
         "agenda_label": agenda_label,
         "agenda_link": agenda_link,
         "missing_languages": missing_languages,
@@ -142,7 +158,7 @@ def _list_page(form):
         *([form] if form is not None else []),
         reviews=reviews.list_reviews(db.session(), partnership_id=g.partnership.id),
         form=form,
-        **_helpers(),
+        **page_helpers(),
     )
 
 
@@ -186,11 +202,24 @@ def reviews_schedule(partnership_id: int):
 # One review ------------------------------------------------------------------------------
 
 
-def _review_page(review: Review, *, attendance=None, minutes=None, decision=None):
+def review_page(
+    review: Review, *, attendance=None, minutes=None, decision=None, finish=None, signoff=None
+):
     session = db.session()
     partners = list_partners(session, partnership_id=review.partnership_id)
     present = reviews.attendance_of(session, review=review)
     editing = _is_facilitator()
+    signoffs = review_votes.signoffs_of(session, review=review)
+    if editing and review.minutes_finished_at is None:
+        finish = finish or FinishMinutesForm(formdata=None)
+    own = g.membership.partner_id
+    if signoffs and not signoffs.final and own in signoffs.present and signoff is None:
+        mine = signoffs.given.get(own)
+        signoff = SignoffForm(
+            formdata=None,
+            stance=mine.stance if mine else None,
+            comment=mine.comment if mine else "",
+        )
     if review.status == ReviewStatus.HELD:
         items = [AgendaItem.from_json(row) for row in review.agenda]
     else:
@@ -200,17 +229,16 @@ def _review_page(review: Review, *, attendance=None, minutes=None, decision=None
         shown = [p for p in partners if p.is_current or p.id in present]
         if attendance is None:
             attendance = attendance_form(shown, present)
-        if minutes is None:
+        if minutes is None and review.minutes_finished_at is None:
             minutes = MinutesForm(formdata=None, minutes=review.minutes)
         if decision is None:
-            decision = decision_form(
-                partners=[p for p in partners if p.is_current],
-                rule=reviews.current_rule(session, partnership_id=review.partnership_id),
-                formdata=None,
-            )
+            decision = decision_form(partners=[p for p in partners if p.is_current], formdata=None)
     else:
         shown = [p for p in partners if p.id in present]
-    forms = [f for f in (attendance, minutes, decision) if f is not None]
+    forms = [f for f in (attendance, minutes, decision, finish, signoff) if f is not None]
+    entries = reviews.decision_log(
+        session, partnership_id=review.partnership_id, review_id=review.id
+    )
     return render_form(
         "monitoring/review.html",
         *forms,
@@ -218,24 +246,31 @@ def _review_page(review: Review, *, attendance=None, minutes=None, decision=None
         agenda=items,
         partners=shown,
         present=present,
-        entries=reviews.decision_log(
-            session, partnership_id=review.partnership_id, review_id=review.id
+        entries=entries,
+        standings=review_outcome.standings(
+            session,
+            partnership_id=review.partnership_id,
+            decisions=[e.decision for e in entries],
         ),
+        rule=reviews.current_rule(session, partnership_id=review.partnership_id),
+        signoffs=signoffs,
         partner_names={p.id: p.name for p in partners},
         attendance_form=attendance,
         minutes_form=minutes,
         decision_form=decision,
-        **_helpers(),
+        finish_form=finish,
+        signoff_form=signoff,
+        **page_helpers(),
     )
 
 
 @bp.get("/p/<int:partnership_id>/monitoring/reviews/<int:review_id>")
 @partnership_guard()
 def review(partnership_id: int, review_id: int):
-    return _review_page(_review_or_404(review_id))
+    return review_page(review_or_404(review_id))
 
 
-def _back(review: Review, anchor: str):
+def back_to(review: Review, anchor: str):
     return redirect(
         url_for(
             "monitoring.review",
@@ -249,7 +284,7 @@ def _back(review: Review, anchor: str):
 @bp.post("/p/<int:partnership_id>/monitoring/reviews/<int:review_id>/attendance")
 @partnership_guard(Role.FACILITATOR)
 def review_attendance(partnership_id: int, review_id: int):
-    found = _review_or_404(review_id)
+    found = review_or_404(review_id)
     session = db.session()
     present = reviews.attendance_of(session, review=found)
     partners = [
@@ -267,14 +302,14 @@ def review_attendance(partnership_id: int, review_id: int):
             apply_error(form, error)
         else:
             flash(_("The attendance is recorded."), "success")
-            return _back(found, "attendance")
-    return _review_page(found, attendance=form)
+            return back_to(found, "attendance")
+    return review_page(found, attendance=form)
 
 
 @bp.post("/p/<int:partnership_id>/monitoring/reviews/<int:review_id>/minutes")
 @partnership_guard(Role.FACILITATOR)
 def review_minutes(partnership_id: int, review_id: int):
-    found = _review_or_404(review_id)
+    found = review_or_404(review_id)
     form = MinutesForm()
     if form.validate_on_submit():
         try:
@@ -285,21 +320,17 @@ def review_minutes(partnership_id: int, review_id: int):
             apply_error(form, error)
         else:
             flash(_("The minutes are saved."), "success")
-            return _back(found, "minutes")
-    return _review_page(found, minutes=form)
+            return back_to(found, "minutes")
+    return review_page(found, minutes=form)
 
 
 @bp.post("/p/<int:partnership_id>/monitoring/reviews/<int:review_id>/decisions")
 @partnership_guard(Role.FACILITATOR)
 def review_decide(partnership_id: int, review_id: int):
-    found = _review_or_404(review_id)
+    found = review_or_404(review_id)
     session = db.session()
     partners = [p for p in list_partners(session, partnership_id=partnership_id) if p.is_current]
-    form = decision_form(
-        partners=partners,
-        rule=reviews.current_rule(session, partnership_id=partnership_id),
-        formdata=request.form,
-    )
+    form = decision_form(partners=partners, formdata=request.form)
     if form.validate_on_submit():
         try:
             reviews.record_decision(
@@ -308,9 +339,9 @@ def review_decide(partnership_id: int, review_id: int):
         except ServiceError as error:
             apply_error(form, error)
         else:
-            flash(_("The decision is recorded."), "success")
-            return _back(found, "decisions")
-    return _review_page(found, decision=form)
+            flash(_("The decision is put to the vote of the partners present."), "success")
+            return back_to(found, "decisions")
+    return review_page(found, decision=form)
 
 
 # The decision log ------------------------------------------------------------------------
@@ -320,9 +351,13 @@ def review_decide(partnership_id: int, review_id: int):
 @partnership_guard()
 def decisions(partnership_id: int):
     session = db.session()
+    entries = reviews.decision_log(session, partnership_id=partnership_id)
     return render_template(
         "monitoring/decisions.html",
-        entries=reviews.decision_log(session, partnership_id=partnership_id),
+        entries=entries,
+        standings=review_outcome.standings(
+            session, partnership_id=partnership_id, decisions=[e.decision for e in entries]
+        ),
         partner_names={p.id: p.name for p in list_partners(session, partnership_id=partnership_id)},
-        **_helpers(),
+        **page_helpers(),
     )

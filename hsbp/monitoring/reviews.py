@@ -3,43 +3,37 @@ and the partnership's decision log.
 
 A review is held the first time anything of the meeting is recorded (attendance, minutes or
 a decision): its agenda is then frozen, so the record keeps what the partners looked at.
-A decision keeps the charter's decision rule of its day; its follow-up actions go through
-the checklist's own service (every checklist rule and audit applies), and it may start the
-charter amendment draft. Every follow-up is checked before anything is written, and the
-writing runs in a savepoint, so a refused decision leaves neither decision nor action.
+A decision is put to the partners' vote under the charter's decision rule of its day
+(review_votes, review_outcome); its follow-up actions and charter amendment are checked when
+it is put, wait in its proposal, and are created only when the partners adopt it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from babel.dates import format_date
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from hsbp import audit
-from hsbp.actions import checks
 from hsbp.actions.models import Action
-from hsbp.actions.services import create_action
 from hsbp.auth.models import User
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
-from hsbp.i18n import translated
+from hsbp.monitoring import review_adoption
+from hsbp.monitoring import review_outcome as outcome
 from hsbp.monitoring.agenda import generate_agenda
 from hsbp.monitoring.review_models import (
     Decision,
     DecisionAction,
+    DecisionState,
     Review,
     ReviewAttendance,
     ReviewStatus,
 )
 from hsbp.partnerships.models import Membership, Partner, Partnership
-from hsbp.principles import services as charter
-from hsbp.principles.content import RULES
 from hsbp.principles.models import CharterVersion
 from hsbp.security import Role
 
@@ -48,13 +42,12 @@ audit.ACTION_LABELS.update(
         "review.schedule": _l("Review scheduled"),
         "review.attendance": _l("Review attendance recorded"),
         "review.minutes": _l("Review minutes recorded"),
-        "review.decision": _l("Review decision recorded"),
+        "review.decision": _l("Review decision put to the partners' vote"),
     }
 )
 TITLE_MAX, PLACE_MAX, TEXT_MAX, MINUTES_MAX = 200, 200, 5000, 50000
 # A review recorded after the fact may be years old; one planned decades ahead is a typo.
 SCHEDULE_SPAN = timedelta(days=366 * 10)
-QUOTE_MAX = 300
 
 
 @dataclass
@@ -85,6 +78,14 @@ def get_review(session: Session, *, partnership_id: int, review_id: int) -> Revi
     )
 
 
+def get_decision(session: Session, *, partnership_id: int, decision_id: int) -> Decision | None:
+    return session.scalar(
+        select(Decision).where(
+            Decision.id == decision_id, Decision.partnership_id == partnership_id
+        )
+    )
+
+
 def attendance_of(session: Session, *, review: Review) -> dict[int, ReviewAttendance]:
     """{partner id: attendance} of the review: one query."""
     rows = session.scalars(
@@ -96,11 +97,9 @@ def attendance_of(session: Session, *, review: Review) -> dict[int, ReviewAttend
     return {row.partner_id: row for row in rows}
 
 
-def current_rule(session: Session, *, partnership_id: int) -> str:
-    """The decision rule of the charter in force ("consensus", "majority"), "" with none."""
-    version = charter.in_force(session, partnership_id=partnership_id)
-    rule = ((version.content or {}).get("decision_rule") or {}).get("rule") if version else None
-    return rule if rule in RULES else ""
+def current_rule(session: Session, *, partnership_id: int) -> dict:
+    """The decision rule a decision put now would follow (review_outcome.rule_in_force)."""
+    return outcome.rule_in_force(session, partnership_id=partnership_id)
 
 
 def decision_log(
@@ -209,8 +208,14 @@ def record_attendance(
 def update_minutes(
     session: Session, *, actor: User, review: Review, minutes: str, now=None
 ) -> None:
-    """Replace the minutes; holds the review if it was not yet. Side effects: the review,
-    an audit entry."""
+    """Replace the minutes; holds the review if it was not yet. Finished minutes (out for
+    sign-off, or final) are refused: the partners sign off what they read. Side effects:
+    the review, an audit entry."""
+    if review.minutes_finished_at is not None:
+        raise ServiceError(
+            _l("The minutes are finished and out for sign-off: they can no longer be changed."),
+            field="minutes",
+        )
     text = (minutes or "").strip()
     if len(text) > MINUTES_MAX:
         raise ServiceError(
@@ -226,14 +231,15 @@ def update_minutes(
 def record_decision(
     session: Session, *, actor: User, review: Review, fields: dict, now=None
 ) -> Decision:
-    """A decision of the review. fields: text (required), decided_by, partner_ids (the
-    partners that agreed), rule (default: the charter in force's decision rule), actions
-    [{title, lead_partner_id, due_on}] (blank rows skipped), amend_charter (start the charter
-    amendment draft, or link the one already open). Only facilitators record decisions.
+    """Put a decision of the review to the partners' vote. fields: text (required),
+    decided_by (a note: how it came up), actions [{title, lead_partner_id, due_on}] (blank
+    rows skipped) and amend_charter (start the charter amendment draft, or link the one
+    already open): both wait in the proposal and are created only if it is adopted
+    (review_outcome). The rule is the charter in force's (consensus with none): the
+    facilitator does not choose it. Only facilitators put decisions.
 
-    Side effects: the decision, its follow-up actions (each with its first update and audit
-    entry), their links, perhaps a charter draft (and its audit entry), the held review, an
-    audit entry. Nothing at all when any of it is refused."""
+    Side effects: the decision (voting), the held review, an audit entry. Nothing at all
+    when any of it is refused."""
     now = now or utcnow()
     partnership = session.get(Partnership, review.partnership_id)
     membership = session.scalar(
@@ -251,55 +257,28 @@ def record_decision(
             _l("Write the decision in at most %(count)d characters.", count=TEXT_MAX),
             field="text",
         )
-    rule = fields.get("rule") or current_rule(session, partnership_id=partnership.id)
-    if rule and rule not in RULES:
-        raise ServiceError(_l("Choose consensus or majority."), field="rule")
-    partner_ids = _agreeing(session, partnership.id, fields.get("partner_ids") or [])
-    follow_ups = _follow_ups(session, partnership, fields.get("actions") or [])
+    rule = outcome.rule_in_force(session, partnership_id=partnership.id)
+    follow_ups = review_adoption.check_follow_ups(session, partnership, fields.get("actions") or [])
 
-    with session.begin_nested():
-        _hold(session, review, now)
-        decision = Decision(
-            partnership_id=partnership.id,
-            review_id=review.id,
-            text=text,
-            decided_by=(fields.get("decided_by") or "").strip()[:TEXT_MAX],
-            partner_ids=partner_ids,
-            rule=rule,
-            # Recorded after the meeting, a decision still dates from the meeting.
-            decided_at=min(review.scheduled_at, now),
-            recorded_by_id=actor.id,
-        )
-        session.add(decision)
-        session.flush()
-        description = _description(partnership, review, text)
-        action_ids = []
-        for row in follow_ups:
-            action = create_action(
-                session,
-                actor=actor,
-                membership=membership,
-                partnership=partnership,
-                fields={**row, "description": description},
-            )
-            session.add(
-                DecisionAction(
-                    partnership_id=partnership.id, decision_id=decision.id, action_id=action.id
-                )
-            )
-            action_ids.append(action.id)
-        draft = _amendment(session, actor, partnership) if fields.get("amend_charter") else None
-        decision.charter_version_id = draft.id if draft else None
-        session.flush()
-        _audit(
-            session,
-            actor,
-            "review.decision",
-            decision,
-            review_id=review.id,
-            actions=action_ids,
-            charter=draft.number if draft else None,
-        )
+    _hold(session, review, now)
+    decision = Decision(
+        partnership_id=partnership.id,
+        review_id=review.id,
+        text=text,
+        decided_by=(fields.get("decided_by") or "").strip()[:TEXT_MAX],
+        state=DecisionState.VOTING,
+        partner_ids=[],
+        rule=rule["rule"],
+        majority_percent=rule["majority_percent"],
+        quorum_percent=rule["quorum_percent"],
+        proposal={"actions": follow_ups, "amend_charter": bool(fields.get("amend_charter"))},
+        # Voted after the meeting, a decision still dates from the meeting.
+        decided_at=min(review.scheduled_at, now),
+        recorded_by_id=actor.id,
+    )
+    session.add(decision)
+    session.flush()
+    _audit(session, actor, "review.decision", decision, review_id=review.id, rule=rule["rule"])
     return decision
 
 
@@ -317,96 +296,11 @@ def _hold(session: Session, review: Review, now: datetime) -> None:
     review.held_at = now
 
 
-def _agreeing(session: Session, partnership_id: int, raw_ids) -> list[int]:
-    ids = sorted({_int(i) for i in raw_ids} - {None})
-    if not ids:
-        return []
-    found = set(
-        session.scalars(
-            select(Partner.id).where(Partner.partnership_id == partnership_id, Partner.id.in_(ids))
-        )
-    )
-    if found != set(ids):
-        raise ServiceError(_l("Choose partners of this partnership."), field="partner_ids")
-    return ids
-
-
 def _int(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _follow_ups(session: Session, partnership: Partnership, rows) -> list[dict]:
-    """The follow-up actions' fields, every one checked by the checklist's own rules before
-    anything is written; errors name the row's field (`actions-1-due_on`)."""
-    out = []
-    for index, row in enumerate(rows):
-        prefix = f"actions-{index}"
-        title = (row.get("title") or "").strip()
-        lead = row.get("lead_partner_id")
-        due = row.get("due_on")
-        if not title and not lead and not due:
-            continue  # a blank row of the form
-        fields = {
-            "title": {partnership.default_locale: title},
-            "lead_partner_id": lead,
-            "due_on": _due(due, f"{prefix}-due_on"),
-        }
-        try:
-            checks.checked(session, partnership, None, fields)
-        except ServiceError as error:
-            name = (error.field or "").split("-")[0]
-            raise ServiceError(
-                error.message, field=f"{prefix}-{name}" if name else prefix
-            ) from None
-        out.append(fields)
-    return out
-
-
-def _due(value, field: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not value:
-        raise ServiceError(_l("Give the due date of this action."), field=field)
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ServiceError(_l("Write the date as YYYY-MM-DD."), field=field) from None
-
-
-def _description(partnership: Partnership, review: Review, text: str) -> dict:
-    """The action's description in each of the partnership's languages: which review and
-    decision it follows up."""
-    quote = text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
-    out = {}
-    for code in partnership.locales or [partnership.default_locale]:
-        with force_locale(code):
-            out[code] = _(
-                "Follow-up of a decision of the review “%(review)s” of %(date)s: %(decision)s",
-                review=translated(review.title, locale=code, fallback=partnership.default_locale),
-                date=format_date(review.scheduled_at.date(), format="long", locale=code),
-                decision=quote,
-            )
-    return out
-
-
-def _amendment(session: Session, actor: User, partnership: Partnership) -> CharterVersion:
-    """The charter draft this decision starts: a new amendment, or the version already open
-    (start_draft refuses a second one, and the decision is about the same charter)."""
-    pending = session.scalar(
-        select(CharterVersion)
-        .where(
-            CharterVersion.partnership_id == partnership.id,
-            CharterVersion.status.in_(charter.OPEN),
-        )
-        .order_by(CharterVersion.number.desc())
-        .limit(1)
-    )
-    return pending or charter.start_draft(session, actor=actor, partnership=partnership)
 
 
 def _audit(session: Session, actor: User, action: str, obj, **details) -> None:

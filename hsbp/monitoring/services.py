@@ -22,6 +22,7 @@ from hsbp.auth.models import User
 from hsbp.db import id_or_none
 from hsbp.errors import ServiceError
 from hsbp.monitoring import parts
+from hsbp.monitoring.charter_indicator_models import CharterIndicator
 from hsbp.monitoring.models import (
     DISAGGREGATIONS,
     Direction,
@@ -36,6 +37,7 @@ from hsbp.partnerships.models import Partner, Partnership
 audit.ACTION_LABELS.update(
     {
         "indicator.create": _l("Indicator added"),
+        "indicator.update": _l("Indicator changed"),
         "indicator.measure": _l("Indicator value reported"),
         "indicator.correct": _l("Indicator value corrected"),
     }
@@ -61,6 +63,73 @@ def create_indicator(
 ) -> Indicator:
     """A new indicator from `fields`; raises ServiceError (with its field) on a bad value.
     Side effects: the indicator, an audit entry."""
+    indicator = Indicator(
+        partnership_id=partnership.id,
+        **checked_fields(session, partnership=partnership, fields=fields),
+        created_by_id=actor.id,
+    )
+    session.add(indicator)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="indicator.create",
+        obj=indicator,
+        partnership_id=partnership.id,
+    )
+    return indicator
+
+
+def update_indicator(
+    session: Session, *, actor: User, partnership: Partnership, indicator: Indicator, fields: dict
+) -> list[str]:
+    """Change what defines `indicator` (not its values, nor its consultation link) to
+    `fields`; returns the names of the columns that changed. The kind cannot change once a
+    value is recorded: the values were given in it. Raises ServiceError. Side effects: the
+    indicator, an audit entry naming the changed columns."""
+    values = checked_fields(session, partnership=partnership, fields=fields)
+    if values["kind"] != indicator.kind and has_values(session, indicator=indicator):
+        raise ServiceError(
+            _l("This indicator already has values: its kind can no longer change."),
+            field="kind",
+        )
+    changed = [name for name, value in values.items() if getattr(indicator, name) != value]
+    for name in changed:
+        setattr(indicator, name, values[name])
+    if changed:
+        session.flush()
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="indicator.update",
+            obj=indicator,
+            partnership_id=partnership.id,
+            details={"changed": changed},
+        )
+    return changed
+
+
+def is_retired(session: Session, *, indicator: Indicator) -> bool:
+    """Whether an adopted charter left the indicator out of its set (hsbp.monitoring
+    .charter_indicators)."""
+    return bool(
+        session.scalar(
+            select(CharterIndicator.retired_at).where(CharterIndicator.indicator_id == indicator.id)
+        )
+    )
+
+
+def has_values(session: Session, *, indicator: Indicator) -> bool:
+    return bool(
+        session.scalar(
+            select(Measurement.id).where(Measurement.indicator_id == indicator.id).limit(1)
+        )
+    )
+
+
+def checked_fields(session: Session, *, partnership: Partnership, fields: dict) -> dict:
+    """The indicator's columns from `fields` (as the indicator form gives them), checked;
+    raises ServiceError naming the form field of a bad value."""
     default = partnership.default_locale
     name = {
         k: (v or "").strip()[:200]
@@ -102,9 +171,8 @@ def create_indicator(
         partner = session.get(Partner, number) if number is not None else None
         if partner is None or partner.partnership_id != partnership.id:
             raise ServiceError(_l("Choose a partner of this partnership."), field="partner_id")
-    indicator = Indicator(
-        partnership_id=partnership.id,
-        goal_key=(fields.get("goal_key") or "").strip(),
+    return dict(
+        goal_key=(fields.get("goal_key") or "").strip()[:32],
         name=name,
         definition={
             k: (v or "").strip()[:TEXT_MAX] for k, v in (fields.get("definition") or {}).items()
@@ -122,18 +190,7 @@ def create_indicator(
         partner_id=partner.id if partner_id is not None else None,
         frequency=frequency,
         disaggregation=[d for d in DISAGGREGATIONS if d in set(fields.get("disaggregation") or [])],
-        created_by_id=actor.id,
     )
-    session.add(indicator)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="indicator.create",
-        obj=indicator,
-        partnership_id=partnership.id,
-    )
-    return indicator
 
 
 def _levels(raw: list) -> list[dict]:
@@ -178,6 +235,10 @@ def record_value(
     a measurement row, the evidence file in the partnership's folder (removed again if the
     transaction does not commit), an audit entry."""
     checked = _value_of_kind(indicator.kind, indicator.levels, value, "value")
+    if is_retired(session, indicator=indicator):
+        raise ServiceError(
+            _l("The charter has retired this indicator: it takes no new value."), field="value"
+        )
     breakdown = parts.checked(indicator, breakdown)
     if method not in {m.value for m in Method}:
         raise ServiceError(_l("Say how the value was gathered."), field="method")

@@ -15,7 +15,7 @@ from hsbp import db
 from hsbp.actions import checks, uploads
 from hsbp.errors import ServiceError, apply_error
 from hsbp.i18n import missing_languages
-from hsbp.monitoring import charts, from_consultation, parts, queries, services
+from hsbp.monitoring import charter_indicators, charts, from_consultation, parts, queries, services
 from hsbp.monitoring.display import amount, local_text
 from hsbp.monitoring.forms import (
     DIRECTION_LABELS,
@@ -115,6 +115,14 @@ def index(partnership_id: int):
         groups=ordered,
         filtered=bool(form.off_track.data),
         can_create=Role(g.membership.role) == Role.FACILITATOR,
+        retired={
+            indicator_id
+            for indicator_id, link in charter_indicators.links(
+                session, partnership_id=partnership_id
+            ).items()
+            if link.retired_at is not None
+        },
+        endorsed=charter_indicators.indicators_endorsed(session, partnership_id=partnership_id),
     )
 
 
@@ -129,19 +137,37 @@ def new(partnership_id: int):
     )
     if form.validate_on_submit():
         try:
-            indicator = services.create_indicator(
+            outcome = charter_indicators.add_indicator(
                 session, actor=current_user, partnership=g.partnership, fields=form.service_fields()
             )
         except ServiceError as error:
             apply_error(form, error)
         else:
-            flash(_("The indicator is added."), "success")
-            return redirect(
-                url_for(
-                    "monitoring.detail", partnership_id=partnership_id, indicator_id=indicator.id
-                )
-            )
-    return render_form("monitoring/form.html", form, form=form)
+            return after_change(outcome, _("The indicator is added."))
+    return render_form(
+        "monitoring/form.html",
+        form,
+        form=form,
+        governed=charter_indicators.indicators_endorsed(session, partnership_id=partnership_id),
+    )
+
+
+def after_change(outcome: charter_indicators.Outcome, done: str):
+    """Where a change of the indicator set leads: the indicator, or the charter's draft
+    that now holds the amendment."""
+    pid = g.partnership.id
+    if outcome.amendment:
+        message = _(
+            "The change is in draft version %(number)d of the charter: it takes effect once "
+            "the partners adopt it.",
+            number=outcome.draft.number,
+        )
+        flash(message, "success")
+        return redirect(url_for("principles.edit", partnership_id=pid, number=outcome.draft.number))
+    flash(done, "success")
+    return redirect(
+        url_for("monitoring.detail", partnership_id=pid, indicator_id=outcome.indicator.id)
+    )
 
 
 def indicator_or_404(indicator_id: int) -> Indicator:
@@ -161,6 +187,7 @@ def _detail(indicator: Indicator, form: ValueForm | None):
     standing = queries.standing_of(indicator, values.get(indicator.id, []))
     history = queries.history(session, indicator=indicator)
     allowed = may_report(g.membership, indicator)
+    retired = services.is_retired(session, indicator=indicator)
     reader = {"locale": str(get_locale()), "fallback": g.partnership.default_locale}
     part_options = parts.options(session, indicator=indicator, **reader)
     if form is not None:
@@ -178,8 +205,11 @@ def _detail(indicator: Indicator, form: ValueForm | None):
         by_part=parts.by_part(history),
         part_labels=dict(part_options),
         goal=_goal_titles(session).get(indicator.goal_key, ""),
-        form=form if allowed else None,
+        form=form if allowed and not retired else None,
         link_form=link_form(indicator, options) if linkable else None,
+        retired=retired,
+        amendment=charter_indicators.amendment_of(session, indicator=indicator),
+        can_edit=Role(g.membership.role) == Role.FACILITATOR and not retired,
     )
 
 

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hsbp import audit, db
+from hsbp import db
 from hsbp.actions import extras as action_extras
 from hsbp.actions import queries as action_queries
 from hsbp.actions.services import overdue_and_due_soon
@@ -14,7 +14,7 @@ from hsbp.i18n import translated
 from hsbp.monitoring import display as monitoring_display
 from hsbp.monitoring import queries as monitoring_queries
 from hsbp.monitoring.progress import Track
-from hsbp.partnerships import members, services
+from hsbp.partnerships import entry, members, profiles, services, shared_record
 from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.security import Role, site_admin_required
@@ -106,7 +106,11 @@ def dashboard(partnership_id: int):
         "amount": monitoring_display.amount,
     }
     return render_template(
-        "partnerships/dashboard.html", checklist=checklist, watch=watch, **figures
+        "partnerships/dashboard.html",
+        checklist=checklist,
+        watch=watch,
+        profile_missing=profiles.needs_profile(session, membership=g.membership),
+        **figures,
     )
 
 
@@ -135,13 +139,24 @@ def settings(partnership_id: int):
 @bp.get("/p/<int:partnership_id>/partners")
 @partnership_guard()
 def partners(partnership_id: int):
-    rows = services.list_partners(db.session(), partnership_id=partnership_id)
-    return render_template("partnerships/partners.html", partners=rows)
+    session = db.session()
+    rows = services.list_partners(session, partnership_id=partnership_id)
+    return render_template(
+        "partnerships/partners.html",
+        partners=rows,
+        proposals=entry.list_proposals(session, partnership_id=partnership_id),
+        departures=entry.departures_by_partner(session, partnership_id=partnership_id),
+        direct=entry.may_add_directly(session, partnership_id=partnership_id),
+    )
 
 
 @bp.route("/p/<int:partnership_id>/partners/new", methods=["GET", "POST"])
 @partnership_guard(Role.FACILITATOR)
 def create_partner(partnership_id: int):
+    # Once a charter is in force, partners join by the partners' decision (entry_views).
+    if not entry.may_add_directly(db.session(), partnership_id=partnership_id):
+        flash(_("A charter is in force: a new partner joins when the partners accept it."), "info")
+        return redirect(url_for("partnerships.propose_partner", partnership_id=partnership_id))
     form = PartnerForm()
     if form.validate_on_submit():
         try:
@@ -170,7 +185,11 @@ def edit_partner(partnership_id: int, partner_id: int):
     if form.validate_on_submit():
         try:
             services.update_partner(
-                session, actor=current_user, partner=partner, **form.service_fields()
+                session,
+                actor=current_user,
+                partner=partner,
+                # Leaving goes through the leaver protocol (hsbp.governance.departures).
+                **{**form.service_fields(), "left_on": partner.left_on},
             )
         except ServiceError as error:
             apply_to_form(form, error)
@@ -181,12 +200,13 @@ def edit_partner(partnership_id: int, partner_id: int):
 
 
 @bp.get("/p/<int:partnership_id>/audit")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard()
 def audit_log(partnership_id: int):
     page = page_number()
-    entries, total = audit.entries_for_partnership(
-        db.session(), partnership_id=partnership_id, page=page
+    full = g.membership.role == Role.FACILITATOR
+    entries, total = shared_record.entries(
+        db.session(), partnership_id=partnership_id, full=full, page=page
     )
     return render_template(
-        "partnerships/audit.html", entries=entries, total=total, page=page, per_page=50
+        "partnerships/audit.html", entries=entries, total=total, page=page, per_page=50, full=full
     )

@@ -21,6 +21,10 @@ from hsbp.principles.models import CharterVersion, Endorsement, Stance
 # with a proposal on the charter page, or None.
 ADOPTION_CHECKS_KEY = "hsbp.principles.adoption_checks"
 PANELS_KEY = "hsbp.principles.panels"
+# And features the charter governs (the indicator set, hsbp.monitoring) add
+# listener(session, *, version, replaced, actor), run inside the adopting transaction once
+# `version` is in force (`replaced`: the version it supersedes, or None).
+ADOPTED_KEY = "hsbp.principles.adopted_listeners"
 
 
 def on_adoption_check(app: Flask, check: Callable) -> None:
@@ -29,6 +33,22 @@ def on_adoption_check(app: Flask, check: Callable) -> None:
 
 def on_charter_panel(app: Flask, panel: Callable) -> None:
     app.extensions.setdefault(PANELS_KEY, []).append(panel)
+
+
+def on_adopted(app: Flask, listener: Callable) -> None:
+    app.extensions.setdefault(ADOPTED_KEY, []).append(listener)
+
+
+def adopted(
+    session: Session,
+    *,
+    version: CharterVersion,
+    replaced: CharterVersion | None,
+    actor=None,
+) -> None:
+    """Tell the listeners that `version` is now in force. Side effects: theirs."""
+    for listener in current_app.extensions.get(ADOPTED_KEY, ()):
+        listener(session, version=version, replaced=replaced, actor=actor)
 
 
 def adoption_missing(session: Session, *, version: CharterVersion) -> list[str]:

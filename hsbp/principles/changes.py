@@ -14,6 +14,21 @@ from flask_babel import gettext as _
 
 from hsbp.i18n import language_name, translated
 from hsbp.principles.content import (
+    LIFTS,
+    PROTOCOLS,
+    action_rule_of,
+    check_rule_of,
+    community_rule_of,
+    indicators_of,
+)
+from hsbp.principles.indicator_labels import (
+    INDICATOR_DIRECTION_LABELS,
+    INDICATOR_DISAGGREGATION_LABELS,
+    INDICATOR_FIELD_LABELS,
+    INDICATOR_FREQUENCY_LABELS,
+    INDICATOR_KIND_LABELS,
+)
+from hsbp.principles.labels import (
     ACTION_RULE_FIELD_LABEL,
     ACTION_RULE_LABELS,
     BUDGET_FIELD_LABELS,
@@ -23,15 +38,15 @@ from hsbp.principles.content import (
     COMMUNITY_RULE_FIELD_LABELS,
     GOAL_FIELD_LABELS,
     KIND_LABELS,
-    LIFTS,
     PRINCIPLE_LABELS,
     PROTOCOL_LABELS,
-    PROTOCOLS,
     RULE_FIELD_LABELS,
     RULE_LABELS,
-    action_rule_of,
-    check_rule_of,
-    community_rule_of,
+)
+
+# An indicator's fields that are one value each (its texts and levels are per language).
+_INDICATOR_VALUES = tuple(
+    name for name in INDICATOR_FIELD_LABELS if name not in ("name", "definition", "levels")
 )
 
 
@@ -70,6 +85,24 @@ def flatten(content: dict) -> dict[tuple, object]:
                 out[("goals", goal["key"], name, code)] = text
         if goal.get("due"):
             out[("goals", goal["key"], "due")] = goal["due"]
+    indicators = indicators_of(content)
+    if indicators is not None:
+        # Taking the set into the charter is a change of its own, even an empty set.
+        out[("indicators",)] = "included"
+    for item in indicators or []:
+        key = item["key"]
+        for name in ("name", "definition"):
+            for code, text in item[name].items():
+                out[("indicators", key, name, code)] = text
+        for number, level in enumerate(item["levels"], start=1):
+            for code, text in level["label"].items():
+                out[("indicators", key, "levels", number, code)] = text
+        for name in _INDICATOR_VALUES:
+            value = item.get(name)
+            if name == "disaggregation":
+                value = ",".join(value or [])
+            if value not in ("", None):
+                out[("indicators", key, name)] = value
     return out
 
 
@@ -94,6 +127,7 @@ _SECTIONS = (
     "community_rule",
     "budget",
     "goals",
+    "indicators",
 )
 _FIELDS = {
     **{name: i for i, name in enumerate(RULE_FIELD_LABELS)},
@@ -101,24 +135,36 @@ _FIELDS = {
     **{name: i for i, name in enumerate(BUDGET_FIELD_LABELS)},
     **{name: i for i, name in enumerate(GOAL_FIELD_LABELS)},
 }
+# Apart: an indicator's fields share names with a goal's and a budget line's.
+_INDICATOR_FIELDS = {name: i for i, name in enumerate(INDICATOR_FIELD_LABELS)}
 
 
 def _order(old: dict, new: dict, locales: list[str]):
     # Items keep the newer version's order; removed ones follow, in the older one's order.
     position = {}
     for offset, content in ((0, new), (10_000, old)):
-        for section, id_name in (("roles", "partner_id"), ("budget", "key"), ("goals", "key")):
+        sections = (("roles", "partner_id"), ("budget", "key"), ("goals", "key"))
+        for section, id_name in (*sections, ("indicators", "key")):
             for index, item in enumerate(content.get(section) or []):
                 position.setdefault((section, item[id_name]), offset + index)
     fixed = {**{k: i for i, k in enumerate(LIFTS)}, **{k: i for i, k in enumerate(PROTOCOLS)}}
 
     def key(path: tuple):
         section, rest = path[0], path[2:]
-        if section in ("decision_rule", "action_rule", "check_rule", "community_rule"):
-            item, rest = 0, path[1:]
+        if len(path) == 1 or section in (
+            "decision_rule",
+            "action_rule",
+            "check_rule",
+            "community_rule",
+        ):
+            item, rest = -1 if len(path) == 1 else 0, path[1:]
         else:
             item = fixed[path[1]] if section in ("principles", "protocols") else position[path[:2]]
-        parts = [_FIELDS[p] if p in _FIELDS else 100 + [*locales, p].index(p) for p in rest]
+        fields = _INDICATOR_FIELDS if section == "indicators" else _FIELDS
+        parts = [
+            p if isinstance(p, int) else fields[p] if p in fields else 100 + [*locales, p].index(p)
+            for p in rest
+        ]
         return (_SECTIONS.index(section), item, *parts)
 
     return key
@@ -151,14 +197,25 @@ def describe(
             titles.setdefault(
                 goal["key"], translated(goal["title"], locale=locale, fallback=fallback)
             )
+        for item in indicators_of(content) or []:
+            titles.setdefault(
+                item["key"], translated(item["name"], locale=locale, fallback=fallback)
+            )
     rows = []
     for change in changes:
+        if change.path[0] == "indicators":
+            shown = [
+                _indicator_shown(change.path, v, titles, partner_names)
+                for v in (change.old, change.new)
+            ]
+        else:
+            shown = [_shown(change.path, v, partner_names) for v in (change.old, change.new)]
         rows.append(
             {
                 "label": _label(change.path, numbers, titles, partner_names),
                 "kind": change.kind,
-                "old": _shown(change.path, change.old, partner_names),
-                "new": _shown(change.path, change.new, partner_names),
+                "old": shown[0],
+                "new": shown[1],
                 "lang": change.path[-1] if _is_text(change.path) else None,
             }
         )
@@ -166,8 +223,10 @@ def describe(
 
 
 def _is_text(path: tuple) -> bool:
-    return path[0] in ("principles", "protocols", "roles") or (
-        path[0] in ("budget", "goals") and len(path) == 4
+    return (
+        path[0] in ("principles", "protocols", "roles")
+        or (path[0] in ("budget", "goals") and len(path) == 4)
+        or (path[0] == "indicators" and len(path) > 3)
     )
 
 
@@ -191,8 +250,14 @@ def _label(path: tuple, numbers: dict, titles: dict, partner_names: dict) -> str
     elif section == "budget":
         parts = [_("Budget line %(number)d", number=numbers[path[1]])]
         parts.append(BUDGET_FIELD_LABELS[path[2]])
-    else:
+    elif section == "goals":
         parts = [_("Goal: %(title)s", title=titles[path[1]]), GOAL_FIELD_LABELS[path[2]]]
+    elif len(path) == 1:
+        parts = [_("Indicator set")]
+    else:
+        parts = [_("Indicator: %(name)s", name=titles[path[1]]), INDICATOR_FIELD_LABELS[path[2]]]
+        if path[2] == "levels":
+            parts.append(_("Level %(number)d", number=path[3]))
     if _is_text(path):
         parts.append(language_name(path[-1]))
     return " — ".join(str(part) for part in parts)
@@ -219,5 +284,30 @@ def _shown(path: tuple, value, partner_names: dict) -> str | None:
     if name in ("majority_percent", "quorum_percent"):
         return format_percent(value / 100)
     if name == "amount":
+        return format_decimal(Decimal(value))
+    return str(value)
+
+
+def _indicator_shown(path: tuple, value, titles: dict, partner_names: dict) -> str | None:
+    if value is None:
+        return None
+    name = path[-1] if len(path) <= 3 else None
+    if len(path) == 1:
+        return _("Part of the charter")
+    if name == "partner_id":
+        return partner_names.get(value, f"#{value}")
+    if name == "goal_key":
+        return titles.get(value, value)
+    if name == "kind":
+        return str(INDICATOR_KIND_LABELS[value])
+    if name == "direction":
+        return str(INDICATOR_DIRECTION_LABELS[value])
+    if name == "frequency":
+        return str(INDICATOR_FREQUENCY_LABELS[value])
+    if name == "disaggregation":
+        return ", ".join(str(INDICATOR_DISAGGREGATION_LABELS[part]) for part in value.split(","))
+    if name in ("baseline_on", "target_on"):
+        return format_date(date.fromisoformat(value))
+    if name in ("baseline", "target"):
         return format_decimal(Decimal(value))
     return str(value)

@@ -4,7 +4,9 @@ versions field by field is hsbp.principles.changes).
 Every text is a {locale: text} dict. Budget lines and goals carry a stable `key` (uuid hex),
 so two versions are compared item by item whatever their order, and later features can point
 at a goal across versions. `action_rule` says who may change an item of the joint action
-checklist; a version written before it existed is read as "lead".
+checklist; a version written before it existed is read as "lead". `indicators` is the
+indicator set the partners agree to be evaluated by (hsbp.monitoring.charter_indicators):
+None, as in a version written before it existed, when the charter does not hold it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from babel.numbers import list_currencies
 from flask_babel import lazy_gettext as _l
 
 from hsbp.errors import ServiceError
+from hsbp.principles.indicator_labels import (
+    INDICATOR_DIRECTIONS,
+    INDICATOR_DISAGGREGATIONS,
+    INDICATOR_FREQUENCIES,
+    INDICATOR_KINDS,
+)
 
 LIFTS = ("locally_driven", "inclusive", "forward_looking", "trust", "sharing")
 PROTOCOLS = ("entry_rules", "leaver_rules", "communication_protocol", "grievance_handling")
@@ -37,89 +45,6 @@ MIN_ANSWERS_MAX = 1_000_000
 TEXT_MAX = 5000
 AMOUNT_MAX_DIGITS = 15
 
-PRINCIPLE_LABELS = {
-    "locally_driven": _l("Locally driven"),
-    "inclusive": _l("Inclusive"),
-    "forward_looking": _l("Forward looking"),
-    "trust": _l("Trust"),
-    "sharing": _l("Sharing"),
-}
-PROTOCOL_LABELS = {
-    "entry_rules": _l("Entry rules"),
-    "leaver_rules": _l("Leaver rules"),
-    "communication_protocol": _l("Communication protocol"),
-    "grievance_handling": _l("Grievance handling"),
-}
-RULE_LABELS = {"consensus": _l("Consensus"), "majority": _l("Majority")}
-RULE_FIELD_LABELS = {
-    "rule": _l("Decision rule"),
-    "majority_percent": _l("Majority needed (percentage of the partners)"),
-    "quorum_percent": _l("Quorum (percentage of the partners who answer)"),
-}
-ACTION_RULE_FIELD_LABEL = _l("Who may change an action")
-ACTION_RULE_LABELS = {
-    "lead": _l("Lead partner"),
-    "owners": _l("Lead and supporting partners"),
-    "any": _l("Any partner"),
-}
-ACTION_RULE_HINTS = {
-    "lead": _l(
-        "Only representatives of the action's lead partner change it; supporting partners "
-        "add progress updates and evidence."
-    ),
-    "owners": _l("Representatives of the lead partner and of the supporting partners change it."),
-    "any": _l("Any partner representative of the partnership changes any action."),
-}
-ACTION_RULE_NOTE = _l("Facilitators may always change an action; observers never.")
-CHECK_RULE_FIELD_LABEL = _l("Check done actions with the community")
-CHECK_RULE_LABELS = {
-    "never": _l("Never"),
-    "choose": _l("The facilitator chooses"),
-    "always": _l("Always"),
-}
-CHECK_RULE_HINTS = {
-    "never": _l("No SMS check is sent when an action is done."),
-    "choose": _l(
-        "When an action is done, a facilitator may ask the people of its places, by SMS, "
-        "whether it works for them."
-    ),
-    "always": _l(
-        "When an action is done, the people of its places are asked at once, by SMS, "
-        "whether it works for them; the question stays open for two weeks."
-    ),
-}
-COMMUNITY_RULE_FIELD_LABELS = {
-    "mode": _l("Community support by SMS"),
-    "min_answers": _l("Fewest answers for the community's decision"),
-}
-COMMUNITY_MODE_LABELS = {
-    "informative": _l("Informative"),
-    "required": _l("Required for adoption"),
-}
-COMMUNITY_MODE_HINTS = {
-    "informative": _l(
-        "The community's vote by SMS is shown beside the partners' endorsements; the partners "
-        "decide."
-    ),
-    "required": _l(
-        "A proposal is adopted only when the partners' rule is met and the latest community "
-        "vote on it, once closed, has enough answers and a majority of them in support."
-    ),
-}
-KIND_LABELS = {"cash": _l("Cash"), "in_kind": _l("In kind")}
-BUDGET_FIELD_LABELS = {
-    "description": _l("Description"),
-    "partner_id": _l("Partner"),
-    "kind": _l("Kind"),
-    "amount": _l("Amount"),
-    "currency": _l("Currency"),
-}
-GOAL_FIELD_LABELS = {
-    "title": _l("Title"),
-    "baseline": _l("Baseline"),
-    "target": _l("Target"),
-    "due": _l("Due date"),
-}
 _KEY = re.compile(r"[0-9a-f]{32}")
 
 
@@ -134,6 +59,7 @@ def empty_content() -> dict:
         "community_rule": dict(DEFAULT_COMMUNITY_RULE),
         "budget": [],
         "goals": [],
+        "indicators": None,
     }
 
 
@@ -142,8 +68,8 @@ def normalise(raw: dict, *, locales: list[str], partner_ids: set[int]) -> dict:
 
     Texts are stripped and kept only in the partnership's `locales`; budget lines and goals
     that are blank or marked `remove` are dropped; missing or unknown keys get a new one.
-    A missing `action_rule`, `check_rule` or `community_rule` is the default, so documents
-    written before them still pass.
+    A missing `action_rule`, `check_rule` or `community_rule` is the default and missing
+    `indicators` is None, so documents written before them still pass.
     Raises ServiceError whose `field` is the editor form's field name (`budget-2-amount`).
     """
     principles, protocols = raw.get("principles") or {}, raw.get("protocols") or {}
@@ -157,6 +83,7 @@ def normalise(raw: dict, *, locales: list[str], partner_ids: set[int]) -> dict:
         "community_rule": _community_rule(raw.get("community_rule") or DEFAULT_COMMUNITY_RULE),
         "budget": _budget(raw.get("budget") or [], locales, partner_ids),
         "goals": _goals(raw.get("goals") or [], locales),
+        "indicators": _indicators(raw.get("indicators"), locales, partner_ids),
     }
 
 
@@ -347,4 +274,76 @@ def _goals(rows: list, locales: list[str]) -> list:
         if not texts["title"]:
             raise ServiceError(_l("Give this goal a title."), field=f"{field}-title-{locales[0]}")
         out.append({"key": _key(row.get("key"), used), **texts, "due": due})
+    return out
+
+
+def indicators_of(content: dict) -> list | None:
+    """The indicator set a stored document holds, or None if it holds none (a version
+    written before the section existed, or one never given the set)."""
+    found = (content or {}).get("indicators")
+    return found if isinstance(found, list) else None
+
+
+def _choice(value, allowed: tuple, field: str) -> str:
+    if value not in allowed:
+        # Only a tampered or stale document gets here: the set comes from monitoring's checks.
+        raise ServiceError(
+            _l("This indicator of the set is not valid: take the set again."), field=field
+        )
+    return value
+
+
+def _decimal(value, field: str) -> str:
+    try:
+        number = Decimal(str(value if value is not None else "").strip())
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number) >= Decimal(10) ** 15:
+        raise ServiceError(_l("Write a number, for example 42 or 3.5"), field=field)
+    return format(number.normalize(), "f")
+
+
+def _indicators(rows, locales: list[str], partner_ids: set[int]) -> list | None:
+    if rows is None:
+        return None
+    if not isinstance(rows, list):
+        raise ServiceError(_l("This indicator of the set is not valid: take the set again."))
+    out, used = [], set()
+    for index, row in enumerate(rows):
+        field = f"indicators-{index}"
+        name = _texts(row.get("name"), locales, f"{field}-name")
+        if not name:
+            raise ServiceError(_l("Give the indicator a name."), field=f"{field}-name-{locales[0]}")
+        kind = _choice(row.get("kind"), INDICATOR_KINDS, f"{field}-kind")
+        levels = [
+            {"value": number, "label": _texts(level.get("label"), locales, f"{field}-levels")}
+            for number, level in enumerate(row.get("levels") or [], start=1)
+        ]
+        partner_id = row.get("partner_id")
+        if partner_id is not None and _int(partner_id, field) not in partner_ids:
+            raise ServiceError(_l("Choose a partner of this partnership."), field=field)
+        chosen = set(row.get("disaggregation") or [])
+        out.append(
+            {
+                "key": _key(row.get("key"), used),
+                "name": name,
+                "definition": _texts(row.get("definition"), locales, f"{field}-definition"),
+                "goal_key": str(row.get("goal_key") or "").strip()[:32],
+                "kind": kind,
+                "unit": str(row.get("unit") or "").strip()[:40],
+                "currency": str(row.get("currency") or "").strip().upper()[:3],
+                "levels": levels if kind == "scale" else [],
+                "baseline": _decimal(row.get("baseline"), f"{field}-baseline"),
+                "baseline_on": _due(row.get("baseline_on"), f"{field}-baseline_on")
+                or _choice(None, (), f"{field}-baseline_on"),
+                "target": _decimal(row.get("target"), f"{field}-target"),
+                "target_on": _due(row.get("target_on"), f"{field}-target_on")
+                or _choice(None, (), f"{field}-target_on"),
+                "direction": _choice(row.get("direction"), INDICATOR_DIRECTIONS, field),
+                "source": str(row.get("source") or "").strip()[:TEXT_MAX],
+                "partner_id": int(partner_id) if partner_id is not None else None,
+                "frequency": _choice(row.get("frequency"), INDICATOR_FREQUENCIES, field),
+                "disaggregation": [d for d in INDICATOR_DISAGGREGATIONS if d in chosen],
+            }
+        )
     return out

@@ -26,6 +26,16 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from hsbp.errors import ServiceError
 from hsbp.i18n import language_name
 from hsbp.principles.content import (
+    LIFTS,
+    MIN_ANSWERS_MAX,
+    PROTOCOLS,
+    TEXT_MAX,
+    action_rule_of,
+    check_rule_of,
+    community_rule_of,
+    indicators_of,
+)
+from hsbp.principles.labels import (
     ACTION_RULE_FIELD_LABEL,
     ACTION_RULE_LABELS,
     ACTION_RULE_NOTE,
@@ -36,17 +46,10 @@ from hsbp.principles.content import (
     COMMUNITY_RULE_FIELD_LABELS,
     GOAL_FIELD_LABELS,
     KIND_LABELS,
-    LIFTS,
-    MIN_ANSWERS_MAX,
     PRINCIPLE_LABELS,
     PROTOCOL_LABELS,
-    PROTOCOLS,
     RULE_FIELD_LABELS,
     RULE_LABELS,
-    TEXT_MAX,
-    action_rule_of,
-    check_rule_of,
-    community_rule_of,
 )
 from hsbp.principles.models import CharterStatus, Stance
 from hsbp.principles.services import COMMENT_MAX
@@ -142,6 +145,9 @@ def editor_form(*, partnership, partners, content: dict) -> FlaskForm:
         due = DateField(GOAL_FIELD_LABELS["due"], validators=[Optional()])
         remove = BooleanField(_l("Remove this goal"))
 
+    # The indicator set is not edited here (hsbp.monitoring.charter_indicators writes it):
+    # saving the editor keeps it as it is.
+    indicator_set = indicators_of(content)
     budget_rows = len(content["budget"]) + BLANK_ROWS
     goal_rows = len(content["goals"]) + BLANK_ROWS
 
@@ -211,6 +217,7 @@ def editor_form(*, partnership, partners, content: dict) -> FlaskForm:
                 },
                 "budget": self.budget.data,
                 "goals": self.goals.data,
+                "indicators": indicator_set,
             }
 
     return CharterForm(data=_form_data(content))

@@ -18,7 +18,13 @@ from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.partnerships.services import list_partners
 from hsbp.principles import changes as charter_changes
 from hsbp.principles import content as doc
-from hsbp.principles.adoption import adoption_missing, charter_panels, governing_rule, tally
+from hsbp.principles.adoption import (
+    adopted,
+    adoption_missing,
+    charter_panels,
+    governing_rule,
+    tally,
+)
 from hsbp.principles.models import CharterStatus, CharterVersion, Endorsement, Stance
 from hsbp.security import Role
 
@@ -376,3 +382,4 @@ def _adopt_if_decided(session: Session, *, actor: User, version: CharterVersion)
         partners=result.partners,
         supersedes=current.number if current else None,
     )
+    adopted(session, version=version, replaced=current, actor=actor)

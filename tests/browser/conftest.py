@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
 class LiveServer:
     url: str
     caguan_id: int
+    # The served app, for what a browser cannot do: running a periodic task now, say.
+    app: object = None
 
 
 def _chromium_path() -> str | None:
@@ -97,7 +99,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.serve_forever, name="hsbp-live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=url, caguan_id=caguan_id)
+        yield LiveServer(url=url, caguan_id=caguan_id, app=app)
     finally:
         server.shutdown()
         thread.join(timeout=10)

@@ -6,7 +6,9 @@ from sqlalchemy import select
 from hsbp.audit import AuditEntry
 from hsbp.consultations import outcome, services
 from hsbp.principles.models import CharterVersion
+from hsbp.security import Role
 from tests.consultations.conftest import consultation_fields
+from tests.consultations.outcome_validation_helpers import validate_outcome
 from tests.principles import GOAL_KEY, adopted_version, partnership_with, proposed_version
 
 
@@ -50,7 +52,8 @@ def test_facilitator_records_the_outcome(client, login, session, build, partners
     assert consultation.outcome["risks"] == []
     detail = client.get(page(partnership, consultation)).get_data(as_text=True)
     assert "Clean water in the village" in detail
-    assert "Make it a charter goal" in detail
+    # Its items wait for the partners' validation (tests/consultations/test_outcome_validation*).
+    assert "Send the outcome to the partners first" in detail
 
 
 def test_an_item_without_the_main_language_is_refused(
@@ -70,7 +73,7 @@ def test_an_item_without_the_main_language_is_refused(
 
 
 def test_an_item_becomes_a_goal_of_a_new_draft(
-    client, login, session, build, partnership, facilitator
+    client, login, session, make, build, partnership, facilitator
 ):
     consultation = build()
     outcome.save_outcome(
@@ -79,6 +82,14 @@ def test_an_item_becomes_a_goal_of_a_new_draft(
         partnership=partnership,
         consultation=consultation,
         raw={"needs": [{"text": {"es": "Agua limpia", "en": "Clean water"}}]},
+    )
+    representative = make.member(partnership, Role.REPRESENTATIVE)
+    validate_outcome(
+        session,
+        partnership=partnership,
+        consultation=consultation,
+        facilitator=facilitator,
+        representatives=[representative],
     )
     key = consultation.outcome["needs"][0]["key"]
     login(facilitator)
@@ -117,6 +128,13 @@ def with_outcome(session, setup):
         partnership=setup.partnership,
         consultation=consultation,
         raw={"gaps": [{"text": {"es": "Sin vivero"}}]},
+    )
+    validate_outcome(
+        session,
+        partnership=setup.partnership,
+        consultation=consultation,
+        facilitator=setup.facilitator,
+        representatives=setup.representatives,
     )
     return consultation, consultation.outcome["gaps"][0]["key"]
 

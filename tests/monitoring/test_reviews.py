@@ -1,6 +1,7 @@
 """Reviews: scheduling, attendance and minutes (holding the review freezes its agenda),
-decisions creating follow-up actions in the checklist and a charter amendment draft, a bad
-follow-up refused with nothing written, who may record, and the decision log."""
+decisions put to the vote creating follow-up actions in the checklist and a charter amendment
+draft once adopted (nothing before), a bad follow-up refused with nothing written, who may put
+one, and the decision log. The votes themselves: test_review_votes*.py."""
 
 from datetime import UTC, date, datetime
 
@@ -10,14 +11,16 @@ from sqlalchemy import func, select
 from hsbp.actions.models import Action, ActionUpdate
 from hsbp.audit import AuditEntry
 from hsbp.errors import ServiceError
-from hsbp.monitoring import reviews, services
+from hsbp.monitoring import review_votes, reviews, services
 from hsbp.monitoring.review_models import (
     Decision,
     DecisionAction,
+    DecisionState,
     Review,
     ReviewAttendance,
     ReviewStatus,
 )
+from hsbp.partnerships.models import Membership, Partnership
 from hsbp.principles.content import empty_content
 from hsbp.principles.models import CharterStatus, CharterVersion
 from hsbp.security import Role
@@ -65,6 +68,25 @@ def count(session, model) -> int:
 def decision_data(**overrides):
     values = {"text": "Ampliar el pozo", "decided_by": "Todos los socios presentes"}
     return {**values, **overrides}
+
+
+def adopt(session, make, facilitator, decision, partners):
+    """Mark `partners` present at the decision's review and have each one's representative
+    vote for it."""
+    review = session.get(Review, decision.review_id)
+    reviews.record_attendance(
+        session,
+        actor=facilitator,
+        review=review,
+        attendance={p.id: {"present": True, "names": ""} for p in partners},
+    )
+    for partner in partners:
+        partnership = session.get(Partnership, review.partnership_id)
+        user = make.member(partnership, Role.REPRESENTATIVE, partner=partner)
+        membership = session.scalar(select(Membership).where(Membership.user_id == user.id))
+        review_votes.cast_vote(
+            session, actor=user, membership=membership, decision=decision, choice="for"
+        )
 
 
 def url(partnership, review=None, tail=""):
@@ -221,15 +243,14 @@ def test_minutes_are_saved_and_shown_to_an_observer(
 # Decisions -------------------------------------------------------------------------------
 
 
-def test_decision_creates_two_actions_and_a_charter_amendment_draft(
-    session, client, login, partnership, facilitator, review, company, council, charter
+def test_adopted_decision_creates_two_actions_and_a_charter_amendment_draft(
+    session, client, login, make, partnership, facilitator, review, company, council, charter
 ):
     login(facilitator)
     response = client.post(
         url(partnership, review, "/decisions"),
         data=decision_data(
             **{
-                "partner_ids": [str(company.id), str(council.id)],
                 "actions-0-title": "Ampliar el pozo comunitario",
                 "actions-0-lead_partner_id": str(company.id),
                 "actions-0-due_on": "2027-03-31",
@@ -242,11 +263,19 @@ def test_decision_creates_two_actions_and_a_charter_amendment_draft(
     )
     assert response.status_code == 302
     decision = session.scalar(select(Decision))
-    assert (decision.text, decision.decided_by, decision.rule) == (
+    assert (decision.text, decision.decided_by, decision.rule, decision.state) == (
         "Ampliar el pozo",
         "Todos los socios presentes",
         "majority",
+        DecisionState.VOTING,
     )
+    # Put to the vote, it has created nothing yet.
+    assert (count(session, Action), count(session, DecisionAction)) == (0, 0)
+    assert (count(session, CharterVersion), decision.charter_version_id) == (1, None)
+
+    adopt(session, make, facilitator, decision, [company, council])
+
+    assert decision.state == DecisionState.ADOPTED
     assert decision.partner_ids == sorted([company.id, council.id])
     assert decision.decided_at == WHEN
     actions = session.scalars(select(Action).order_by(Action.id)).all()
@@ -268,7 +297,7 @@ def test_decision_creates_two_actions_and_a_charter_amendment_draft(
 
 
 def test_decision_links_the_open_draft_instead_of_starting_another(
-    session, partnership, facilitator, review, charter
+    session, make, partnership, facilitator, review, charter, company
 ):
     open_draft = CharterVersion(
         partnership_id=partnership.id, number=2, status=CharterStatus.DRAFT, content={}
@@ -282,16 +311,24 @@ def test_decision_links_the_open_draft_instead_of_starting_another(
         review=review,
         fields={"text": "Revisar la regla de decisión", "amend_charter": True},
     )
+    adopt(session, make, facilitator, decision, [company])
 
     assert decision.charter_version_id == open_draft.id
     assert count(session, CharterVersion) == 2
 
 
-def test_decision_rule_defaults_to_none_without_a_charter_in_force(session, facilitator, review):
+def test_decision_rule_defaults_to_consensus_without_a_charter_in_force(
+    session, facilitator, review
+):
     decision = reviews.record_decision(
-        session, actor=facilitator, review=review, fields={"text": "Seguir"}
+        session, actor=facilitator, review=review, fields={"text": "Seguir", "rule": "majority"}
     )
-    assert (decision.rule, decision.charter_version_id) == ("", None)
+    # The facilitator does not choose the rule: without a charter, partners decide together.
+    assert (decision.rule, decision.state, decision.charter_version_id) == (
+        "consensus",
+        DecisionState.VOTING,
+        None,
+    )
 
 
 @pytest.mark.parametrize(
@@ -394,9 +431,9 @@ def test_a_review_of_another_partnership_is_404(
 # The decision log ------------------------------------------------------------------------
 
 
-def decide(session, facilitator, review, company, n):
+def decide(session, make, facilitator, review, company, n):
     for i in range(n):
-        reviews.record_decision(
+        decision = reviews.record_decision(
             session,
             actor=facilitator,
             review=review,
@@ -408,12 +445,13 @@ def decide(session, facilitator, review, company, n):
                 "amend_charter": True,
             },
         )
+        adopt(session, make, facilitator, decision, [company])
 
 
 def test_decision_log_lists_decisions_newest_first_with_actions_and_draft(
-    session, partnership, facilitator, review, company, charter
+    session, make, partnership, facilitator, review, company, charter
 ):
-    decide(session, facilitator, review, company, 2)
+    decide(session, make, facilitator, review, company, 2)
 
     log = reviews.decision_log(session, partnership_id=partnership.id)
 
@@ -424,14 +462,14 @@ def test_decision_log_lists_decisions_newest_first_with_actions_and_draft(
 
 
 def test_decision_log_query_count_is_flat(
-    session, client, login, partnership, facilitator, review, company, charter, count_queries
+    session, client, login, make, partnership, facilitator, review, company, charter, count_queries
 ):
-    decide(session, facilitator, review, company, 1)
+    decide(session, make, facilitator, review, company, 1)
     session.expunge_all()
     with count_queries() as few:
         found = reviews.decision_log(session, partnership_id=partnership.id)
         [a.lead_partner.name for e in found for a in e.actions]
-    decide(session, facilitator, session.get(Review, review.id), company, 6)
+    decide(session, make, facilitator, session.get(Review, review.id), company, 6)
     session.expunge_all()
     with count_queries() as many:
         found = reviews.decision_log(session, partnership_id=partnership.id)
@@ -441,13 +479,13 @@ def test_decision_log_query_count_is_flat(
 
 
 def test_decisions_page_query_count_is_flat(
-    session, client, login, partnership, facilitator, review, company, count_queries
+    session, client, login, make, partnership, facilitator, review, company, count_queries
 ):
     login(facilitator)
-    decide(session, facilitator, review, company, 1)
+    decide(session, make, facilitator, review, company, 1)
     with count_queries() as few:
         page = client.get(f"/p/{partnership.id}/monitoring/decisions")
-    decide(session, facilitator, review, company, 5)
+    decide(session, make, facilitator, review, company, 5)
     with count_queries() as many:
         assert client.get(f"/p/{partnership.id}/monitoring/decisions").status_code == 200
     assert page.status_code == 200 and "Acción 0" in page.get_data(as_text=True)
