@@ -46,6 +46,9 @@ class OutboundEmail(Base):
     # The secret parts of the body (links with a token), cut out of it once it is sent, so
     # the table never keeps a link that still works.
     secret: Mapped[str | None] = mapped_column(EncryptedText)
+    # The one-click unsubscribe address (RFC 8058) of a notification e-mail, sent as its
+    # List-Unsubscribe header; a working token, so forgotten once sent like the secrets.
+    unsubscribe_url: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -53,11 +56,19 @@ class OutboundEmail(Base):
 
 
 def queue_email(
-    session: Session, *, to: str, subject: str, body: str, secret: str | Sequence[str] = ()
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    secret: str | Sequence[str] = (),
+    unsubscribe_url: str | None = None,
 ) -> OutboundEmail:
     """Save an e-mail and have it sent once the current transaction commits.
 
     `secret`: the part(s) of `body` that must not outlive the sending (a link with a token).
+    `unsubscribe_url`: where mail programs unsubscribe with one click (List-Unsubscribe and
+    List-Unsubscribe-Post headers); it answers a POST without a CSRF token.
 
     Side effects: adds an OutboundEmail row; after the commit, enqueues `send_email`.
     """
@@ -66,7 +77,11 @@ def queue_email(
         if not part or "\n" in part or part not in body:
             raise ValueError("a secret must be a non-empty line of the body")
     message = OutboundEmail(
-        to_address=to, subject=subject, body=body, secret="\n".join(secrets) or None
+        to_address=to,
+        subject=subject,
+        body=body,
+        secret="\n".join(secrets) or None,
+        unsubscribe_url=unsubscribe_url,
     )
     session.add(message)
     session.flush()
@@ -99,7 +114,7 @@ def send_email(message_id: int) -> None:
         # Settings refuse this in production; reached only with hand-made settings.
         message.status, message.error = "failed", "no mail server (HSBP_MAIL_SERVER)"
         return
-    whole = message.body
+    whole, headers = message.body, headers_of(message)
     message.status, message.sent_at, message.error = "sent", utcnow(), None
     forget_secrets(message)
     email_sent.send(
@@ -107,11 +122,14 @@ def send_email(message_id: int) -> None:
         to=message.to_address,
         subject=message.subject,
         body=whole,
+        headers=headers,
     )
 
 
 def forget_secrets(message: OutboundEmail) -> None:
-    """Cut the secrets out of a sent e-mail's body. Side effect: changes body and secret."""
+    """Cut the secrets out of a sent e-mail's body and forget its unsubscribe address.
+    Side effect: changes body, secret and unsubscribe_url."""
+    message.unsubscribe_url = None
     if not message.secret:
         return
     body = message.body
@@ -120,11 +138,23 @@ def forget_secrets(message: OutboundEmail) -> None:
     message.body, message.secret = body, None
 
 
+def headers_of(message: OutboundEmail) -> dict[str, str]:
+    """The extra headers of an e-mail: one-click unsubscribe for a notification."""
+    if not message.unsubscribe_url:
+        return {}
+    return {
+        "List-Unsubscribe": f"<{message.unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def _send_smtp(config, message: OutboundEmail) -> None:
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.to_address
     email["Subject"] = message.subject
+    for name, value in headers_of(message).items():
+        email[name] = value
     email.set_content(message.body)
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         if config["MAIL_USE_TLS"]:

@@ -1,6 +1,10 @@
 """Outgoing e-mail: a row first, sent after the commit, failures recorded."""
 
+import email
+import email.policy
 import socket
+import socketserver
+import threading
 
 import pytest
 from sqlalchemy import select, text
@@ -106,3 +110,71 @@ def test_without_a_server_or_the_log_nothing_is_sent(app_with, connection, sessi
     message = session.scalars(select(OutboundEmail)).one()
     assert (message.status, message.error) == ("failed", "no mail server (HSBP_MAIL_SERVER)")
     assert "e-mail to" not in caplog.text
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib to hand over one message (no TLS, no login)."""
+
+    def handle(self):
+        self.wfile.write(b"220 test ESMTP\r\n")
+        while line := self.rfile.readline():
+            verb = line.strip().split(b" ")[0].upper()
+            if verb == b"DATA":
+                self.wfile.write(b"354 go on\r\n")
+                data = b""
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    data += chunk
+                self.server.received.append(data)
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            if verb == b"EHLO":
+                self.wfile.write(b"250 test\r\n")
+            elif verb != b"DATA":
+                self.wfile.write(b"250 ok\r\n")
+            else:
+                self.wfile.write(b"250 queued\r\n")
+
+
+@pytest.fixture
+def smtp_server():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
+    server.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_notification_carries_one_click_unsubscribe_headers_then_forgets_the_address(
+    app_with, connection, session, smtp_server
+):
+    other = app_with(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.server_address[1], MAIL_USE_TLS=False
+    )
+    url = "http://hsbp.test/notifications/unsubscribe/token-of-every-kind"
+    with other.test_request_context():
+        queue_email(
+            db.session(), to="a@example.org", subject="Hi", body="Body", unsubscribe_url=url
+        )
+        db.finish(commit=True)
+    [data] = smtp_server.received
+    sent = email.message_from_bytes(data, policy=email.policy.default)
+    assert sent["List-Unsubscribe"].strip() == f"<{url}>"  # folded when long, as RFC 5322 allows
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    message = session.scalars(select(OutboundEmail)).one()
+    assert (message.status, message.unsubscribe_url) == ("sent", None)
+    stored = session.execute(text("SELECT unsubscribe_url FROM outbound_emails")).scalar()
+    assert stored is None
+
+
+def test_an_ordinary_e_mail_has_no_unsubscribe_header(app_with, connection, session, smtp_server):
+    other = app_with(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.server_address[1], MAIL_USE_TLS=False
+    )
+    with other.test_request_context():
+        queue_email(db.session(), to="a@example.org", subject="Reset", body="Body")
+        db.finish(commit=True)
+    [data] = smtp_server.received
+    assert "List-Unsubscribe" not in email.message_from_bytes(data)

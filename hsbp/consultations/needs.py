@@ -92,4 +92,5 @@ def init_app(app: Flask) -> None:
         CONSULTATION_OPEN,
         label=_l("Consultations to answer"),
         provider=consultations_to_answer,
+        roles=[Role.REPRESENTATIVE, Role.OBSERVER],
     )

@@ -14,6 +14,7 @@ from hsbp.consultations import charts, export, results, themes
 from hsbp.consultations.views import bp, consultation_or_404
 from hsbp.errors import ServiceError
 from hsbp.i18n import translated
+from hsbp.partnerships import identities
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.security import Role
@@ -98,7 +99,7 @@ def results_export(partnership_id: int, consultation_id: int):
     identity = (
         request.method == "POST"
         and request.form.get("identity") == "1"
-        and g.membership.role == Role.FACILITATOR
+        and identities.sees_identities(g.membership)
         and not consultation.anonymous
     )
     if request.method == "POST" and not ConfirmForm().validate_on_submit():

@@ -13,6 +13,7 @@ from hsbp import db
 from hsbp.consultations import validation_items
 from hsbp.consultations.validation_standing import deadline_day, standing
 from hsbp.notifications import add_provider
+from hsbp.security import Role
 
 
 def _outcome_validation(consultation) -> dict:
@@ -31,4 +32,5 @@ def init_app(app: Flask) -> None:
         validation_items.KIND,
         label=_l("Consultation outcomes to confirm or comment"),
         provider=validation_items.unanswered,
+        roles=[Role.REPRESENTATIVE],
     )

@@ -115,10 +115,12 @@ def init_app(app: Flask) -> None:
         "partner_entry",
         label=_l("Proposed partners to accept or object to"),
         provider=entries_to_answer,
+        roles=[Role.REPRESENTATIVE],
     )
     add_provider(
         app,
         "partner_handover",
         label=_l("Work of a leaving partner to hand over"),
         provider=handovers_to_do,
+        roles=[Role.FACILITATOR, Role.REPRESENTATIVE],
     )

@@ -14,6 +14,7 @@ from hsbp.governance import facilitation_needs, sequence
 from hsbp.notifications import add_provider
 from hsbp.partnerships import members, profiles
 from hsbp.partnerships.models import Partnership
+from hsbp.security import Role
 
 
 def partnering_sequence(partnership: Partnership) -> list[sequence.Step]:
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
         facilitation_needs.KIND,
         label=_l("Your facilitator's profile to write"),
         provider=facilitation_needs.profiles_missing,
+        roles=[Role.FACILITATOR],
         immediate=False,
     )
     members.on_membership_change(app, profiles.end_with_role)

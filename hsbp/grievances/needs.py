@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hsbp.grievances import services
+from hsbp.grievances import officers, services
 from hsbp.grievances.models import Grievance, GrievanceSettings, Stage
 from hsbp.notifications import Item, add_provider, path_for
 from hsbp.notifications.items import day_text
@@ -105,4 +105,5 @@ def init_app(app: Flask) -> None:
         GRIEVANCE_ASSIGNED,
         label=_l("Grievances assigned to you"),
         provider=grievances_assigned,
+        concerns=officers.is_officer_anywhere,
     )

@@ -354,3 +354,17 @@ def membership_changed(session: Session, change: members.MembershipChange) -> st
 
 def init_app(app: Flask) -> None:
     members.on_membership_change(app, membership_changed)
+
+
+def is_officer_anywhere(session: Session, user_id: int) -> bool:
+    """Whether `user_id` is a grievance officer of any partnership now: who may be assigned
+    grievances, and so offered their notifications."""
+    return (
+        session.scalar(
+            select(Membership.id)
+            .join(GrievanceOfficer, _holds_rights())
+            .where(Membership.user_id == user_id)
+            .limit(1)
+        )
+        is not None
+    )

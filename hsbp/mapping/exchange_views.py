@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from hsbp import db, spreadsheets
 from hsbp.errors import ServiceError, apply_to_form
-from hsbp.mapping import importing, queries
+from hsbp.mapping import importing, queries, services
 from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.forms import ImportForm
 from hsbp.mapping.views import _tags, bp, label_of_tag, register_filter
@@ -72,7 +72,7 @@ def export(partnership_id: int):
     participants = queries.all_for_export(
         db.session(), partnership_id=partnership_id, filters=chosen
     )
-    rows = importing.export_rows(participants, show_contacts=g.membership.role == Role.FACILITATOR)
+    rows = importing.export_rows(participants, show_contacts=services.sees_contacts(g.membership))
     return spreadsheets.download(rows, kind, sheet="participants", filename=f"participants.{kind}")
 
 

@@ -49,13 +49,13 @@ def _back():
 
 
 @bp.get(BASE, endpoint="duplicates")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def duplicates_list(partnership_id: int):
     return _list()
 
 
 @bp.post(f"{BASE}/<int:review_id>/identity")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def duplicate_identity(partnership_id: int, review_id: int):
     """The protected candidate's identity beside what was typed: an audited look."""
     review = _review(review_id)
@@ -68,7 +68,7 @@ def duplicate_identity(partnership_id: int, review_id: int):
 
 
 @bp.post(f"{BASE}/<int:review_id>/map")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def duplicate_map(partnership_id: int, review_id: int):
     review = _review(review_id)
     try:
@@ -96,7 +96,7 @@ def duplicate_map(partnership_id: int, review_id: int):
 
 
 @bp.post(f"{BASE}/<int:review_id>/same")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def duplicate_same(partnership_id: int, review_id: int):
     review = _review(review_id)
     duplicates.drop_as_same(

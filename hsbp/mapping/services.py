@@ -24,6 +24,7 @@ from hsbp.mapping.fields import (
 )
 from hsbp.mapping.history import forget_identities
 from hsbp.mapping.models import DuplicateReview, Participant, Validation
+from hsbp.partnerships import identities
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.security import Role
 
@@ -91,8 +92,9 @@ def membership_of(session: Session, *, user: User, partnership_id: int) -> Membe
 
 
 def sees_contacts(membership: Membership | None) -> bool:
-    """Who sees names of protected participants and everyone's phones and e-mail addresses."""
-    return membership is not None and membership.role == Role.FACILITATOR
+    """Who sees names of protected participants and everyone's phones and e-mail addresses:
+    facilitators, not a co-facilitator from the community side."""
+    return identities.sees_identities(membership)
 
 
 def _distinct(membership: Membership | None, distinct_from: int | None) -> int | None:
@@ -281,9 +283,10 @@ def update_participant(
 
 def can_edit(membership: Membership, participant: Participant) -> bool:
     """Facilitators, and the representatives of the partner that proposed the participant,
-    except for protected participants, whose real name only facilitators may see."""
+    except for protected participants, whose real name only facilitators who see identities
+    may see (not a co-facilitator from the community side)."""
     if membership.role == Role.FACILITATOR:
-        return True
+        return not participant.is_protected or sees_contacts(membership)
     return (
         not participant.is_protected
         and membership.role == Role.REPRESENTATIVE

@@ -190,7 +190,7 @@ def no_store(response):
 
 
 @bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/identity")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def reveal(partnership_id: int, participant_id: int):
     participant = _get(participant_id)
     if not ConfirmForm().validate_on_submit():
@@ -255,7 +255,7 @@ def edit(partnership_id: int, participant_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/edit/identity")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def edit_identity(partnership_id: int, participant_id: int):
     """The edit form of a protected participant filled with its identity: a deliberate,
     audited look, as on the participant's page."""

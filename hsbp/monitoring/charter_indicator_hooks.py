@@ -84,5 +84,6 @@ def init_app(app: Flask) -> None:
         AMENDMENT,
         label=_l("Indicator changes to propose"),
         provider=amendments_waiting,
+        roles=[Role.FACILITATOR],
     )
     app.add_template_global(indicator_set_state)

@@ -17,6 +17,7 @@ from hsbp.monitoring.pulse_models import PulseResponse, PulseRound, RoundStatus
 from hsbp.monitoring.review_models import Review, ReviewStatus
 from hsbp.notifications import Item, add_provider, path_for
 from hsbp.notifications.items import day_text
+from hsbp.security import Role
 
 PULSE_OPEN = "pulse_open"
 REVIEW_COMING = "review_coming"
@@ -115,5 +116,11 @@ def reviews_coming(
 
 def init_app(app: Flask) -> None:
     """Register this feature's item providers with hsbp.notifications."""
-    add_provider(app, PULSE_OPEN, label=_l("Pulses to answer"), provider=pulses_to_answer)
+    add_provider(
+        app,
+        PULSE_OPEN,
+        label=_l("Pulses to answer"),
+        provider=pulses_to_answer,
+        roles=[Role.REPRESENTATIVE],
+    )
     add_provider(app, REVIEW_COMING, label=_l("Reviews coming soon"), provider=reviews_coming)

@@ -33,19 +33,25 @@ QUOTE_MAX = 80
 def init_app(app: Flask) -> None:
     """Register this part's item providers with hsbp.notifications."""
     add_provider(
-        app, "decision_vote", label=_l("Review decisions to vote on"), provider=votes_waiting
+        app,
+        "decision_vote",
+        label=_l("Review decisions to vote on"),
+        provider=votes_waiting,
+        roles=[Role.REPRESENTATIVE],
     )
     add_provider(
         app,
         "decision_vote_confirm",
         label=_l("Votes the facilitator recorded for your organisation, to confirm"),
         provider=confirmations_waiting,
+        roles=[Role.REPRESENTATIVE],
     )
     add_provider(
         app,
         "minutes_signoff",
         label=_l("Review minutes to sign off"),
         provider=signoffs_waiting,
+        roles=[Role.REPRESENTATIVE],
     )
 
 

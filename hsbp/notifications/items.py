@@ -18,7 +18,7 @@ can say what is new since the last one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
@@ -58,19 +58,51 @@ class Kind:
     # Whether an immediate notification makes sense for it (a vote to cast before a meeting
     # ends, yes; "actions due this month", better in the digest).
     immediate: bool = True
+    # Who can ever get items of it, so the settings page offers a person only their kinds:
+    # members holding one of `roles` somewhere, or for whom `concerns(session, user_id)` is
+    # true (a right that is not a role, such as grievance officer). Neither: every member.
+    roles: frozenset[str] | None = None
+    concerns: Callable[[Session, int], bool] | None = None
 
 
 def add_provider(
-    app: Flask, kind: str, *, label: Any, provider: Provider, immediate: bool = True
+    app: Flask,
+    kind: str,
+    *,
+    label: Any,
+    provider: Provider,
+    immediate: bool = True,
+    roles: Iterable[str] | None = None,
+    concerns: Callable[[Session, int], bool] | None = None,
 ) -> None:
     """Register `provider` for items of `kind` (one provider per kind; registering a kind
-    again replaces it, so create_app may run twice in a process, as tests do)."""
-    app.extensions.setdefault(PROVIDERS_KEY, {})[kind] = Kind(kind, label, provider, immediate)
+    again replaces it, so create_app may run twice in a process, as tests do). `roles` and
+    `concerns`: who may ever get such items (see Kind); the provider still decides."""
+    app.extensions.setdefault(PROVIDERS_KEY, {})[kind] = Kind(
+        kind,
+        label,
+        provider,
+        immediate,
+        frozenset(str(role) for role in roles) if roles is not None else None,
+        concerns,
+    )
 
 
 def kinds(app: Flask | None = None) -> dict[str, Kind]:
     """{kind name: Kind}, in the order they were registered."""
     return dict((app or current_app).extensions.get(PROVIDERS_KEY, {}))
+
+
+def kinds_for(session: Session, *, user_id: int, memberships) -> dict[str, Kind]:
+    """The registered kinds that can concern a person with these memberships, in order."""
+    held = {str(m.role) for m in memberships}
+    return {
+        name: kind
+        for name, kind in kinds().items()
+        if (kind.roles is None and kind.concerns is None)
+        or (kind.roles is not None and bool(kind.roles & held))
+        or (kind.concerns is not None and kind.concerns(session, user_id))
+    }
 
 
 def providers(app: Flask | None = None) -> list[Kind]:

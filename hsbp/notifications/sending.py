@@ -47,6 +47,7 @@ class Prepared:
     items: list[Item]
     new_keys: set[str]
     locale: str = "en"
+    unsubscribe_url: str | None = None  # one click, every kind: the List-Unsubscribe header
 
 
 class _Lost(Exception):
@@ -94,8 +95,12 @@ def _prepare(
     now: datetime,
 ) -> Prepared:
     tokens = unsubscribe.issue(
-        session, user_id=user.id, kind_names=[item.kind for item in items], now=now
+        session,
+        user_id=user.id,
+        kind_names=[item.kind for item in items] + [unsubscribe.EVERY_KIND],
+        now=now,
     )
+    every = emails.unsubscribe_link(tokens.pop(unsubscribe.EVERY_KIND))
     with force_locale(locale):
         if digest:
             subject = emails.digest_subject(len(items), len(new_keys))
@@ -111,7 +116,7 @@ def _prepare(
             tokens=tokens,
         )
     links = [emails.unsubscribe_link(token) for token in tokens.values()]
-    return Prepared(user, subject, text, links, items, new_keys, locale)
+    return Prepared(user, subject, text, links, items, new_keys, locale, every)
 
 
 def queue(session: Session, prepared: Prepared) -> None:
@@ -123,6 +128,7 @@ def queue(session: Session, prepared: Prepared) -> None:
         subject=prepared.subject,
         body=prepared.body,
         secret=prepared.secrets,
+        unsubscribe_url=prepared.unsubscribe_url,
     )
 
 

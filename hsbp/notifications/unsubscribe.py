@@ -21,6 +21,9 @@ from hsbp.notifications import preferences
 from hsbp.notifications.items import Kind, kinds
 from hsbp.notifications.models import Mode, UnsubscribeToken
 
+# The kind of the e-mail's List-Unsubscribe header, which a mail program's "Unsubscribe"
+# button calls (RFC 8058): it stops every notification e-mail, as such a button promises.
+EVERY_KIND = "*"
 # A link older than this is refused as unknown (and its row deleted): e-mails get forwarded
 # and archived, and a link should not switch someone's e-mails off forever after.
 TOKEN_LIFETIME = timedelta(days=90)
@@ -71,7 +74,7 @@ def check(session: Session, *, token: str, now: datetime) -> tuple[UnsubscribeTo
         row = session.scalar(
             select(UnsubscribeToken).where(UnsubscribeToken.token_hash == hash_token(token))
         )
-    kind = kinds().get(row.kind) if row is not None else None
+    kind = _kind_of(row.kind) if row is not None else None
     if row is None or kind is None or row.created_at < now - TOKEN_LIFETIME:
         raise TokenRefused(
             _l(
@@ -99,8 +102,15 @@ def unsubscribe(session: Session, *, token: str, now: datetime) -> Kind:
     )
     if spent.rowcount != 1:
         raise TokenUsed(_l("This unsubscribe link has already been used. Nothing was changed."))
-    preferences.set_mode(session, user_id=row.user_id, kind=row.kind, mode=Mode.OFF)
+    for name in kinds() if row.kind == EVERY_KIND else [row.kind]:
+        preferences.set_mode(session, user_id=row.user_id, kind=name, mode=Mode.OFF)
     return kind
+
+
+def _kind_of(name: str) -> Kind | None:
+    if name == EVERY_KIND:
+        return Kind(EVERY_KIND, _l("all notifications"), provider=None, immediate=False)
+    return kinds().get(name)
 
 
 def forget_old(session: Session, *, now: datetime) -> int:

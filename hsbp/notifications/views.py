@@ -21,7 +21,7 @@ from hsbp.i18n import language_name
 from hsbp.notifications import phones, preferences, services
 from hsbp.notifications import unsubscribe as tokens
 from hsbp.notifications.forms import ActionForm, CodeForm, PhoneForm, settings_form
-from hsbp.notifications.items import day_text, kinds, locale_of, memberships_of
+from hsbp.notifications.items import day_text, kinds_for, locale_of, memberships_of
 from hsbp.views import page_number, render_form
 
 bp = Blueprint("notifications", __name__)
@@ -62,15 +62,17 @@ def _preferences_form(session, memberships, **kwargs):
         digest_hour=str(own.digest_hour), timezone=own.timezone, sms_immediate=own.sms_immediate
     )
     zone = memberships[0].partnership.timezone if memberships else "UTC"
-    return settings_form(kinds(), partnership_zone=zone, data=data, **kwargs)
+    offered = kinds_for(session, user_id=current_user.id, memberships=memberships)
+    return settings_form(offered, partnership_zone=zone, data=data, **kwargs)
 
 
 @bp.route("/notifications/settings", methods=["GET", "POST"])
 @login_required
 def settings():
     session = db.session()
-    registered = kinds()
     memberships = memberships_of(session, user_id=current_user.id)
+    # Only the kinds that can concern them; the others keep their mode.
+    registered = kinds_for(session, user_id=current_user.id, memberships=memberships)
     form = _preferences_form(session, memberships)
     if form.validate_on_submit():
         # The SMS choice is offered, and saved, only with a verified number.
@@ -104,7 +106,7 @@ def _settings_page(session, memberships, *, form=None, phone_form=None, code_for
         phone_form,
         code_form,
         form=form,
-        mode_fields=[form[f"mode_{name}"] for name in kinds()],
+        mode_fields=[field for field in form if field.name.startswith("mode_")],
         language=language_name(locale_of(current_user, memberships)),
         phone=phones.state(session, user_id=current_user.id, memberships=memberships),
         phone_form=phone_form,

@@ -54,7 +54,7 @@ def member_list(partnership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/members/invite")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def invite(partnership_id: int):
     form = InvitationForm(prefix="invite")
     form.set_partner_choices(services.list_partners(db.session(), partnership_id=partnership_id))
@@ -77,7 +77,7 @@ def invite(partnership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/members/<int:membership_id>")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def change_member(partnership_id: int, membership_id: int):
     session = db.session()
     membership = members.get_membership(
@@ -108,7 +108,7 @@ def change_member(partnership_id: int, membership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/members/<int:membership_id>/translator")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def set_translator(partnership_id: int, membership_id: int):
     session = db.session()
     membership = members.get_membership(
@@ -128,7 +128,7 @@ def set_translator(partnership_id: int, membership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/members/<int:membership_id>/remove")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def remove_member(partnership_id: int, membership_id: int):
     session = db.session()
     membership = members.get_membership(
@@ -149,7 +149,7 @@ def remove_member(partnership_id: int, membership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/invitations/<int:invitation_id>/revoke")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def revoke_invitation(partnership_id: int, invitation_id: int):
     session = db.session()
     invitation = members.get_pending_invitation(

@@ -13,13 +13,18 @@ from flask_login import current_user
 from hsbp import db
 from hsbp.errors import ServiceError, apply_error
 from hsbp.i18n import missing_languages, translated
-from hsbp.partnerships import profiles
+from hsbp.partnerships import identities, profiles
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.profile_forms import CoFacilitatorForm, profile_form
 from hsbp.partnerships.views import bp
 from hsbp.security import Role
 from hsbp.views import render_form
+
+# Pages ask these, not the role: a co-facilitator neither sees who people are nor manages
+# the members.
+bp.add_app_template_global(identities.sees_identities, "sees_identities")
+bp.add_app_template_global(identities.is_lead_facilitator, "is_lead_facilitator")
 
 
 @bp.app_template_global()
@@ -46,8 +51,7 @@ def _texts_context() -> dict:
 def _facilitation_page(partnership_id: int, name_form: CoFacilitatorForm | None = None):
     session = db.session()
     name_form = name_form or CoFacilitatorForm(prefix="co")
-    facilitator = g.membership.role == Role.FACILITATOR
-    if facilitator:
+    if identities.is_lead_facilitator(g.membership):
         name_form.set_choices(
             profiles.community_representatives(session, partnership_id=partnership_id)
         )
@@ -93,7 +97,7 @@ def facilitator_profile(partnership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/facilitation/co-facilitators")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def name_co_facilitator(partnership_id: int):
     form = CoFacilitatorForm(prefix="co")
     if form.validate_on_submit():
@@ -121,7 +125,7 @@ def name_co_facilitator(partnership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/facilitation/co-facilitators/<int:membership_id>/remove")
-@partnership_guard(Role.FACILITATOR)
+@partnership_guard(Role.FACILITATOR, lead=True)
 def stand_down_co_facilitator(partnership_id: int, membership_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)

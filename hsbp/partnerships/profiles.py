@@ -5,9 +5,10 @@ A co-facilitator holds the facilitator role, since every process of the partners
 with it and a lesser role would make the title empty. What keeps it least privilege: only a
 representative of a current community-side partner may be named; while co-facilitating they
 no longer speak for that partner (a facilitator is neutral, and a partner must not count twice
-in a decision); every identity they reveal is in the audit log like any facilitator's; and
-standing them down gives them back their seat for the partner (or an observer's, if it has
-left). Naming, standing down and profiles are audited.
+in a decision); they never see who people are (protected identities, phones and e-mail
+addresses, names in exports: `identities.sees_identities`); and standing them down gives them
+back their seat for the partner (or an observer's, if it has left). Naming, standing down and
+profiles are audited.
 """
 
 from __future__ import annotations

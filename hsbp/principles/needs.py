@@ -73,4 +73,5 @@ def init_app(app: Flask) -> None:
         ENDORSEMENT,
         label=_l("Charter proposals to endorse"),
         provider=endorsements_waiting,
+        roles=[Role.REPRESENTATIVE],
     )

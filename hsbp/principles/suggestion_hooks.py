@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from hsbp.notifications import add_provider
 from hsbp.principles import suggestion_needs, suggestions
+from hsbp.security import Role
 
 
 def init_app(app: Flask) -> None:
@@ -20,10 +21,12 @@ def init_app(app: Flask) -> None:
         suggestion_needs.TO_DECIDE,
         label=_l("Suggested wording for a charter draft to decide on"),
         provider=suggestion_needs.suggestions_to_decide,
+        roles=[Role.FACILITATOR],
     )
     add_provider(
         app,
         suggestion_needs.DECIDED,
         label=_l("What became of your suggestions on a charter draft"),
         provider=suggestion_needs.suggestions_decided,
+        roles=[Role.REPRESENTATIVE],
     )

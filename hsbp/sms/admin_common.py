@@ -8,6 +8,8 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from hsbp.errors import ServiceError
+from hsbp.partnerships.identities import sees_identities
+from hsbp.partnerships.models import Membership
 from hsbp.sms import encoding
 
 PER_PAGE = 50
@@ -45,3 +47,12 @@ def display_phone(phone: str | None, *, hidden: bool = False) -> str:
     except phonenumbers.NumberParseException:
         return phone
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def mask_for(rows: list, reader: Membership) -> list:
+    """Rows whose numbers `reader` may not see (a co-facilitator from the community side)
+    show only their last two digits, as a protected participant's do."""
+    if not sees_identities(reader):
+        for row in rows:
+            row.masked = True
+    return rows

@@ -17,7 +17,7 @@ from hsbp.security import Role
 from hsbp.sms import broadcasts as broadcast_admin
 from hsbp.sms import contact_admin, contacts
 from hsbp.sms import inbox as inbox_admin
-from hsbp.sms.admin_common import PER_PAGE
+from hsbp.sms.admin_common import PER_PAGE, mask_for
 from hsbp.sms.admin_forms import (
     CONSENT_CHANNEL_LABELS,
     CONSENT_EVENT_LABELS,
@@ -168,7 +168,7 @@ def inbox(partnership_id: int):
     )
     return render_template(
         "sms/inbox.html",
-        rows=rows,
+        rows=mask_for(rows, g.membership),
         total=total,
         unhandled=unhandled,
         page=page_number(),
@@ -182,7 +182,7 @@ def _message(message_id: int):
     row = inbox_admin.get_inbox_message(
         db.session(), partnership_id=g.partnership.id, message_id=message_id
     )
-    return row or abort(404)
+    return mask_for([row], g.membership)[0] if row else abort(404)
 
 
 def _message_page(row, *, reply_form=None, link_form=None):

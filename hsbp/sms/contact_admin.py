@@ -139,10 +139,12 @@ class ContactRow:
     consent: ConsentEvent | None = None
     # Partnerships the reader is a member of that this confirmed contact confirmed too.
     partnerships: list[str] = field(default_factory=list)
+    # The reader may not see numbers (a co-facilitator from the community side).
+    masked: bool = False
 
     @property
     def phone(self) -> str:
-        return display_phone(self.contact.phone, hidden=self.protected)
+        return display_phone(self.contact.phone, hidden=self.protected or self.masked)
 
     @property
     def confirmed(self) -> bool:

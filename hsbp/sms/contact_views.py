@@ -10,9 +10,10 @@ from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.guard import partnership_guard
+from hsbp.partnerships.identities import sees_identities
 from hsbp.security import Role
 from hsbp.sms import confirmation, contact_admin, contact_import, contacts, router, switches
-from hsbp.sms.admin_common import PER_PAGE
+from hsbp.sms.admin_common import PER_PAGE, mask_for
 from hsbp.sms.admin_forms import ContactFilterForm, ContactForm, KeywordsForm, SettingsForm
 from hsbp.sms.views import bp
 from hsbp.views import page_number, render_form
@@ -112,7 +113,8 @@ def contacts_list(partnership_id: int):
     for field in form:
         field.errors = []  # a search form ignores what it cannot use...
     search_error = None
-    number = (form.q.data or "").strip()[:40]
+    # Who may not see numbers may not look one up either: the answer would name its owner.
+    number = (form.q.data or "").strip()[:40] if sees_identities(g.membership) else ""
     if number:
         try:
             chosen.phone_hash = contact_admin.phone_lookup(number, country=g.partnership.country)
@@ -131,7 +133,7 @@ def contacts_list(partnership_id: int):
     return render_template(
         "sms/contacts.html",
         form=form,
-        rows=rows,
+        rows=mask_for(rows, g.membership),
         total=total,
         search_error=search_error,
         page=page_number(),

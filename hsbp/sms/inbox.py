@@ -52,10 +52,12 @@ class InboxRow:
     # The sender confirmed this partnership (not only a number we know, or one a facilitator
     # added who has not answered): only then are its language and opt-out shown.
     joined: bool
+    # The reader may not see numbers (a co-facilitator from the community side).
+    masked: bool = False
 
     @property
     def phone(self) -> str:
-        return display_phone(self.message.from_phone, hidden=self.protected)
+        return display_phone(self.message.from_phone, hidden=self.protected or self.masked)
 
 
 def _inbox_query(partnership_id: int):

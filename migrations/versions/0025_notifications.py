@@ -1,5 +1,5 @@
-"""Everyone is told: notification preferences, what was sent, unsubscribe tokens, and the
-phone a person verified for notification SMS
+"""Everyone is told: notification preferences, what was sent, unsubscribe tokens, the
+phone a person verified for notification SMS, and an e-mail's List-Unsubscribe address
 
 Revision ID: 0025
 Revises: 0024
@@ -139,9 +139,14 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_phones")),
         sa.UniqueConstraint("user_id", name=op.f("uq_notification_phones_user_id")),
     )
+    # Until it is sent, an e-mail's one-click unsubscribe address (a working token).
+    with op.batch_alter_table("outbound_emails", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("unsubscribe_url", hsbp.db.EncryptedText(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("outbound_emails", schema=None) as batch_op:
+        batch_op.drop_column("unsubscribe_url")
     op.drop_table("notification_phones")
     with op.batch_alter_table("notification_unsubscribe_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notification_unsubscribe_tokens_user_id"))

@@ -219,3 +219,30 @@ def test_an_export_that_is_not_anonymous_keeps_every_detail(
     login(facilitator)
     rows = csv_rows(client.get(base(consultation) + "/results/export?format=csv&identity=1"))
     assert rows[1][:5] == ["government", "women", "Florencia", "assisted", "complete"]
+
+
+def test_a_co_facilitator_exports_answers_without_names_or_phones(
+    client, login, session, make, build, partnership, facilitator
+):
+    from hsbp.partnerships import profiles
+    from hsbp.partnerships.models import Membership
+
+    consultation = identified(session, make, build, anonymous=False)
+    cabildo = make.partner(partnership, name="Cabildo", sector="community_group")
+    rosa = make.member(
+        partnership, Role.REPRESENTATIVE, user=make.user(locale="en"), partner=cabildo
+    )
+    seat = session.scalars(select(Membership).where(Membership.user_id == rosa.id)).one()
+    profiles.name_co_facilitator(
+        session, actor=facilitator, partnership=partnership, membership_id=seat.id
+    )
+    login(rosa)
+    assert 'name="identity"' not in client.get(f"{base(consultation)}/results").get_data(
+        as_text=True
+    )
+    rows = csv_rows(export_with_identity(client, consultation, "csv"))
+    assert rows[0] == HEADER
+    assert NAME not in flat(rows) and PHONE not in flat(rows)
+    assert not session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "consultation.export_identities")
+    ).all()

@@ -237,3 +237,47 @@ def test_a_note_on_a_protected_participant_s_relationship_stays_with_facilitator
     assert "Su hermano" not in client.get(url).get_data(as_text=True)
     login(mapped.facilitator)
     assert "Su hermano José" in client.get(url).get_data(as_text=True)
+
+
+@pytest.fixture
+def co_facilitator(session, mapped):
+    """The civil-society representative, named co-facilitator from the community side."""
+    from hsbp.partnerships import profiles
+    from hsbp.partnerships.models import Membership
+
+    seat = session.scalars(
+        select(Membership).where(
+            Membership.partnership_id == mapped.partnership.id,
+            Membership.user_id == mapped.civil_rep.id,
+        )
+    ).one()
+    profiles.name_co_facilitator(
+        session, actor=mapped.facilitator, partnership=mapped.partnership, membership_id=seat.id
+    )
+    session.commit()
+    return mapped.civil_rep
+
+
+def test_a_co_facilitator_runs_the_mapping_without_seeing_identities_or_contacts(
+    client, login, mapped, add, at_risk, co_facilitator, session
+):
+    add(name="Junta de Acción Comunal", phone="3187654321", email="junta@example.org")
+    login(co_facilitator)
+    base = f"/p/{mapped.partnership.id}/mapping"
+    page = client.get(f"{base}/{at_risk.id}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Show the identity" not in body
+    assert "Lucía" not in body and "Vive junto al río" not in body and "Nunca en grupo" not in body
+    # The audited looks are for the neutral facilitator: the routes answer as if absent.
+    assert client.post(f"{base}/{at_risk.id}/identity").status_code == 404
+    assert client.post(f"{base}/{at_risk.id}/edit/identity").status_code == 404
+    assert client.get(f"{base}/{at_risk.id}/edit").status_code == 404
+    assert client.get(f"{base}/duplicates").status_code == 404
+    export = client.get(f"{base}/export").get_data(as_text=True)
+    assert "3187654321" not in export and "junta@example.org" not in export
+    assert "Junta de Acción Comunal" in export
+    # Running the mapping stays theirs: the import page and the groups open.
+    assert client.get(f"{base}/import").status_code == 200
+    assert not session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "participant.identity_view")
+    ).all()

@@ -29,12 +29,16 @@ def test_every_kind_is_in_the_digest_until_the_person_chooses(session, rep):
     assert set(modes.values()) == {"digest"}
 
 
-def test_the_settings_page_shows_each_kind_with_the_defaults(client, login, rep):
+def test_the_settings_page_shows_the_person_s_kinds_with_the_defaults(client, login, rep):
     page = login(rep).get("/notifications/settings")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "<legend>Charter proposals to endorse</legend>" in html
-    assert "<legend>Grievances assigned to you</legend>" in html
+    assert "<legend>Actions due soon or overdue</legend>" in html
+    # What only facilitators or grievance officers can get is not offered to a partner.
+    assert "<legend>Grievances assigned to you</legend>" not in html
+    assert "<legend>Suggested wording for a charter draft to decide on</legend>" not in html
+    assert "<legend>Your facilitator&#39;s profile to write</legend>" not in html
     assert (
         '<input checked id="mode_charter_endorsement-2" name="mode_charter_endorsement" '
         'type="radio" value="digest">'
@@ -42,6 +46,23 @@ def test_the_settings_page_shows_each_kind_with_the_defaults(client, login, rep)
     assert "My partnership&#39;s time zone (America/Bogota)" in html
     assert "E-mails are written in <bdi>English</bdi>" in html
     assert len(page.data) < 100_000
+
+
+def test_a_facilitator_and_an_officer_are_offered_their_own_kinds(
+    client, login, session, make, partnership, rep, facilitator
+):
+    from hsbp.grievances.models import GrievanceOfficer
+
+    html = login(facilitator).get("/notifications/settings").get_data(as_text=True)
+    assert "<legend>Suggested wording for a charter draft to decide on</legend>" in html
+    assert "<legend>Charter proposals to endorse</legend>" not in html
+    assert "<legend>Grievances assigned to you</legend>" not in html
+    session.add(
+        GrievanceOfficer(partnership_id=partnership.id, user_id=rep.id, role="representative")
+    )
+    session.flush()
+    html = login(rep).get("/notifications/settings").get_data(as_text=True)
+    assert "<legend>Grievances assigned to you</legend>" in html
 
 
 def test_saving_the_settings_keeps_each_choice(client, login, session, rep):

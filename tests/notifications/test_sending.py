@@ -47,7 +47,14 @@ def test_the_digest_lists_what_waits_in_the_persons_language_with_unsubscribe_li
     assert "- Actions due soon or overdue: http://hsbp.test/notifications/unsubscribe/" in body
     # The links are secrets: cut out of the stored body once it is sent.
     assert sorted(message.secret.split("\n")) == sorted(links)
-    assert len(session.scalars(select(UnsubscribeToken)).all()) == 2
+    # One more for the List-Unsubscribe header, which mail programs call: every kind.
+    assert sorted(session.scalars(select(UnsubscribeToken.kind)).all()) == [
+        "*",
+        "action_due",
+        "charter_endorsement",
+    ]
+    assert message.unsubscribe_url.startswith("http://hsbp.test/notifications/unsubscribe/")
+    assert message.unsubscribe_url not in body
 
 
 def test_the_digest_goes_once_a_day_and_marks_only_what_is_new(

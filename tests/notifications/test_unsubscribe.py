@@ -53,6 +53,17 @@ def test_a_one_click_post_from_a_mail_program_unsubscribes(client, session, rep)
     assert preferences.modes_of(session, user_id=rep.id)["review_coming"] == "off"
 
 
+def test_the_mail_program_s_button_stops_every_notification_e_mail(client, session, rep):
+    token = issue(session, rep, kind=unsubscribe.EVERY_KIND)
+    asked = client.get(f"/notifications/unsubscribe/{token}").get_data(as_text=True)
+    assert "Stop the e-mails about: <bdi>all notifications</bdi>?" in asked
+    page = client.post(
+        f"/notifications/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}
+    )
+    assert page.status_code == 200
+    assert set(preferences.modes_of(session, user_id=rep.id).values()) == {"off"}
+
+
 def test_a_reused_link_says_so_and_changes_nothing(client, session, rep):
     token = issue(session, rep)
     assert client.post(f"/notifications/unsubscribe/{token}").status_code == 200

@@ -391,3 +391,41 @@ def test_demo_seeder_writes_the_facilitator_s_profile(make, session):
         ["en", "es"],
         True,
     )
+
+
+def test_a_co_facilitator_does_not_manage_members_or_co_facilitators(
+    client, make, login, session, app
+):
+    partnership = make.partnership()
+    cabildo, _company, lead, rosa, andres = community_setting(make, partnership)
+    login(lead)
+    seat = membership_of(session, partnership, rosa)
+    client.post(
+        f"/p/{partnership.id}/facilitation/co-facilitators", data={"co-membership_id": seat.id}
+    )
+    before = actions(session, partnership)
+    co = login(rosa, app.test_client())
+    lead_seat = membership_of(session, partnership, lead)
+    andres_seat = membership_of(session, partnership, andres)
+    pid = partnership.id
+    # Making themselves or a friend lead facilitator, or inviting one, is not theirs to do.
+    assert (
+        co.post(
+            f"/p/{pid}/members/{lead_seat.id}",
+            data={f"m{lead_seat.id}-role": "observer", f"m{lead_seat.id}-partner_id": 0},
+        ).status_code
+        == 404
+    )
+    assert co.post(f"/p/{pid}/members/{andres_seat.id}/remove").status_code == 404
+    invite = {"invite-email": "amigo@example.org", "invite-role": "facilitator"}
+    assert co.post(f"/p/{pid}/members/invite", data=invite).status_code == 404
+    assert co.post(f"/p/{pid}/facilitation/co-facilitators/{seat.id}/remove").status_code == 404
+    members_page = co.get(f"/p/{pid}/members").get_data(as_text=True)
+    assert "invite-email" not in members_page and f"m{lead_seat.id}-role" not in members_page
+    facilitation = co.get(f"/p/{pid}/facilitation").get_data(as_text=True)
+    assert "Name a co-facilitator" not in facilitation and "Write or change your profile" in (
+        facilitation
+    )
+    session.refresh(lead_seat)
+    assert lead_seat.role == "facilitator"
+    assert actions(session, partnership) == before
