@@ -397,7 +397,7 @@ def test_a_co_facilitator_does_not_manage_members_or_co_facilitators(
     client, make, login, session, app
 ):
     partnership = make.partnership()
-    cabildo, _company, lead, rosa, andres = community_setting(make, partnership)
+    _cabildo, _company, lead, rosa, andres = community_setting(make, partnership)
     login(lead)
     seat = membership_of(session, partnership, rosa)
     client.post(
