@@ -482,3 +482,27 @@ def test_the_page_is_right_to_left_in_arabic(client, login, session, rep, sender
     html = page(login(rep))
     assert 'dir="rtl"' in html
     assert '<bdi dir="ltr">+573104567821</bdi>' in html
+
+
+def test_a_reply_to_a_notice_is_answered_and_lands_in_no_contact_list(
+    client, session, partnership, company, rep, sender, things
+):
+    """A member who answers a notice is told a facilitator will read it (as any sender is);
+    the number still joins no partnership's contact list."""
+    from hsbp.sms.models import InboundMessage
+    from tests.sms.conftest import replies_to, signed_post
+
+    verify(session, rep)
+    text_me(session, rep)
+    things.proposal(partnership)
+    assert sending.send_immediate(session, now=NOW) == 1
+    session.commit()
+    params = {"MessageSid": "SM" + "7" * 32, "From": PHONE, "To": SENDER, "Body": "ok gracias"}
+    response = signed_post(client, "/sms/twilio/inbound", params)
+    assert response.status_code == 200
+    assert replies_to(session, params["MessageSid"]) == [
+        "Message received. A facilitator will read it. Send HELP for options."
+    ]
+    [message] = session.scalars(select(InboundMessage)).all()
+    assert (message.body, message.partnership_id) == ("ok gracias", partnership.id)
+    assert session.scalars(select(ContactMembership)).all() == []
