@@ -6,7 +6,7 @@ import importlib
 import os
 
 from flask import Flask, render_template
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_decimal
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hsbp.paths import resource_dir
@@ -19,14 +19,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     Migrations never run here: upgrading the schema is an explicit `hsbp db upgrade`.
     """
-    from hsbp import db, extensions, i18n, security
+    from hsbp import db, extensions, i18n, security, static_files
     from hsbp.actions import needs as action_needs
+    from hsbp.actions import setup_step as action_setup
     from hsbp.community import ask as community_ask
     from hsbp.community import check_hooks as community_checks
     from hsbp.community import feedback_hooks as community_feedback
     from hsbp.community import talks as community_talks
     from hsbp.community import vote_hooks as community_votes
     from hsbp.config import load_settings
+    from hsbp.consultations import attention as consultation_attention
     from hsbp.consultations import conversation as consultation_sms
     from hsbp.consultations import invitations as consultation_invitations
     from hsbp.consultations import needs as consultation_needs
@@ -34,17 +36,22 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.consultations import validation_hooks as outcome_validation
     from hsbp.governance import entry_hooks as partner_entry
     from hsbp.governance import hooks as governance_sequence
+    from hsbp.grievances import attention as grievance_attention
     from hsbp.grievances import needs as grievance_needs
     from hsbp.grievances import officers as grievance_officers
     from hsbp.grievances import sms as grievance_sms
+    from hsbp.mapping import setup_step as mapping_setup
     from hsbp.monitoring import charter_indicator_hooks as charter_indicators
     from hsbp.monitoring import needs as monitoring_needs
     from hsbp.monitoring import polls, pulses, sms_pulses, sms_turns
     from hsbp.monitoring import review_vote_hooks as review_votes
+    from hsbp.monitoring import setup_step as monitoring_setup
     from hsbp.monitoring.from_consultation import record_from_consultation
     from hsbp.notifications import hooks as notification_hooks
+    from hsbp.principles import attention as principle_attention
     from hsbp.principles import needs as principle_needs
     from hsbp.principles import suggestion_hooks as charter_suggestions
+    from hsbp.sms import attention as sms_attention
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
     from hsbp.views import HsbpRequest, IdConverter
@@ -117,10 +124,24 @@ def create_app(config: dict | None = None) -> Flask:
         monitoring_needs,
     ):
         needs.init_app(app)
+    # What needs attention on a partnership's dashboard and menu, and its setup checklist.
+    for front in (
+        grievance_attention,
+        sms_attention,
+        consultation_attention,
+        principle_attention,
+        mapping_setup,
+        action_setup,
+        monitoring_setup,
+    ):
+        front.init_app(app)
     for module in TASK_MODULES:
+        importlib.import_module(module)
+    for module in ACTIVITY_MODULES:
         importlib.import_module(module)
     i18n.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     _register_blueprints(app)
     _register_errors(app)
     _register_template_helpers(app)
@@ -141,6 +162,19 @@ TASK_MODULES = (
     "hsbp.notifications.tasks",
 )
 
+# Modules that only tell the audit log how their feature's entries read (hsbp.audit_text).
+ACTIVITY_MODULES = (
+    "hsbp.partnerships.activity_texts",
+    "hsbp.actions.activity_texts",
+    "hsbp.principles.activity_texts",
+    "hsbp.consultations.activity_texts",
+    "hsbp.monitoring.activity_texts",
+    "hsbp.mapping.activity_texts",
+    "hsbp.grievances.activity_texts",
+    "hsbp.sms.activity_texts",
+    "hsbp.community.activity_texts",
+)
+
 # Modules that only add routes to a blueprint defined elsewhere, or register a callback.
 ROUTE_MODULES = (
     "hsbp.auth.loader",
@@ -149,6 +183,7 @@ ROUTE_MODULES = (
     "hsbp.mapping.exchange_views",
     "hsbp.mapping.review_views",
     "hsbp.sms.admin_views",
+    "hsbp.sms.inbox_views",
     "hsbp.sms.contact_views",
     "hsbp.sms.simulator_views",
     "hsbp.sms.local_text_views",
@@ -160,6 +195,7 @@ ROUTE_MODULES = (
     "hsbp.actions.public_views",
     "hsbp.grievances.intake_views",
     "hsbp.grievances.dashboard_views",
+    "hsbp.grievances.officer_views",
     "hsbp.monitoring.pulse_views",
     "hsbp.monitoring.import_views",
     "hsbp.monitoring.poll_views",
@@ -172,6 +208,7 @@ ROUTE_MODULES = (
     "hsbp.partnerships.profile_views",
     "hsbp.partnerships.entry_views",
     "hsbp.principles.suggestion_views",
+    "hsbp.principles.section_views",
     "hsbp.monitoring.charter_indicator_views",
     "hsbp.consultations.validation_views",
     "hsbp.monitoring.review_vote_views",
@@ -227,6 +264,7 @@ def _register_errors(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from hsbp.audit import action_label
+    from hsbp.i18n import format_when
     from hsbp.mapping import labels as mapping_labels
     from hsbp.partnerships.forms import ROLE_LABELS, SECTOR_LABELS, STAGE_LABELS
     from hsbp.partnerships.reference import country_name
@@ -235,7 +273,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters.update(
-        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        datetime=format_when,
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
         number=format_decimal,
     )

@@ -125,12 +125,28 @@ def entries_for_partnership(
     page: int = 1,
     per_page: int = 50,
     hidden_actions: Collection[str] = (),
+    actor_id: int | None = None,
+    families: Collection[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[list[AuditEntry], int]:
     """One page of a partnership's log, newest first, and the total count; entries of
-    `hidden_actions` are left out of both (the record members other than facilitators read)."""
+    `hidden_actions` are left out of both (the record members other than facilitators read).
+    Narrowed, when given, to one actor, to actions of `families` ("charter" holds
+    "charter.endorse"), and to entries written from `since` and before `until`."""
     scope = [AuditEntry.partnership_id == partnership_id]
     if hidden_actions:
         scope.append(AuditEntry.action.not_in(sorted(hidden_actions)))
+    if actor_id is not None:
+        scope.append(AuditEntry.actor_id == actor_id)
+    if families:
+        scope.append(
+            or_(*(AuditEntry.action.startswith(f"{f}.", autoescape=True) for f in families))
+        )
+    if since is not None:
+        scope.append(AuditEntry.created_at >= since)
+    if until is not None:
+        scope.append(AuditEntry.created_at < until)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*scope))
     rows = list(
         session.scalars(

@@ -115,7 +115,12 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "QUEUE_URL": _env("QUEUE_URL", f"sqlite:///{instance / 'queue.sqlite3'}"),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Password-reset requests per client address.
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Failed sign-ins only (hsbp.auth.throttle). Per address, room for a workshop behind
+        # one router where many mistype their password on day one.
+        "LOGIN_FAILURES_PER_ACCOUNT": _env("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"),
+        "LOGIN_FAILURES_PER_ADDRESS": _env("LOGIN_FAILURES_PER_ADDRESS", "100 per 15 minutes"),
         "MAIL_SERVER": mail_server,
         "MAIL_LOG": mail_log,
         "MAIL_PORT": int(_env("MAIL_PORT", "587")),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale, refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from hsbp.extensions import babel
 from hsbp.paths import resource_dir
@@ -34,27 +35,76 @@ UI_LOCALES: tuple[UILocale, ...] = (
 )
 UI_LOCALE_CODES = tuple(loc.code for loc in UI_LOCALES)
 SESSION_KEY = "locale"
+# The query parameter a shared link to a public page names its language with (?lang=sw).
+LANG_PARAM = "lang"
 
 
 def select_locale() -> str:
-    """The user's profile language, else the one chosen in this browser, else the browser's.
+    """A language asked for in a public page's link, else the user's profile language, else
+    the one chosen in this browser, else, on a partnership's public page, the partnership's
+    language, else the browser's.
 
     Outside a request (the CLI, a task) it is English unless the caller forces a locale.
     """
     if not has_request_context():
         return "en"
+    asked = g.get("asked_locale")
+    if asked:
+        return asked
     if current_user and current_user.is_authenticated and current_user.locale in UI_LOCALE_CODES:
         return current_user.locale
     chosen = session.get(SESSION_KEY)
     if chosen in UI_LOCALE_CODES:
         return chosen
+    public = g.get("public_partnership")
+    # A community's phones often say English or French where the community reads another
+    # language: the partnership knows better than the browser.
+    if public is not None and public.default_locale in UI_LOCALE_CODES:
+        return public.default_locale
     return request.accept_languages.best_match(UI_LOCALE_CODES) or "en"
 
 
 def select_timezone() -> str:
-    """The time zone of the partnership being viewed; UTC outside one."""
-    partnership = g.get("partnership")
+    """The time zone of the partnership being viewed, on its own or its public pages; UTC
+    outside one."""
+    partnership = g.get("partnership") or g.get("public_partnership")
     return partnership.timezone if partnership is not None else "UTC"
+
+
+def use_partnership_language(partnership) -> None:
+    """On a page of `partnership` that anyone may open without an account (its grievance
+    form, a consultation's public link, its public checklist): its default language and its
+    time zone, unless the visitor chose a language with the menu or the link's ?lang=.
+
+    Side effect: a ?lang= naming a UI language is remembered in the visitor's session, so
+    the next pages of the same form keep it.
+    """
+    g.public_partnership = partnership
+    asked = request.args.get(LANG_PARAM)
+    if asked in UI_LOCALE_CODES:
+        g.asked_locale = asked
+        session[SESSION_KEY] = asked
+    # Anything that ran before the partnership was known picked its language without it.
+    refresh()
+
+
+def datetime_pattern(locale: Locale) -> str:
+    """The locale's medium date with its short time: minutes, never seconds."""
+    glue = str(locale.datetime_formats["medium"])
+    return glue.replace("{1}", locale.date_formats["medium"].pattern).replace(
+        "{0}", locale.time_formats["short"].pattern
+    )
+
+
+def format_when(value: datetime | None, fmt: str = "medium") -> str:
+    """A date and time as every page shows it: one format per locale (see datetime_pattern),
+    in the viewed partnership's time zone. "short" and "medium" both give it, so that pages
+    written for either look the same; "long" and "full" keep Babel's own."""
+    if value is None:
+        return ""
+    if fmt in ("long", "full"):
+        return format_datetime(value, fmt)
+    return format_datetime(value, datetime_pattern(get_locale()))
 
 
 def is_rtl(code: str | None = None) -> bool:
@@ -95,7 +145,21 @@ def missing_languages(values: dict[str, str] | None, required: list[str]) -> lis
 LazyString.__html__ = lambda self: escape(str(self))
 
 
+def isolated(text: object) -> str:
+    """`text` between Unicode first-strong and pop directional isolates (FSI ... PDI): the
+    plain-text `bdi`, for SVG text, PDF lines and other strings that carry no HTML."""
+    return f"\u2068{text}\u2069"
+
+
+def bdi(value) -> Markup:
+    """`value` (a name, a typed text, a figure with its unit) isolated from the text around
+    it, so "Acme S.A.S." or "¿Agua?" keeps its own order inside a right-to-left sentence and
+    an Arabic one inside a left-to-right sentence. The `bdi` filter of the templates."""
+    return Markup("<bdi>%s</bdi>") % value
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["bdi"] = bdi
     babel.init_app(
         app,
         locale_selector=select_locale,

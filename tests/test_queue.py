@@ -53,7 +53,7 @@ def test_rate_limits_can_live_in_redis(app_with, make):
     app = app_with(
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/14",
-        LOGIN_RATE_LIMIT="2 per minute",
+        LOGIN_FAILURES_PER_ACCOUNT="2 per minute",
     )
     from hsbp.extensions import limiter
 

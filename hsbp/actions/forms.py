@@ -16,15 +16,13 @@ from wtforms import (
     Form,
     FormField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from hsbp import errors
-from hsbp.actions import checks, sdg
+from hsbp.actions import checks, form_sections, sdg
 from hsbp.actions.models import Action, ActionStatus
 from hsbp.errors import ServiceError, form_fields
 from hsbp.i18n import language_name, translated
@@ -101,15 +99,13 @@ def _short(text: str, limit: int = SDG_LABEL_MAX) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def _grouped(groups) -> list[SelectChoice]:
-    """Options under one heading per goal, as WTForms wants them (not a dict of lists). The
-    169 targets' full texts would make the page heavy (Arabic most): the start of each is
-    enough to pick it, and the action's page shows it whole."""
-    pairs = groups.items() if isinstance(groups, dict) else groups
+def _sdg_goals(locale: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The 17 goals, each with its targets as (code, label). The 169 targets' full texts
+    would make the page heavy (Arabic most): the start of each is enough to pick it, and the
+    action's page shows it whole."""
     return [
-        SelectChoice(str(value), _short(str(label)), optgroup=str(heading))
-        for heading, options in pairs
-        for value, label in options
+        (label, [(code, _short(text)) for code, text in targets])
+        for label, targets in sdg.grouped_choices(locale)
     ]
 
 
@@ -174,6 +170,7 @@ def action_form(
     goal_choices = [
         (key, translated(t, locale=locale, fallback=fallback)) for key, t in goals.items()
     ]
+    sdg_goals = _sdg_goals(locale)
 
     class ActionForm(FlaskForm):
         title = FormField(
@@ -233,12 +230,13 @@ def action_form(
             validators=[Length(max=checks.LOCALITY_MAX * checks.LOCALITIES_MAX)],
             render_kw={"rows": 2, "dir": "auto"},
         )
-        sdg_targets = SelectMultipleField(
+        # Checkboxes grouped by goal (templates/macros/pickers.html), not a multi-select
+        # one must Ctrl-click through 169 targets.
+        sdg_targets = MultiCheckboxField(
             _l("Targets of the Sustainable Development Goals"),
-            description=_l("Hold Ctrl (or ⌘ on a Mac) to choose several."),
-            choices=_grouped(sdg.grouped_choices(locale)),
+            description=_l("Open a goal to choose among its targets."),
+            choices=[(code, label) for _goal, targets in sdg_goals for code, label in targets],
             validate_choice=False,
-            render_kw={"size": 10},
         )
         budget = StringField(_l("Budget"), render_kw={"inputmode": "decimal"})
         budget_currency = SelectField(_l("Currency"), choices=currencies, validate_choice=False)
@@ -260,6 +258,9 @@ def action_form(
             validators=[Length(max=checks.COMMENT_MAX)],
             render_kw={"rows": 2},
         )
+
+        def open_sections(self) -> set[str]:
+            return form_sections.open_sections(self)
 
         def service_fields(self) -> dict:
             return {
@@ -287,6 +288,8 @@ def action_form(
                 "comment": self.comment.data or "",
             }
 
+    ActionForm.sdg_goals = sdg_goals
+    ActionForm.sections = form_sections.SECTIONS
     if action is None:
         return ActionForm()
     return ActionForm(

@@ -22,6 +22,7 @@ from hsbp.actions.views import bp
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.extensions import limiter
+from hsbp.i18n import use_partnership_language
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.paths import public_url
 from hsbp.security import Role
@@ -96,6 +97,7 @@ def public_checklist(token: str):
     partnership = public.published_partnership(session, token)
     if partnership is None:
         abort(404)
+    use_partnership_language(partnership)
     checklist = public.public_checklist(
         session, partnership=partnership, locale=str(get_locale()), now=utcnow()
     )

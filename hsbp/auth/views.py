@@ -5,15 +5,17 @@ from flask import (
     current_app,
     flash,
     redirect,
+    render_template,
     request,
     session,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from hsbp import db
-from hsbp.auth import services, sessions
+from hsbp.auth import services, sessions, throttle
 from hsbp.auth.browser import (
     current_session_id,
     keep_signed_in_after_token_change,
@@ -37,28 +39,32 @@ from hsbp.views import render_form
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
+def _reset_request_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _submitted_email() -> str:
-    return services.normalise_email(request.form.get("email", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
 def login():
+    """Only failed sign-ins count towards a wait (hsbp.auth.throttle); while one is imposed,
+    even the right password is not checked: that is what stops guessing."""
     if current_user.is_authenticated:
         return redirect(url_for("partnerships.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        who = {"email": form.email.data, "address": get_remote_address()}
+        wait = throttle.wait_seconds(**who)
+        if wait:
+            form.form_errors.append(throttle.refusal(wait))
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         user = services.authenticate(
             db.session(), email=form.email.data, password=form.password.data
         )
         if user is not None:
+            throttle.forget_account_failures(email=form.email.data)
             sign_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("partnerships.index")))
+        throttle.record_failure(**who)
         form.form_errors.append(_("The e-mail address or the password is not correct."))
     return render_form("auth/login.html", form, form=form)
 
@@ -71,7 +77,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_reset_request_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

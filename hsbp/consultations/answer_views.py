@@ -29,7 +29,7 @@ from hsbp.consultations.models import Channel, Consultation
 from hsbp.consultations.views import bp, consultation_or_404
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.extensions import limiter
-from hsbp.i18n import SESSION_KEY, UI_LOCALE_CODES, translated
+from hsbp.i18n import SESSION_KEY, UI_LOCALE_CODES, translated, use_partnership_language
 from hsbp.mapping.labels import tag_label
 from hsbp.mapping.models import Participant
 from hsbp.mapping.tags import group_tags
@@ -173,7 +173,9 @@ def _public(token: str) -> tuple[Consultation, Partnership]:
     consultation = web_answers.public_consultation(session_, token)
     if consultation is None:
         abort(404)
-    return consultation, session_.get(Partnership, consultation.partnership_id)
+    partnership = session_.get(Partnership, consultation.partnership_id)
+    use_partnership_language(partnership)
+    return consultation, partnership
 
 
 def _remember(consultation, response_id: int | None) -> None:

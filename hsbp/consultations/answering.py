@@ -32,7 +32,7 @@ from hsbp.consultations.models import (
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
 from hsbp.i18n import translated
-from hsbp.sms.texts import N_, catalog, fold
+from hsbp.sms.texts import N_, catalog
 
 SCALE = ["1", "2", "3", "4", "5"]
 YES_NO = ["yes", "no"]
@@ -233,47 +233,6 @@ def _n(value: float | None) -> str:
     if value is None:
         return "…"
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def read_reply(question: Question, reply: str, locale: str, fallback: str = "en") -> dict | None:
-    """What a typed reply (an SMS) means for `question`: the keyword arguments of
-    record_answer, or None when it fits nothing. Options are taken by their number or their
-    label in the contact's language, ignoring case, accents and surrounding punctuation;
-    several numbers for a multiple choice ("1 3", "1,3")."""
-    reply = reply.strip()
-    kind = question.kind
-    if kind in CHOICE_KINDS:
-        keys = choice_keys(question)
-        labels = {fold(choice_label(question, key, locale, fallback)): key for key in keys}
-        if kind == QuestionKind.YES_NO:
-            labels.update({fold(YES_NO_LABELS[key]): key for key in YES_NO})  # English too
-        whole = fold(reply)
-        if whole in labels:
-            return {"choices": [labels[whole]]}
-        parts = [p for p in reply.replace(",", " ").replace(";", " ").split() if p]
-        if parts and all(p.isdigit() for p in parts):
-            numbers = [int(p) for p in parts]
-            if kind == QuestionKind.SCALE:
-                keys_by_number = {int(k): k for k in SCALE}
-            else:
-                keys_by_number = {n: key for n, key in enumerate(keys, start=1)}
-            if all(n in keys_by_number for n in numbers):
-                if kind != QuestionKind.MULTIPLE and len(numbers) > 1:
-                    return None
-                return {"choices": [keys_by_number[n] for n in numbers]}
-        return None
-    if kind == QuestionKind.NUMBER:
-        try:
-            value = float(reply.replace(",", ".").replace(" ", ""))
-        except ValueError:
-            return None
-        if not math.isfinite(value):
-            return None  # "nan" and "inf" parse as floats; they are no one's count
-        low, high = question.minimum, question.maximum
-        if (low is not None and value < low) or (high is not None and value > high):
-            return None
-        return {"number": value}
-    return {"text": reply} if reply else None
 
 
 def finish_response(session: Session, response: Response, *, partial: bool = False) -> None:

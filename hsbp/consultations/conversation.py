@@ -26,7 +26,7 @@ from flask import Flask, current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from hsbp.consultations import answering
+from hsbp.consultations import answering, replies, sms_context
 from hsbp.consultations.models import (
     Consultation,
     Participation,
@@ -179,6 +179,7 @@ def _answer(talk: Talk, incoming: Incoming) -> list[str] | None:
         # Edited or removed while this contact was answering: the reply was to a wording
         # that is gone, so it is not recorded; the conversation goes on from where it stands.
         return _ask_next(talk, incoming.partnership_id)
+    sms_context.note(incoming.message, talk.consultation, question)
     if _written_before_asked(participation, incoming):
         # Sent before the current question reached the phone: a repeat of the previous
         # answer (two taps on send), not an answer to a question not seen yet.
@@ -213,7 +214,7 @@ def _written_before_asked(participation: Participation, incoming: Incoming) -> b
 def _read(question: Question, reply: str, locale: str, fallback: str) -> dict | None:
     if fold(reply) in _skip_table(locale):
         return {"skipped": True}
-    return answering.read_reply(question, reply, locale, fallback)
+    return replies.read_reply(question, reply, locale, fallback)
 
 
 def _recorded(talk: Talk, question: Question, values: dict, *, raw: str) -> bool:
@@ -378,11 +379,22 @@ def begin(talk: Talk) -> list[str]:
     participation.current_question_id = first.id
     participation.reprompts = 0
     participation.last_activity_at = utcnow()
-    title = translated(talk.consultation.title, locale=talk.locale, fallback=talk.fallback)
-    intro = talk.text("intro", title=_shortened(title), skip=skip_words(talk.locale)[0])
-    texts = [intro, talk.question_message(first)]
+    texts = opening(talk.consultation, talk.locale, talk.fallback)
     # Returned as replies to a message of another conversation, they stay confidential.
     return confidential_texts(texts) if talk.consultation.anonymous else texts
+
+
+def opening(consultation: Consultation, locale: str, fallback: str) -> list[str]:
+    """The intro and first question a contact writing `locale` gets when invited (what the
+    invitation's preview shows); none when every question was removed."""
+    first = answering.next_question(consultation, {})
+    if first is None:
+        return []
+    title = translated(consultation.title, locale=locale, fallback=fallback)
+    intro = text(locale, "intro", title=_shortened(title), skip=skip_words(locale)[0])
+    active = answering.active_questions(consultation)
+    question = render_question(first, locale, active.index(first) + 1, len(active), fallback)
+    return [intro, question]
 
 
 def send_texts(talk: Talk, texts: list[str]) -> None:
@@ -415,3 +427,4 @@ def _shortened(title: str) -> str:
 def init_app(app: Flask) -> None:
     """Register the consultation conversation with the SMS channel."""
     registry(app).conversation("consultation", handle_message)
+    sms_context.init_app(app)  # the inbox's threads say which question a message answered

@@ -241,9 +241,12 @@ def question_form(*, partnership, earlier: list, question=None, label_of) -> Fla
         choices = FieldList(FormField(option_form), min_entries=rows, max_entries=MAX_CHOICES)
         minimum = FloatField(_l("Smallest number accepted"), validators=[Optional()])
         maximum = FloatField(_l("Largest number accepted"), validators=[Optional()])
+        # "Always" when absent: the page shows this field only once an earlier choice
+        # question exists, so the first question's form does not send it.
         show_if_question_id = SelectField(
             _l("Ask this question"),
             coerce=int,
+            default=0,
             choices=[
                 (0, _l("Always")),
                 *(

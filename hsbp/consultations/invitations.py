@@ -1,6 +1,9 @@
-"""Inviting a consultation's SMS contacts: by a facilitator, then those who join after."""
+"""Inviting a consultation's SMS contacts: by a facilitator, after a preview of what it will
+send and cost, then those who join after."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -10,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from hsbp import audit, db
 from hsbp.auth.models import User
+from hsbp.consultations import answering
 from hsbp.consultations.conversation import (
     IN_PROGRESS,
     SMS,
@@ -17,13 +21,16 @@ from hsbp.consultations.conversation import (
     Talk,
     begin,
     busy_elsewhere,
+    opening,
     send_texts,
 )
-from hsbp.consultations.models import Consultation, Participation, Status
+from hsbp.consultations.models import Consultation, Participation, Question, Status
 from hsbp.errors import ServiceError
 from hsbp.mapping.models import Participant, participant_tags
-from hsbp.sms import contacts
+from hsbp.partnerships.models import Partnership
+from hsbp.sms import contacts, local_texts
 from hsbp.sms.models import Contact, ContactMembership
+from hsbp.sms.previews import LanguagePreview, SmsPreview, SmsText
 
 audit.ACTION_LABELS["consultation.invite_sms"] = _l("Consultation sent to SMS contacts")
 
@@ -40,6 +47,47 @@ def invite_by_sms(session: Session, *, actor: User, consultation: Consultation) 
     added, started = _invite(session, consultation)
     _record(session, consultation, actor_id=actor.id, added=added, started=started)
     return added
+
+
+@dataclass
+class InvitationPreview(SmsPreview):
+    already: int = 0  # contacts of the audience asked before: inviting again skips them
+
+
+def preview_invitations(session: Session, *, consultation: Consultation) -> InvitationPreview:
+    """What `invite_by_sms` would send now: per language, the intro and first question as
+    the phone shows them, to how many contacts, for how many segments. Reads only; raises
+    ServiceError as `invite_by_sms` does."""
+    _check_can_invite(session, consultation)
+    partnership = session.get(Partnership, consultation.partnership_id)
+    fallback = partnership.default_locale
+    asked = _asked(session, consultation)
+    first = answering.next_question(consultation, {})
+    preview = InvitationPreview(opted_out=None)
+    lines: dict[str, LanguagePreview] = {}
+    for contact, _participant in _audience(session, consultation):
+        if contact.id in asked:
+            preview.already += 1
+            continue
+        locale = local_texts.language(session, partnership=partnership, code=contact.locale)
+        if locale not in lines:
+            texts = opening(consultation, locale, fallback)
+            lines[locale] = LanguagePreview(str(locale), [SmsText.of(text) for text in texts])
+        preview.count(
+            lines[locale],
+            fallback=contact.locale != locale or not _written_in(consultation, first, locale),
+        )
+    preview.languages = list(lines.values())
+    preview.missing = [
+        code for code in partnership.locales if not _written_in(consultation, first, code)
+    ]
+    return preview
+
+
+def _written_in(consultation: Consultation, first: Question | None, locale: str) -> bool:
+    """Whether the title and the first question are written in `locale`."""
+    written = [consultation.title or {}, first.text if first is not None else {}]
+    return all((values or {}).get(locale) for values in written)
 
 
 def invite_newcomers(session: Session, *, consultation: Consultation) -> int:
@@ -89,14 +137,7 @@ def _check_can_invite(session: Session, consultation: Consultation) -> None:
 
 def _invite(session: Session, consultation: Consultation) -> tuple[int, int]:
     """Add the audience's contacts not asked yet; (how many added, how many started now)."""
-    asked = set(
-        session.scalars(
-            select(Participation.contact_id).where(
-                Participation.consultation_id == consultation.id,
-                Participation.contact_id.is_not(None),
-            )
-        )
-    )
+    asked = _asked(session, consultation)
     busy = set(
         session.scalars(
             select(Participation.contact_id).where(
@@ -128,6 +169,18 @@ def _invite(session: Session, consultation: Consultation) -> tuple[int, int]:
             busy.add(contact.id)
             started += 1
     return added, started
+
+
+def _asked(session: Session, consultation: Consultation) -> set[int]:
+    """The contacts invited to the consultation before (by a facilitator or the sweep)."""
+    return set(
+        session.scalars(
+            select(Participation.contact_id).where(
+                Participation.consultation_id == consultation.id,
+                Participation.contact_id.is_not(None),
+            )
+        )
+    )
 
 
 def _record(

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hsbp import db
+from hsbp.confirmation import ask_first, confirmed
 from hsbp.consultations import questions as editing
 from hsbp.consultations.answering import active_questions, choice_label
 from hsbp.consultations.forms import (
@@ -151,14 +152,12 @@ def _question_editor(consultation, question, form, *, answered: bool):
     )
 
 
+def _ids(consultation: Consultation) -> dict:
+    return {"partnership_id": consultation.partnership_id, "consultation_id": consultation.id}
+
+
 def _to_questions(consultation: Consultation):
-    return redirect(
-        url_for(
-            "consultations.questions",
-            partnership_id=consultation.partnership_id,
-            consultation_id=consultation.id,
-        )
-    )
+    return redirect(url_for("consultations.questions", **_ids(consultation)))
 
 
 @bp.route(
@@ -237,6 +236,14 @@ def edit_question(partnership_id: int, consultation_id: int, question_id: int):
 def remove_question(partnership_id: int, consultation_id: int, question_id: int):
     consultation = consultation_or_404(consultation_id)
     question = question_or_404(consultation, question_id)
+    if not confirmed():
+        return ask_first(
+            "consultations/confirm_remove_question.html",
+            cancel=url_for("consultations.questions", **_ids(consultation)),
+            consultation=consultation,
+            question=question,
+            answered=editing.is_answered(db.session(), question),
+        )
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
 from hsbp import db
+from hsbp.confirmation import ask_first, confirmed
 from hsbp.consultations import invitations, services
 from hsbp.consultations import outcome as outcomes
 from hsbp.consultations.answering import active_questions
@@ -294,6 +295,11 @@ def open_view(partnership_id: int, consultation_id: int):
 @partnership_guard(Role.FACILITATOR)
 def close_view(partnership_id: int, consultation_id: int):
     consultation = consultation_or_404(consultation_id)
+    if not confirmed():
+        back = url_for(
+            "consultations.detail", partnership_id=partnership_id, consultation_id=consultation_id
+        )
+        return ask_first("consultations/confirm_close.html", cancel=back, consultation=consultation)
 
     def action(session):
         services.close_consultation(session, actor=current_user, consultation=consultation)
@@ -304,10 +310,26 @@ def close_view(partnership_id: int, consultation_id: int):
 @bp.post("/p/<int:partnership_id>/consultations/<int:consultation_id>/invite")
 @partnership_guard(Role.FACILITATOR)
 def invite(partnership_id: int, consultation_id: int):
+    """First who would get what, at what cost (nothing sent); confirmed, invite them."""
     consultation = consultation_or_404(consultation_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    if not confirmed():
+        try:
+            preview = invitations.preview_invitations(db.session(), consultation=consultation)
+        except ServiceError as error:
+            form.form_errors.append(error.message)
+            return _detail_page(consultation, failed=form)
+        detail = url_for(
+            "consultations.detail", partnership_id=partnership_id, consultation_id=consultation_id
+        )
+        return ask_first(
+            "consultations/invite_preview.html",
+            cancel=detail,
+            consultation=consultation,
+            preview=preview,
+        )
     try:
         invited = invitations.invite_by_sms(
             db.session(), actor=current_user, consultation=consultation

@@ -19,6 +19,7 @@ from hsbp.anonymity import MIN_GROUP
 from hsbp.grievances import charts, figures, officers
 from hsbp.grievances.forms import CATEGORY_LABELS, CHANNEL_LABELS, STAGE_LABELS
 from hsbp.grievances.views import bp
+from hsbp.i18n import is_rtl
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.security import Role
 
@@ -61,9 +62,18 @@ def dashboard(partnership_id: int):
     found = figures.dashboard(session, partnership=g.partnership)
     pooled = _pooled(exact=officers.may_handle(session, g.membership))
     locale = get_locale()
+    rtl = is_rtl(str(locale))
     months = [
-        (format_skeleton("MMM", m.first_day, locale=locale), m.received, m.closed)
-        for m in found.months
+        (
+            format_skeleton("MMM", m.first_day, locale=locale),
+            # The year under the first month shown and under each January.
+            format_skeleton("y", m.first_day, locale=locale)
+            if index == 0 or m.first_day.month == 1
+            else "",
+            m.received,
+            m.closed,
+        )
+        for index, m in enumerate(found.months)
     ]
     return render_template(
         "grievances/dashboard.html",
@@ -79,10 +89,11 @@ def dashboard(partnership_id: int):
         small=lambda n: _("fewer than %(num)d", num=SMALL) if pooled(n) else format_decimal(n),
         mean=lambda value: format_decimal(value, "#,##0.0"),
         stage_chart=charts.count_bars(
-            [(str(STAGE_LABELS[s]), n) for s, n in found.by_stage.items()],
+            [(str(STAGE_LABELS[s]), n, format_decimal(n)) for s, n in found.by_stage.items()],
             chart_id="chart-stages",
             title=_("Grievances by stage"),
             summary=_("One bar per stage; the table beside it gives the same counts."),
+            rtl=rtl,
         ),
         trend_chart=charts.trend(
             months,
@@ -92,5 +103,7 @@ def dashboard(partnership_id: int):
                 "For each of the last 12 months, a dark column for the grievances received "
                 "and a light one for those closed; the table below gives the same counts."
             ),
+            keys=(_("Grievances received"), _("Grievances closed")),
+            rtl=rtl,
         ),
     )

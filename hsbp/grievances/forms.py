@@ -111,8 +111,19 @@ class StageForm(FlaskForm):
         self.to.choices = [(s, STAGE_LABELS[s]) for s in NEXT_STAGES.get(stage, ())]
 
 
+NOT_ASSESSED = _l("Not assessed yet")
+
+
+def category_assessed(grievance) -> bool:
+    """The category says more than the default: an officer chose it, or the complainant
+    did when filing (an SMS, or "I do not know", leaves "other")."""
+    return grievance.assessed_at is not None or grievance.category != "other"
+
+
 class HandlingForm(FlaskForm):
-    """`officers`: (user id, label) of the officers who may be assigned."""
+    """`officers`: (user id, label) of the officers who may be assigned. `unassessed`: the
+    fields that still hold the filing defaults; they start on "Not assessed yet", which the
+    service refuses, so the first save is a deliberate choice."""
 
     category = SelectField(
         _l("Category"), choices=list(CATEGORY_LABELS.items()), validate_choice=False
@@ -123,10 +134,12 @@ class HandlingForm(FlaskForm):
     partner_id = SelectField(_l("Partner concerned"), choices=[], validate_choice=False)
     officer_id = SelectField(_l("Grievance officer"), choices=[], validate_choice=False)
 
-    def __init__(self, *args, partners=(), officers=(), **kwargs):
+    def __init__(self, *args, partners=(), officers=(), unassessed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.partner_id.choices = [("", _l("None")), *((str(p.id), p.name) for p in partners)]
         self.officer_id.choices = [("", _l("None")), *officers]
+        for name in unassessed:
+            self[name].choices = [("", NOT_ASSESSED), *self[name].choices]
 
 
 def officer_label(membership) -> str:
@@ -145,12 +158,6 @@ class OfficerForm(FlaskForm):
         choices=[],
         validate_choice=False,
         validators=[InputRequired(message=_l("Choose a member."))],
-    )
-    confirm_recusal = BooleanField(
-        _l(
-            "I confirm: when a partner representative is named, they stay out of every "
-            "grievance concerning their partner."
-        )
     )
 
     def __init__(self, *args, candidates=(), **kwargs):

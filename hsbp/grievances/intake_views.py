@@ -23,7 +23,7 @@ from hsbp.grievances import codes, officers, services
 from hsbp.grievances.intake_forms import MemberForm, PublicForm, RecordForm
 from hsbp.grievances.models import Channel, GrievanceSettings
 from hsbp.grievances.views import bp
-from hsbp.i18n import SESSION_KEY, UI_LOCALE_CODES
+from hsbp.i18n import SESSION_KEY, UI_LOCALE_CODES, use_partnership_language
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.models import Partner, Partnership
 from hsbp.phones import e164
@@ -131,7 +131,9 @@ def _public(token: str) -> Partnership:
     )
     if settings is None or not settings.public_form:
         abort(404)
-    return session_.get(Partnership, settings.partnership_id)
+    partnership = session_.get(Partnership, settings.partnership_id)
+    use_partnership_language(partnership)
+    return partnership
 
 
 def _no_index(response):

@@ -90,6 +90,10 @@ class Grievance(Base):
     locale: Mapped[str] = mapped_column(String(10), default="en")
     category: Mapped[str] = mapped_column(String(24), default="other")
     severity: Mapped[str] = mapped_column(String(10), default=Severity.MEDIUM)
+    # When an officer first saved the category and severity. Until then both are only the
+    # defaults a grievance is filed with (an SMS says neither), and pages say "Not assessed
+    # yet" rather than present them as someone's judgement.
+    assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     partner_id: Mapped[int | None] = mapped_column(
         ForeignKey("partners.id", ondelete="SET NULL"), index=True
     )

@@ -198,6 +198,12 @@ def candidates(session: Session, *, partnership_id: int) -> list[Membership]:
 # Naming and removing officers ----------------------------------------------------------------
 
 
+def must_confirm(member: Membership) -> bool:
+    """Naming this member asks the facilitator first: a partner representative stays out of
+    their partner's grievances, yet sees who filed every other one."""
+    return member.role == Role.REPRESENTATIVE
+
+
 def _facilitator_only(membership: Membership) -> None:
     if membership.role != Role.FACILITATOR:
         raise ServiceError(_l("Only facilitators name grievance officers."))
@@ -229,7 +235,7 @@ def grant_officer(
     independent = member is not None and member.role == Role.OBSERVER
     if member is None or (independent and member.partner_id is not None):
         raise ServiceError(_l("Choose a member from the list."), field="user_id")
-    if member.role == Role.REPRESENTATIVE and not confirm_recusal:
+    if must_confirm(member) and not confirm_recusal:
         raise ServiceError(
             _l(
                 "%(name)s represents %(partner)s. Confirm that they stay out of the grievances "
@@ -288,19 +294,27 @@ def revoke_officer(session: Session, *, actor: User, membership: Membership, use
     )
 
 
+def open_assigned(session: Session, *, partnership_id: int, user_id: int) -> list[Grievance]:
+    """The open grievances of the partnership assigned to `user_id`: those left without an
+    officer when their rights end."""
+    return list(
+        session.scalars(
+            select(Grievance).where(
+                Grievance.partnership_id == partnership_id,
+                Grievance.officer_id == user_id,
+                Grievance.stage != Stage.CLOSED,
+            )
+        )
+    )
+
+
 def _end(session: Session, *, actor_id: int | None, partnership_id: int, user_id: int, reason):
     """Delete the officer row, take the officer off the open grievances assigned to them, and
     write one audit entry with the reason and those grievances' ids."""
     row = officer_row(session, partnership_id=partnership_id, user_id=user_id)
     if row is None:
         return False
-    assigned = session.scalars(
-        select(Grievance).where(
-            Grievance.partnership_id == partnership_id,
-            Grievance.officer_id == user_id,
-            Grievance.stage != Stage.CLOSED,
-        )
-    ).all()
+    assigned = open_assigned(session, partnership_id=partnership_id, user_id=user_id)
     for grievance in assigned:
         grievance.officer_id = None
     details: dict = {"reason": reason}

@@ -290,8 +290,8 @@ def update_handling(
     already assigned who represents the partner now named is taken off it (recusal).
 
     Raises ServiceError (not a handler, a value not offered, an officer who may not be
-    assigned). Side effects: the grievance and an audit entry. Returns the id of the officer
-    taken off by recusal, or None."""
+    assigned). Side effects: the grievance (marked assessed the first time) and an audit
+    entry. Returns the id of the officer taken off by recusal, or None."""
     _check_handler(session, membership, grievance)
     if category not in CATEGORIES:
         raise ServiceError(_l("Choose a category."), field="category")
@@ -321,6 +321,8 @@ def update_handling(
     before = audit.snapshot(grievance, fields)
     grievance.category, grievance.severity = category, severity
     grievance.partner_id, grievance.officer_id = partner, officer
+    if grievance.assessed_at is None:
+        grievance.assessed_at = utcnow()
     details = audit.changes(grievance, fields, before)
     if recused is not None:
         details["recused_officer_id"] = recused

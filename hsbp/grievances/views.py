@@ -11,6 +11,7 @@ do (recusal, hsbp.grievances.officers)."""
 
 from __future__ import annotations
 
+import segno
 from flask import (
     Blueprint,
     abort,
@@ -25,6 +26,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from hsbp import db
@@ -39,9 +41,9 @@ from hsbp.grievances.forms import (
     STAGE_LABELS,
     FilterForm,
     HandlingForm,
-    OfficerForm,
     SettingsForm,
     StageForm,
+    category_assessed,
     officer_label,
 )
 from hsbp.grievances.models import Grievance
@@ -62,6 +64,7 @@ def _grievance_helpers():
         "GRIEVANCE_SEVERITY_LABELS": SEVERITY_LABELS,
         "GRIEVANCE_CHANNEL_LABELS": CHANNEL_LABELS,
         "shown_code": shown,
+        "category_assessed": category_assessed,
     }
 
 
@@ -128,6 +131,8 @@ def index(partnership_id: int):
         now=now,
         full=full,
         is_facilitator=g.membership.role == Role.FACILITATOR,
+        # Those who handle grievances hand the public form's address out (and print it).
+        public_link=_public_link(settings) if full else None,
     )
 
 
@@ -145,13 +150,17 @@ def _handling_form(
         for o in current
         if o.user.id == grievance.officer_id or not officers.conflicted(o.membership, grievance)
     ]
+    unassessed = [] if grievance.assessed_at else ["severity"]
+    if not category_assessed(grievance):
+        unassessed.append("category")
     return HandlingForm(
         formdata=formdata,
         partners=list_partners(session, partnership_id=grievance.partnership_id),
         officers=offered,
+        unassessed=unassessed,
         data={
-            "category": grievance.category,
-            "severity": grievance.severity,
+            "category": "" if "category" in unassessed else grievance.category,
+            "severity": "" if "severity" in unassessed else grievance.severity,
             "partner_id": str(grievance.partner_id or ""),
             "officer_id": str(grievance.officer_id or ""),
         },
@@ -300,59 +309,6 @@ def identity(partnership_id: int, grievance_id: int):
     return body, code, {"Cache-Control": "no-store"}
 
 
-# Officers ---------------------------------------------------------------------------------
-
-
-@bp.route(
-    "/p/<int:partnership_id>/grievances/officers", methods=["GET", "POST"], endpoint="officers"
-)
-@partnership_guard(Role.FACILITATOR)
-def officers_page(partnership_id: int):
-    session = db.session()
-    form = OfficerForm(candidates=officers.candidates(session, partnership_id=partnership_id))
-    if form.validate_on_submit():
-        try:
-            if form.chosen_user_id() is None:
-                raise ServiceError(_("Choose a member from the list."), field="user_id")
-            named = officers.grant_officer(
-                session,
-                actor=current_user,
-                membership=g.membership,
-                user_id=form.chosen_user_id(),
-                confirm_recusal=form.confirm_recusal.data,
-            )
-        except ServiceError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("%(name)s is now a grievance officer.", name=named.user.name), "success")
-            return redirect(url_for("grievances.officers", partnership_id=partnership_id))
-    current = officers.current_officers(session, partnership_id=partnership_id)
-    return render_form(
-        "grievances/officers.html",
-        form,
-        form=form,
-        officers=current,
-        uncovered=officers.partners_without_free_officer(current),
-        revoke_form=FlaskForm(formdata=None),
-    )
-
-
-@bp.post("/p/<int:partnership_id>/grievances/officers/<int:user_id>/revoke")
-@partnership_guard(Role.FACILITATOR)
-def revoke(partnership_id: int, user_id: int):
-    session = db.session()
-    # Only this partnership's officers: any other id is a 404 that names nobody.
-    row = officers.officer_row(session, partnership_id=partnership_id, user_id=user_id)
-    if row is None:
-        abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    name = row.user.name
-    officers.revoke_officer(session, actor=current_user, membership=g.membership, user_id=user_id)
-    flash(_("%(name)s is no longer a grievance officer.", name=name), "success")
-    return redirect(url_for("grievances.officers", partnership_id=partnership_id))
-
-
 # Settings ---------------------------------------------------------------------------------
 
 
@@ -364,6 +320,11 @@ def public_form_link(token: str | None) -> str | None:
     except BuildError:
         # The public form is built apart; this is the address it is planned at.
         return current_app.config["PUBLIC_URL"] + f"/g/{token}"
+
+
+def _public_link(settings) -> str | None:
+    """The public form's address, while the form is on."""
+    return public_form_link(settings.public_token) if settings.public_form else None
 
 
 @bp.route("/p/<int:partnership_id>/grievances/settings", methods=["GET", "POST"])
@@ -395,4 +356,30 @@ def settings(partnership_id: int):
         form=form,
         current=current,
         link=public_form_link(current.public_token),
+    )
+
+
+def qr_code(link: str, *, title: str) -> Markup:
+    """`link` as a QR code in inline SVG, drawn here (no image service sees the address).
+    Error correction M survives a poster's wear; the 4-module margin is the standard's."""
+    svg = segno.make(link, error="m").svg_inline(
+        scale=1, border=4, omitsize=True, dark="#000", light="#fff", title=title
+    )
+    # Named for screen readers; crisp edges keep the modules from blurring apart when scaled.
+    named = svg.replace("<svg ", '<svg role="img" shape-rendering="crispEdges" ', 1)
+    return Markup(named)  # noqa: S704  (segno escapes the title; the rest is its own drawing)
+
+
+@bp.get("/p/<int:partnership_id>/grievances/poster")
+@partnership_guard(Role.OBSERVER)
+def poster(partnership_id: int):
+    """The public form's address as a printable poster with its QR code."""
+    settings = services.settings_of(db.session(), partnership_id)
+    link = _public_link(settings)
+    if not handles() or link is None:
+        abort(404)
+    return render_template(
+        "grievances/poster.html",
+        link=link,
+        qr=qr_code(link, title=_("QR code of the grievance form's address")),
     )

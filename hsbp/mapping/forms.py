@@ -1,5 +1,6 @@
 """Forms of the mapping: a participant, the register's filters, relationships, import, tags."""
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -22,12 +23,14 @@ from hsbp.mapping.labels import (
     RISK_LABELS,
     STATUS_LABELS,
 )
+from hsbp.partnerships import languages as language_picker
 from hsbp.partnerships.forms import MultiCheckboxField
 
 SCALE = [(n, str(n)) for n in range(1, 6)]
 # Fields of the participant form about the form itself, not the participant.
 FORM_ONLY = (
     "csrf_token",
+    "common_languages",
     "clear_phone",
     "clear_email",
     "clear_intermediary",
@@ -51,10 +54,16 @@ class ParticipantForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
     sector = SelectField(_l("Sector"), choices=list(PARTICIPANT_SECTOR_LABELS.items()))
     locality = StringField(_l("Locality"), validators=[Length(max=200)])
+    # The languages of the partnership, of its register and of its country as checkboxes;
+    # any other typed by name (with suggestions) or by code into `languages`.
+    common_languages = MultiCheckboxField(_l("Languages spoken"), validate_choice=False)
     languages = StringField(
-        _l("Languages spoken"),
-        description=_l("ISO 639 codes, comma-separated, for example: es, pbb"),
-        validators=[Length(max=200)],
+        _l("Other languages"),
+        description=_l(
+            "Type a language's name and pick it from the suggestions, or its ISO 639 code "
+            "(for example: pbb). Separate several with commas."
+        ),
+        validators=[Length(max=400)],
     )
     tag_ids = MultiCheckboxField(_l("Groups"), coerce=int)
     interest = SelectField(_l("Interest (1-5)"), choices=SCALE, coerce=int, default=3)
@@ -71,7 +80,9 @@ class ParticipantForm(FlaskForm):
     consent_scope = TextAreaField(_l("What the consent covers"), validators=[Length(max=2000)])
     risk = SelectField(_l("Participation risk"), choices=list(RISK_LABELS.items()))
     protective_measures = TextAreaField(_l("Protective measures"), validators=[Length(max=2000)])
-    proposed_by_partner_id = SelectField(_l("Proposed by"), coerce=int)
+    # Shown to facilitators only (a representative proposes for their own partner, set by
+    # the view): absent from a post, it means "none", never "not a valid choice".
+    proposed_by_partner_id = SelectField(_l("Proposed by"), coerce=int, default=0)
     external_ref = StringField(_l("External reference"), validators=[Length(max=100)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
     clear_phone = BooleanField(_l("Remove the phone number on file"))
@@ -84,8 +95,13 @@ class ParticipantForm(FlaskForm):
     twin_id = HiddenField()
     distinct = BooleanField(_l("This is someone else: save it anyway"))
 
-    def __init__(self, *args, tags=(), tag_label=str, partners=(), **kwargs):
+    def __init__(self, *args, tags=(), tag_label=str, partners=(), common_languages=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self._reader = str(get_locale())
+        self._offer_languages([*common_languages, *(self.common_languages.data or [])])
+        self.languages.suggestions = language_picker.suggestions(
+            self._reader, leave_out=common_languages
+        )
         self.tag_ids.choices = [(tag.id, tag_label(tag)) for tag in tags]
         self.consent_method.choices = [("", "—"), *CONSENT_METHOD_LABELS.items()]
         self.proposed_by_partner_id.choices = [(0, "—"), *((p.id, p.name) for p in partners)]
@@ -107,7 +123,9 @@ class ParticipantForm(FlaskForm):
         """Show a participant's values, but not those hidden; `identity` holds the protected
         ones when they were asked for."""
         self.tag_ids.data = [tag.id for tag in participant.tags]
-        self.languages.data = ", ".join(participant.languages)
+        self._offer_languages(participant.languages)
+        self.common_languages.data = list(participant.languages)
+        self.languages.data = ""
         self.proposed_by_partner_id.data = participant.proposed_by_partner_id or 0
         values = {
             "name": participant.display_name,
@@ -119,6 +137,15 @@ class ParticipantForm(FlaskForm):
             self[key].data = "" if key in self.hidden else value or ""
         if identity:
             self.shown.data = "1"
+
+    def _offer_languages(self, codes) -> None:
+        """Make `codes` checkboxes, so a language chosen once is never dropped from view."""
+        offered = [code for code, _name in self.common_languages.choices or []]
+        offered += [code for code in codes if code not in offered]
+        self.common_languages.choices = language_picker.choices(offered, self._reader)
+
+    def validate_languages(self, field) -> None:
+        language_picker.refuse_unknown(field.data, self._reader)
 
     def kept(self) -> list[str]:
         """The hidden fields whose blank means "keep what is on file" (not those the user
@@ -137,7 +164,9 @@ class ParticipantForm(FlaskForm):
 
     def service_fields(self) -> dict:
         data = {name: self[name].data for name in self._fields if name not in FORM_ONLY}
-        data["languages"] = [c.strip() for c in (self.languages.data or "").split(",") if c.strip()]
+        typed, _unknown = language_picker.read_typed(self.languages.data, self._reader)
+        checked = self.common_languages.data or []
+        data["languages"] = [*checked, *(code for code in typed if code not in checked)]
         data["proposed_by_partner_id"] = self.proposed_by_partner_id.data or None
         data["external_ref"] = self.external_ref.data or ""
         return data

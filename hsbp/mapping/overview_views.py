@@ -49,6 +49,7 @@ def network(partnership_id: int):
         "mapping/network.html",
         svg=svg,
         network=found,
+        relationships=charts.relationship_rows(found),
         sector_colours=charts.SECTOR_COLOURS,
         link_styles=charts.LINK_STYLES,
     )

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
-from hsbp.mapping import duplicates, queries, relations, services
+from hsbp.mapping import duplicates, picking, queries, relations, services
 from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.forms import ParticipantForm, RegisterFilterForm, RelationshipForm
 from hsbp.mapping.labels import tag_label
+from hsbp.partnerships import languages as language_picker
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.services import list_partners
@@ -81,10 +82,12 @@ def register(partnership_id: int):
 
 
 def _participant_form(participant=None, **kwargs) -> ParticipantForm:
+    used = picking.languages_in_use(db.session(), partnership_id=g.partnership.id)
     return ParticipantForm(
         tags=_tags(),
         tag_label=label_of_tag,
         partners=list_partners(db.session(), partnership_id=g.partnership.id),
+        common_languages=language_picker.common_codes(partnership=g.partnership, used=used),
         **kwargs,
     )
 
@@ -163,13 +166,17 @@ def _get(participant_id: int):
 def _detail(participant, *, identity=None, link_form=None):
     session = db.session()
     partners = {p.id: p for p in list_partners(session, partnership_id=g.partnership.id)}
+    link_form = link_form or RelationshipForm()
+    link_form.target.suggestions = picking.participant_labels(
+        session, partnership_id=g.partnership.id
+    )
     return render_form(
         "mapping/participant.html",
-        link_form or RelationshipForm(),
+        link_form,
         participant=participant,
         identity=identity,
         links=queries.links_of(session, participant=participant),
-        link_form=link_form or RelationshipForm(),
+        link_form=link_form,
         confirm=ConfirmForm(),
         can_edit=services.can_edit(g.membership, participant),
         validation_refusal=services.validation_refusal(g.membership, participant, partners),
@@ -302,8 +309,8 @@ def add_relationship(partnership_id: int, participant_id: int):
     form = RelationshipForm()
     if form.validate_on_submit():
         try:
-            target = queries.by_display_name(
-                db.session(), partnership_id=partnership_id, name=form.target.data
+            target = picking.participant_by_label(
+                db.session(), partnership_id=partnership_id, label=form.target.data, field="target"
             )
             relations.add_relationship(
                 db.session(),

@@ -10,16 +10,18 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from hsbp import db
-from hsbp.consultations.charts import BAR, INK, LABEL_WIDTH, ROW, TRACK, WIDTH, _short
+from hsbp.chart_svg import bar_chart
 from hsbp.errors import ServiceError, apply_to_form
+from hsbp.i18n import is_rtl
 from hsbp.monitoring import pulses, sms_pulses
 from hsbp.monitoring.display import local_text
 from hsbp.monitoring.pulse_models import COMMUNITY, DIMENSIONS, SCORE_MAX, PulseRound
@@ -34,7 +36,7 @@ DIMENSION_LABELS = {
     **PRINCIPLE_LABELS,
     "mutual_trust": _l("Trust between partners"),
     "equity": _l("Equity"),
-    "inclusivity": _l("Inclusivity"),
+    "inclusivity": _p("partnership health dimension", "Inclusivity"),
 }
 CONSTITUENCY_LABELS = {
     **SECTOR_LABELS,
@@ -202,34 +204,24 @@ def pulse_answer(partnership_id: int, round_id: int):
 
 
 def score_bars(groups, dimension: str, *, chart_id: str) -> Markup:
-    """Horizontal bars, one per constituency shown, on a fixed scale of 0 to 5."""
-    track = WIDTH - LABEL_WIDTH - 50
+    """Horizontal bars, one per constituency shown, on a fixed scale of 0 to 5, laid out for
+    the reader's language."""
     rows = [
         (str(CONSTITUENCY_LABELS.get(g.constituency, g.constituency)), g.means[dimension])
         for g in groups
         if dimension in g.means
     ]
-    title = str(DIMENSION_LABELS[dimension])
     summary = "; ".join(f"{label}: {format_decimal(mean, format='0.0')}" for label, mean in rows)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {ROW * len(rows) + 6}" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
-    ]
-    for index, (label, mean) in enumerate(rows):
-        y = 4 + index * ROW
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" font-size="13" '
-            f'fill="{INK}">{escape(_short(label))}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{track}" height="16" fill="{TRACK}"/>'
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{track * float(mean) / SCORE_MAX:.1f}" '
-            f'height="16" fill="{BAR}"/>'
-            f'<text x="{LABEL_WIDTH + track + 6}" y="{y + 15}" font-size="13" '
-            f'fill="{INK}">{escape(format_decimal(mean, format="0.0"))}</text>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704  (every interpolated text went through escape)
+    return bar_chart(
+        [
+            (label, float(mean) / SCORE_MAX, format_decimal(mean, format="0.0"))
+            for label, mean in rows
+        ],
+        chart_id=chart_id,
+        title=str(DIMENSION_LABELS[dimension]),
+        summary=summary,
+        rtl=is_rtl(),
+    )
 
 
 @bp.get("/p/<int:partnership_id>/pulses/<int:round_id>/results")

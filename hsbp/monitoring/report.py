@@ -25,7 +25,7 @@ from hsbp.consultations.models import Consultation, Response, ResponseState, Sta
 from hsbp.consultations.outcome import SECTION_LABELS, items
 from hsbp.grievances import figures as grievance_figures
 from hsbp.grievances.forms import STAGE_LABELS
-from hsbp.i18n import is_rtl
+from hsbp.i18n import is_rtl, isolated
 from hsbp.monitoring import charts, pulses, queries, reviews
 from hsbp.monitoring.pulse_models import DIMENSIONS
 from hsbp.monitoring.pulse_views import CONSTITUENCY_LABELS, DIMENSION_LABELS
@@ -98,9 +98,12 @@ def _indicator_line(standing: queries.Standing, reader: Reader) -> IndicatorLine
         id=indicator.id,
         name=name,
         definition=reader.text(indicator.definition),
-        baseline=f"{reader.amount(indicator, baseline[1])} ({reader.day(baseline[0])})",
-        target=f"{reader.amount(indicator, target[1])} ({reader.day(target[0])})",
-        latest=f"{reader.amount(indicator, latest[1])} ({reader.day(latest[0])})" if latest else "",
+        # Each amount isolated: "23 conflictos" stays in its order in an Arabic line.
+        baseline=f"{isolated(reader.amount(indicator, baseline[1]))} ({reader.day(baseline[0])})",
+        target=f"{isolated(reader.amount(indicator, target[1]))} ({reader.day(target[0])})",
+        latest=f"{isolated(reader.amount(indicator, latest[1]))} ({reader.day(latest[0])})"
+        if latest
+        else "",
         achieved=reader.share(standing.progress.achieved),
         track=str(standing.progress.track),
         track_label=str(TRACK_LABELS[standing.progress.track]),
@@ -113,7 +116,14 @@ def _indicator_line(standing: queries.Standing, reader: Reader) -> IndicatorLine
             reader.amount(indicator, low),
             reader.amount(indicator, high),
         ),
-        chart=charts.indicator_chart(standing, name=name, chart_id=f"report-chart-{indicator.id}"),
+        chart=charts.indicator_chart(
+            standing,
+            name=name,
+            chart_id=f"report-chart-{indicator.id}",
+            amount=reader.amount,
+            day=reader.day,
+            rtl=is_rtl(reader.locale),
+        ),
     )
 
 
@@ -167,7 +177,7 @@ def _consultations(session, partnership, reader: Reader, goals: dict) -> list[Co
         for section, item in items(consultation):
             text = reader.text(item.get("text"))
             if item.get("goal_key") in goals:
-                text = f"{text} ({LABELS['became_goal']})"
+                text = f"{isolated(text)} ({LABELS['became_goal']})"
             sections.setdefault(str(SECTION_LABELS[section]), []).append(text)
         lines.append(
             ConsultationLine(
@@ -277,7 +287,7 @@ def _pulses(session, partnership, reader: Reader, now) -> PulseSection | None:
             )
         )
     return PulseSection(
-        title=str(LABELS["latest_round"]) % {"title": reader.text(latest.title)},
+        title=str(LABELS["latest_round"]) % {"title": isolated(reader.text(latest.title))},
         respondents=ngettext(
             "%(num)d person answered.", "%(num)d people answered.", found.respondents
         ),
@@ -301,9 +311,10 @@ def _decisions(session, partnership, reader: Reader) -> list[DecisionLine]:
             decided_by=entry.decision.decided_by,
             rule=str(RULE_LABELS.get(entry.decision.rule, entry.decision.rule)),
             actions=[
-                f"{reader.text(a.title)} ({a.lead_partner.name}, {reader.day(a.due_on)})"
+                f"{isolated(reader.text(a.title))} ({isolated(a.lead_partner.name)}, "
+                f"{reader.day(a.due_on)})"
                 if a.due_on
-                else f"{reader.text(a.title)} ({a.lead_partner.name})"
+                else f"{isolated(reader.text(a.title))} ({isolated(a.lead_partner.name)})"
                 for a in entry.actions
             ],
             charter_draft=str(LABELS["charter_draft"]) % {"number": entry.charter_draft_number}

@@ -3,6 +3,9 @@ function of the report, so a view, the CLI or a task can call it alike.
 
 The bundled DejaVu Sans covers every shipped language (Bosnian diacritics, Arabic); Arabic is
 shaped by HarfBuzz and laid out right to left, with the page mirrored (text on the right).
+Every name, typed text and value with its unit is drawn inside Unicode isolates (FSI ...
+PDI), which fpdf2's bidirectional algorithm honours: "23 conflictos", "Acme S.A.S." and
+"¿Agua?" keep their own order in an Arabic line, as <bdi> keeps them on the page.
 Charts are drawn with PDF lines rather than embedded SVG: the same picture as the page's
 chart (the dashed straight line from baseline to target, the values as a line with dots),
 and they always run left to right, as time does on the page's charts.
@@ -16,6 +19,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from hsbp.i18n import isolated
 from hsbp.monitoring import charts
 from hsbp.monitoring.report_parts import IndicatorLine, ProgressReport
 
@@ -23,7 +27,7 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
 INK = (27, 31, 36)
 MUTED = (80, 84, 90)
-BAR = (11, 83, 148)  # the values, as hsbp.consultations.charts.BAR
+BAR = (11, 83, 148)  # the values, as hsbp.chart_svg.BAR
 LINE = (180, 95, 6)  # the expected path, as hsbp.monitoring.charts.LINE
 TRACK = (230, 235, 241)
 CHART_W, CHART_H = 90, 30  # millimetres
@@ -53,7 +57,7 @@ class _Document(FPDF):
         self.set_font(FAMILY, "", 8)
         self.set_text_color(*MUTED)
         page = self.report.labels["page"] % {"number": self.page_no()}
-        self.cell(0, 6, f"{self.report.partnership} · {page}", align="C")
+        self.cell(0, 6, f"{isolated(self.report.partnership)} · {page}", align="C")
         self.set_text_color(*INK)
 
     # Text ---------------------------------------------------------------------------------
@@ -101,7 +105,8 @@ class _Document(FPDF):
             for row in [headings, *rows]:
                 cells = table.row()
                 for text in row:
-                    cells.cell(text)
+                    # Cells hold names and figures: each keeps its own order.
+                    cells.cell(isolated(text))
         self.ln(3)
 
 
@@ -110,7 +115,7 @@ def build(report: ProgressReport) -> bytes:
     pdf = _Document(report)
     pdf.add_page()
     pdf.para(report.labels["title"], size=20, bold=True)
-    pdf.para(report.partnership, size=13)
+    pdf.para(isolated(report.partnership), size=13)
     pdf.para(report.as_of, size=10, muted=True)
     _indicators(pdf, report)
     _actions(pdf, report)
@@ -127,23 +132,23 @@ def _indicators(pdf: _Document, report: ProgressReport) -> None:
     if not report.goals:
         pdf.para(labels["no_indicator"])
     for goal in report.goals:
-        pdf.heading(goal.title, 3)
+        pdf.heading(isolated(goal.title), 3)
         for line in goal.indicators:
             _indicator(pdf, line, labels)
 
 
 def _indicator(pdf: _Document, line: IndicatorLine, labels: dict) -> None:
     pdf.room(CHART_H + 28)
-    pdf.para(line.name, size=10.5, bold=True)
+    pdf.para(isolated(line.name), size=10.5, bold=True)
     if line.definition:
-        pdf.para(line.definition, size=8.5, muted=True)
+        pdf.para(isolated(line.definition), size=8.5, muted=True)
     pdf.room(CHART_H + 14)
     top = pdf.get_y() + 1
     facts = [
         f"{labels['baseline']}: {line.baseline}",
         f"{labels['target']}: {line.target}",
         f"{labels['latest']}: {line.latest or '—'}",
-        f"{labels['progress']}: {line.achieved or '—'}",
+        f"{labels['progress']}: {isolated(line.achieved or '—')}",
         f"{labels['track']}: {line.track_label}",
     ]
     width = pdf.w - pdf.l_margin - pdf.r_margin - CHART_W - 6
@@ -195,12 +200,12 @@ def _chart(pdf: _Document, line: IndicatorLine, labels: dict, x: float, y: float
     pdf.set_font(FAMILY, "", 6.5)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(x, y + 0.5)
-    pdf.cell(CHART_W - 1, 3, high, align="R")
+    pdf.cell(CHART_W - 1, 3, isolated(high), align="R")
     pdf.set_xy(x, y + CHART_H - 3.5)
-    pdf.cell(CHART_W - 1, 3, low, align="R")
+    pdf.cell(CHART_W - 1, 3, isolated(low), align="R")
     pdf.set_xy(x, y + CHART_H + 0.5)
-    pdf.cell(CHART_W / 2, 3, first, align="L")
-    pdf.cell(CHART_W / 2, 3, last, align="R")
+    pdf.cell(CHART_W / 2, 3, isolated(first), align="L")
+    pdf.cell(CHART_W / 2, 3, isolated(last), align="R")
     # Legend: a dashed sample for the straight line, a solid one for the values.
     legend_y = y + CHART_H + 5.5
     for index, (colour, dashed, text) in enumerate(
@@ -252,15 +257,15 @@ def _consultations(pdf: _Document, report: ProgressReport) -> None:
     if not report.consultations:
         pdf.para(labels["no_consultation"])
     for line in report.consultations:
-        pdf.heading(line.title, 3)
-        closed = f"{labels['closed_on']}: {line.closed_on} · " if line.closed_on else ""
+        pdf.heading(isolated(line.title), 3)
+        closed = f"{labels['closed_on']}: {isolated(line.closed_on)} · " if line.closed_on else ""
         pdf.para(closed + line.responses, size=9, muted=True)
         if not line.outcome:
             pdf.para(labels["no_outcome"], size=9.5)
         for section, texts in line.outcome:
             pdf.para(section, size=9.5, bold=True)
             for text in texts:
-                pdf.para(f"• {text}", size=9.5)
+                pdf.para(f"• {isolated(text)}", size=9.5)
         pdf.ln(2)
 
 
@@ -302,11 +307,15 @@ def _decisions(pdf: _Document, report: ProgressReport) -> None:
         pdf.para(labels["no_decision"])
     for line in report.decisions:
         pdf.room(25)
-        title = f"{line.decided_on} · {line.review}" if line.review else line.decided_on
+        title = (
+            f"{isolated(line.decided_on)} · {isolated(line.review)}"
+            if line.review
+            else line.decided_on
+        )
         pdf.para(title, size=10, bold=True)
-        pdf.para(line.text, size=9.5)
+        pdf.para(isolated(line.text), size=9.5)
         details = [
-            f"{labels['decided_by']}: {line.decided_by}" if line.decided_by else "",
+            f"{labels['decided_by']}: {isolated(line.decided_by)}" if line.decided_by else "",
             f"{labels['rule']}: {line.rule}" if line.rule else "",
             f"{labels['follow_up']}: {'; '.join(line.actions)}" if line.actions else "",
             line.charter_draft,

@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from hsbp.auth.forms import NewPasswordMixin, language_choices
 from hsbp.auth.models import EMAIL_MAX, NAME_MAX
 from hsbp.i18n import UI_LOCALES, language_name
+from hsbp.partnerships import languages
 from hsbp.partnerships.models import Sector, Stage
 from hsbp.partnerships.reference import country_choices, timezones
 from hsbp.security import Role
@@ -59,9 +60,12 @@ class PartnershipForm(FlaskForm):
     default_locale = SelectField(_l("Default language"), validators=[DataRequired()])
     locales = MultiCheckboxField(_l("Languages of the partnership's content"))
     other_locales = StringField(
-        _l("Other language codes"),
-        description=_l("For local languages, comma-separated ISO 639 codes, for example: qu, guc"),
-        validators=[Length(max=200)],
+        _l("Other languages"),
+        description=_l(
+            "For local languages: type a language's name and pick it from the suggestions, "
+            "or its ISO 639 code (for example: guc). Separate several with commas."
+        ),
+        validators=[Length(max=400)],
     )
 
     def __init__(self, *args, **kwargs):
@@ -72,12 +76,20 @@ class PartnershipForm(FlaskForm):
         ui = [loc.code for loc in UI_LOCALES]
         self.locales.choices = [(code, language_name(code)) for code in ui]
         self.default_locale.choices = self.locales.choices
+        self.other_locales.suggestions = languages.suggestions(locale, leave_out=ui)
+
+    def validate_other_locales(self, field) -> None:
+        languages.refuse_unknown(field.data, str(get_locale()))
 
     def populate_extra(self, partnership) -> None:
         """Fill the two language fields from a partnership's list of content languages."""
         shipped = set(dict(self.locales.choices))
         self.locales.data = [c for c in partnership.locales if c in shipped]
-        self.other_locales.data = ", ".join(c for c in partnership.locales if c not in shipped)
+        others = [c for c in partnership.locales if c not in shipped]
+        self.other_locales.data = ", ".join(
+            f"{name} ({code})" if name != code else code
+            for code, name in languages.choices(others, str(get_locale()))
+        )
         if partnership.default_locale not in shipped:
             self.default_locale.choices = [
                 *self.default_locale.choices,
@@ -85,7 +97,7 @@ class PartnershipForm(FlaskForm):
             ]
 
     def service_fields(self) -> dict:
-        extra = [c.strip() for c in (self.other_locales.data or "").split(",") if c.strip()]
+        extra, _unknown = languages.read_typed(self.other_locales.data, str(get_locale()))
         return {
             "name": self.name.data.strip(),
             "country": self.country.data,

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from hsbp import db
 from hsbp.auth.browser import sign_in
 from hsbp.auth.services import find_user_by_email
+from hsbp.confirmation import ask, confirmed
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.partnerships import members, services
 from hsbp.partnerships.forms import (
@@ -136,6 +137,9 @@ def remove_member(partnership_id: int, membership_id: int):
     )
     if membership is None or not ConfirmForm().validate_on_submit():
         abort(404 if membership is None else 400)
+    back = url_for("partnerships.member_list", partnership_id=partnership_id)
+    if not confirmed():
+        return ask("partnerships/confirm_remove_member.html", cancel=back, membership=membership)
     name = membership.user.name
     try:
         notices = members.remove_member(session, actor=current_user, membership=membership)
@@ -145,7 +149,7 @@ def remove_member(partnership_id: int, membership_id: int):
         flash(_("%(name)s is no longer a member.", name=name), "success")
         for notice in notices:
             flash(notice, "info")
-    return redirect(url_for("partnerships.member_list", partnership_id=partnership_id))
+    return redirect(back)
 
 
 @bp.post("/p/<int:partnership_id>/invitations/<int:invitation_id>/revoke")

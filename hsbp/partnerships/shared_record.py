@@ -90,6 +90,8 @@ class SharedEntry:
     details: dict
     named: dict = field(default_factory=dict)
     redacted: bool = False
+    object_type: str = ""
+    object_id: int | None = None
 
 
 # Families ("charter" in "charter.adopt") whose details every member may read.
@@ -127,23 +129,48 @@ def is_label_only(action: str) -> bool:
 def shared(entry: audit.AuditEntry) -> SharedEntry:
     """`entry` without what a member other than a facilitator may not read."""
     if is_label_only(entry.action):
-        return SharedEntry(entry.id, entry.created_at, entry.actor, entry.action, {}, {}, True)
+        return SharedEntry(
+            entry.id,
+            entry.created_at,
+            entry.actor,
+            entry.action,
+            {},
+            {},
+            True,
+            entry.object_type,
+            entry.object_id,
+        )
     details = {k: v for k, v in (entry.details or {}).items() if k not in SECRET_KEYS}
     named = {k: v for k, v in entry.named.items() if k in details}
     redacted = len(details) != len(entry.details or {})
     return SharedEntry(
-        entry.id, entry.created_at, entry.actor, entry.action, details, named, redacted
+        entry.id,
+        entry.created_at,
+        entry.actor,
+        entry.action,
+        details,
+        named,
+        redacted,
+        entry.object_type,
+        entry.object_id,
     )
 
 
 def entries(
-    session: Session, *, partnership_id: int, full: bool, page: int = 1, per_page: int = 50
+    session: Session,
+    *,
+    partnership_id: int,
+    full: bool,
+    page: int = 1,
+    per_page: int = 50,
+    **narrowed,
 ) -> tuple[list, int]:
     """One page of the record, newest first, and the total count: the log as it is when
-    `full` (facilitators), else the shared record (see the module)."""
+    `full` (facilitators), else the shared record (see the module). `narrowed` filters it as
+    `audit.entries_for_partnership` does (actor, families, dates)."""
     if full:
         return audit.entries_for_partnership(
-            session, partnership_id=partnership_id, page=page, per_page=per_page
+            session, partnership_id=partnership_id, page=page, per_page=per_page, **narrowed
         )
     rows, total = audit.entries_for_partnership(
         session,
@@ -151,5 +178,6 @@ def entries(
         page=page,
         per_page=per_page,
         hidden_actions=HIDDEN_ACTIONS,
+        **narrowed,
     )
     return [shared(entry) for entry in rows], total

@@ -1,5 +1,7 @@
 """Partnership pages: the list, the dashboard, settings, partners and the audit log."""
 
+import sys
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -9,18 +11,43 @@ from hsbp import db
 from hsbp.actions import extras as action_extras
 from hsbp.actions import queries as action_queries
 from hsbp.actions.services import overdue_and_due_soon
+from hsbp.db import utcnow
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.i18n import translated
 from hsbp.monitoring import display as monitoring_display
 from hsbp.monitoring import queries as monitoring_queries
 from hsbp.monitoring.progress import Track
-from hsbp.partnerships import entry, members, profiles, services, shared_record
+from hsbp.partnerships import activity, attention, entry, members, profiles, services, setup
 from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.security import Role, site_admin_required
 from hsbp.views import page_number, render_form
 
 bp = Blueprint("partnerships", __name__)
+
+
+def _attention() -> list[attention.Count]:
+    """What needs attention in the partnership in view, for the signed-in member: read once
+    a request, by the dashboard and the menu's badges alike."""
+    if "attention" not in g:
+        g.attention = attention.collect(
+            db.session(), partnership=g.partnership, membership=g.membership, now=utcnow()
+        )
+    return g.attention
+
+
+def _menu_badges() -> dict[str, int]:
+    # An error page may be rendered with a failed transaction: it shows no badge rather
+    # than fail again.
+    if sys.exc_info()[0] is not None:
+        return {}
+    return attention.badges(_attention())
+
+
+@bp.app_context_processor
+def _partnership_menu():
+    # A function, so only pages that show the partnership menu run its queries.
+    return {"menu_badges": _menu_badges}
 
 
 @bp.get("/")
@@ -34,6 +61,12 @@ def home():
 @login_required
 def index():
     rows = services.partnerships_of(db.session(), user=current_user)
+    # The landing page after signing in: a list of one is a detour, and a site administrator
+    # with no partnership of their own has nothing to open here.
+    if current_user.is_site_admin and not rows:
+        return redirect(url_for("partnerships.admin_index"))
+    if len(rows) == 1 and not current_user.is_site_admin:
+        return redirect(url_for("partnerships.dashboard", partnership_id=rows[0][0].id))
     return render_template("partnerships/index.html", rows=rows)
 
 
@@ -105,8 +138,11 @@ def dashboard(partnership_id: int):
         "name": monitoring_display.local_text,
         "amount": monitoring_display.amount,
     }
+    facilitator = g.membership.role == Role.FACILITATOR
     return render_template(
         "partnerships/dashboard.html",
+        attention=_attention(),
+        setup=setup.progress(session, partnership_id=partnership_id) if facilitator else None,
         checklist=checklist,
         watch=watch,
         profile_missing=profiles.needs_profile(session, membership=g.membership),
@@ -202,11 +238,39 @@ def edit_partner(partnership_id: int, partner_id: int):
 @bp.get("/p/<int:partnership_id>/audit")
 @partnership_guard()
 def audit_log(partnership_id: int):
-    page = page_number()
+    session, page = db.session(), page_number()
     full = g.membership.role == Role.FACILITATOR
-    entries, total = shared_record.entries(
-        db.session(), partnership_id=partnership_id, full=full, page=page
+    offered = activity.choices(session, partnership_id=partnership_id, full=full)
+    filters, problems = activity.parse_filters(request.args, offered=offered)
+    lines, total = activity.page(
+        session,
+        partnership=g.partnership,
+        membership=g.membership,
+        filters=filters,
+        page_number=page,
+        locale=str(get_locale()),
     )
     return render_template(
-        "partnerships/audit.html", entries=entries, total=total, page=page, per_page=50, full=full
+        "partnerships/audit.html",
+        lines=lines,
+        total=total,
+        page=page,
+        per_page=activity.PER_PAGE,
+        full=full,
+        offered=offered,
+        filters=filters,
+        problems=problems,
+    )
+
+
+@bp.app_template_global()
+def activity_lines(entries: list) -> list:
+    """Entries of the partnership in view as sentences, for lists that hold raw entries (the
+    dashboard's recent activity)."""
+    return activity.lines(
+        db.session(),
+        partnership=g.partnership,
+        membership=g.get("membership"),
+        entries=entries,
+        locale=str(get_locale()),
     )

@@ -2,10 +2,12 @@
 rules, budget lines and goals (the document itself: hsbp.principles.content)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 PRINCIPLE_LABELS = {
     "locally_driven": _l("Locally driven"),
-    "inclusive": _l("Inclusive"),
+    # A context of its own: in Spanish and Arabic the plain word is the pulse's "Inclusivity".
+    "inclusive": _p("LIFTS principle", "Inclusive"),
     "forward_looking": _l("Forward looking"),
     "trust": _l("Trust"),
     "sharing": _l("Sharing"),

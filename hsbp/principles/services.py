@@ -13,11 +13,11 @@ from hsbp.audit import ACTION_LABELS
 from hsbp.auth.models import User
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError
-from hsbp.i18n import language_name
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.partnerships.services import list_partners
 from hsbp.principles import changes as charter_changes
 from hsbp.principles import content as doc
+from hsbp.principles import sections
 from hsbp.principles.adoption import (
     adopted,
     adoption_missing,
@@ -32,6 +32,7 @@ ACTION_LABELS.update(
     {
         "charter.create": _l("Charter draft started"),
         "charter.update": _l("Charter draft edited"),
+        "charter.update_section": _l("Charter draft section edited"),
         "charter.propose": _l("Charter version proposed"),
         "charter.withdraw": _l("Charter proposal withdrawn"),
         "charter.endorse": _l("Charter endorsed"),
@@ -210,7 +211,8 @@ def update_draft(
 def propose(
     session: Session, *, actor: User, partnership: Partnership, version: CharterVersion
 ) -> None:
-    """Put a draft to the partners for endorsement.
+    """Put a draft to the partners for endorsement. Raises sections.DraftIncomplete, naming
+    every section to fix, when the whole draft's checks fail.
 
     Side effects: the version becomes proposed (proposed_at set); an audit entry.
     """
@@ -218,14 +220,7 @@ def propose(
     partners = list_partners(session, partnership_id=partnership.id)
     if not any(p.is_current for p in partners):
         raise ServiceError(_l("Add the partners first: there is no one to endorse the charter."))
-    default = partnership.default_locale
-    if not all(version.content["principles"].get(key, {}).get(default) for key in doc.LIFTS):
-        raise ServiceError(
-            _l(
-                "Write the commitments for every principle in %(language)s before proposing.",
-                language=language_name(default),
-            )
-        )
+    sections.check_proposable(version.content or {}, default_locale=partnership.default_locale)
     version.status, version.proposed_at = CharterStatus.PROPOSED, utcnow()
     _record(session, actor, "charter.propose", version)
 

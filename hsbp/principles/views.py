@@ -1,4 +1,5 @@
-"""Charter pages: the charter in force, drafts, endorsements, version comparison, print."""
+"""Charter pages: the charter in force, drafts, endorsements, version comparison, print (the
+draft editor and proposing a draft: hsbp.principles.section_views)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,6 @@ from hsbp.principles.forms import (
     STATUS_LABELS,
     CompareForm,
     EndorseForm,
-    apply_error,
-    editor_form,
 )
 from hsbp.principles.models import CharterStatus, CharterVersion
 from hsbp.security import Role
@@ -99,7 +98,7 @@ def _charter_helpers():
     }
 
 
-def _version_or_404(session, partnership_id: int, number: int) -> CharterVersion:
+def version_or_404(session, partnership_id: int, number: int) -> CharterVersion:
     version = services.get_version(session, partnership_id=partnership_id, number=number)
     if version is None:
         abort(404)
@@ -119,7 +118,7 @@ def _may_answer(version: CharterVersion | None, stances: dict) -> bool:
     )
 
 
-def _charter_page(partnership_id: int, failed=None, failed_version_id: int | None = None):
+def charter_page(partnership_id: int, failed=None, failed_version_id: int | None = None):
     data = services.overview(db.session(), partnership_id=partnership_id)
     endorse_forms = {}
     for version in (data["pending"], data["in_force"]):
@@ -141,7 +140,7 @@ def _charter_page(partnership_id: int, failed=None, failed_version_id: int | Non
 @bp.get("/p/<int:partnership_id>/charter")
 @partnership_guard()
 def charter(partnership_id: int):
-    return _charter_page(partnership_id)
+    return charter_page(partnership_id)
 
 
 @bp.post("/p/<int:partnership_id>/charter/drafts")
@@ -154,53 +153,17 @@ def start_draft(partnership_id: int):
         version = services.start_draft(db.session(), actor=current_user, partnership=g.partnership)
     except ServiceError as error:
         form.form_errors.append(error.message)
-        return _charter_page(partnership_id, failed=form)
+        return charter_page(partnership_id, failed=form)
     flash(_("Version %(number)d is started as a draft.", number=version.number), "success")
     return redirect(
         url_for("principles.edit", partnership_id=partnership_id, number=version.number)
     )
 
 
-@bp.route("/p/<int:partnership_id>/charter/<int:number>/edit", methods=["GET", "POST"])
-@partnership_guard(Role.FACILITATOR)
-def edit(partnership_id: int, number: int):
-    session = db.session()
-    version = _version_or_404(session, partnership_id, number)
-    try:
-        services.ensure_draft(version)
-        frozen = None
-    except ServiceError as error:
-        frozen = error
-    if frozen is not None and request.method == "GET":
-        flash(frozen.message, "error")
-        return redirect(url_for("principles.version", partnership_id=partnership_id, number=number))
-    partners = list_partners(session, partnership_id=partnership_id)
-    form = editor_form(partnership=g.partnership, partners=partners, content=version.content)
-    if frozen is not None:
-        apply_error(form, frozen)
-    elif form.validate_on_submit():
-        try:
-            changes = services.update_draft(
-                session,
-                actor=current_user,
-                partnership=g.partnership,
-                version=version,
-                raw=form.content(),
-            )
-        except ServiceError as error:
-            apply_error(form, error)
-        else:
-            flash(_("The draft is saved.") if changes else _("Nothing has changed."), "success")
-            return redirect(
-                url_for("principles.edit", partnership_id=partnership_id, number=number)
-            )
-    return render_form("principles/editor.html", form, form=form, version=version)
-
-
 def _act(partnership_id: int, number: int, action, message: str):
     """Run a one-button action on a version; a refusal shows on the charter page (422)."""
     session = db.session()
-    version = _version_or_404(session, partnership_id, number)
+    version = version_or_404(session, partnership_id, number)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -208,19 +171,9 @@ def _act(partnership_id: int, number: int, action, message: str):
         action(session, version)
     except ServiceError as error:
         form.form_errors.append(error.message)
-        return _charter_page(partnership_id, failed=form)
+        return charter_page(partnership_id, failed=form)
     flash(message, "success")
     return redirect(url_for("principles.charter", partnership_id=partnership_id))
-
-
-@bp.post("/p/<int:partnership_id>/charter/<int:number>/propose")
-@partnership_guard(Role.FACILITATOR)
-def propose(partnership_id: int, number: int):
-    def action(session, version):
-        services.propose(session, actor=current_user, partnership=g.partnership, version=version)
-
-    message = _("Version %(number)d is proposed to the partners.", number=number)
-    return _act(partnership_id, number, action, message)
 
 
 @bp.post("/p/<int:partnership_id>/charter/<int:number>/withdraw")
@@ -237,7 +190,7 @@ def withdraw(partnership_id: int, number: int):
 @partnership_guard(Role.REPRESENTATIVE)
 def endorse(partnership_id: int, number: int):
     session = db.session()
-    version = _version_or_404(session, partnership_id, number)
+    version = version_or_404(session, partnership_id, number)
     was_proposed = version.status == CharterStatus.PROPOSED
     form = EndorseForm(prefix=f"v{number}")
     if form.validate_on_submit():
@@ -258,14 +211,14 @@ def endorse(partnership_id: int, number: int):
             else:
                 flash(_("Your partner's answer is recorded."), "success")
             return redirect(url_for("principles.charter", partnership_id=partnership_id))
-    return _charter_page(partnership_id, failed=form, failed_version_id=version.id)
+    return charter_page(partnership_id, failed=form, failed_version_id=version.id)
 
 
 @bp.get("/p/<int:partnership_id>/charter/<int:number>")
 @partnership_guard()
 def version(partnership_id: int, number: int):
     session = db.session()
-    shown = _version_or_404(session, partnership_id, number)
+    shown = version_or_404(session, partnership_id, number)
     partners = list_partners(session, partnership_id=partnership_id)
     stances = services.answers(session, partnership_id=partnership_id, version_ids=[shown.id])
     based_on = None

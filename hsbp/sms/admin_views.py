@@ -1,4 +1,5 @@
-"""Facilitators' SMS pages: broadcasts and the inbox (the sender and contacts: contact_views)."""
+"""Facilitators' SMS pages: broadcasts (the inbox: inbox_views; the sender and contacts:
+contact_views)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -11,20 +12,16 @@ from hsbp.i18n import translated
 from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS
 from hsbp.mapping.tags import group_tags
 from hsbp.mapping.views import label_of_tag
-from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.security import Role
 from hsbp.sms import broadcasts as broadcast_admin
-from hsbp.sms import contact_admin, contacts
-from hsbp.sms import inbox as inbox_admin
-from hsbp.sms.admin_common import PER_PAGE, mask_for
+from hsbp.sms import contacts
+from hsbp.sms.admin_common import PER_PAGE
 from hsbp.sms.admin_forms import (
     CONSENT_CHANNEL_LABELS,
     CONSENT_EVENT_LABELS,
     CONTACT_STATE_LABELS,
     STATUS_LABELS,
-    LinkForm,
-    ReplyForm,
     broadcast_form,
 )
 from hsbp.sms.views import bp
@@ -155,119 +152,3 @@ def broadcast(partnership_id: int, broadcast_id: int):
         problems=broadcast_admin.problems(session, broadcast_id=found.id),
         audience=audience_label(found.audience, audience_choices()),
     )
-
-
-# The inbox
-
-
-@bp.get("/p/<int:partnership_id>/sms")
-@partnership_guard(Role.FACILITATOR)
-def inbox(partnership_id: int):
-    rows, total, unhandled = inbox_admin.inbox(
-        db.session(), partnership_id=partnership_id, page=page_number()
-    )
-    return render_template(
-        "sms/inbox.html",
-        rows=mask_for(rows, g.membership),
-        total=total,
-        unhandled=unhandled,
-        page=page_number(),
-        per_page=PER_PAGE,
-        sender=_sms_settings(),
-        confirm=ConfirmForm(),
-    )
-
-
-def _message(message_id: int):
-    row = inbox_admin.get_inbox_message(
-        db.session(), partnership_id=g.partnership.id, message_id=message_id
-    )
-    return mask_for([row], g.membership)[0] if row else abort(404)
-
-
-def _message_page(row, *, reply_form=None, link_form=None):
-    settings = _sms_settings()
-    thread = inbox_admin.conversation(
-        db.session(),
-        partnership_id=g.partnership.id,
-        sender=settings.sender if settings else None,
-        phone=row.message.from_phone,
-        limit=30,
-        confirmed=row.joined,
-    )
-    reply_form, link_form = reply_form or ReplyForm(), link_form or LinkForm()
-    return render_form(
-        "sms/message.html",
-        reply_form,
-        link_form,
-        row=row,
-        thread=thread,
-        reply_form=reply_form,
-        link_form=link_form,
-        confirm=ConfirmForm(),
-    )
-
-
-@bp.get("/p/<int:partnership_id>/sms/inbox/<int:message_id>")
-@partnership_guard(Role.FACILITATOR)
-def inbox_message(partnership_id: int, message_id: int):
-    return _message_page(_message(message_id))
-
-
-@bp.post("/p/<int:partnership_id>/sms/inbox/<int:message_id>/reply")
-@partnership_guard(Role.FACILITATOR)
-def reply(partnership_id: int, message_id: int):
-    row = _message(message_id)
-    form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            inbox_admin.reply(
-                db.session(),
-                actor=current_user,
-                partnership=g.partnership,
-                message=row.message,
-                body=form.body.data,
-            )
-        except ServiceError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("The reply is on its way."), "success")
-            return redirect(
-                url_for("sms.inbox_message", partnership_id=partnership_id, message_id=message_id)
-            )
-    return _message_page(row, reply_form=form)
-
-
-@bp.post("/p/<int:partnership_id>/sms/inbox/<int:message_id>/handled")
-@partnership_guard(Role.FACILITATOR)
-def mark_handled(partnership_id: int, message_id: int):
-    row = _message(message_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    inbox_admin.mark_handled(db.session(), actor=current_user, message=row.message)
-    flash(_("The message is marked handled."), "success")
-    return redirect(url_for("sms.inbox", partnership_id=partnership_id))
-
-
-@bp.post("/p/<int:partnership_id>/sms/inbox/<int:message_id>/link")
-@partnership_guard(Role.FACILITATOR)
-def link_contact(partnership_id: int, message_id: int):
-    row = _message(message_id)
-    form = LinkForm()
-    if form.validate_on_submit():
-        try:
-            participant = contact_admin.link_participant(
-                db.session(),
-                actor=current_user,
-                partnership=g.partnership,
-                message=row.message,
-                name=form.target.data,
-            )
-        except ServiceError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("The contact is linked to %(name)s.", name=participant.display_name), "success")
-            return redirect(
-                url_for("sms.inbox_message", partnership_id=partnership_id, message_id=message_id)
-            )
-    return _message_page(row, link_form=form)

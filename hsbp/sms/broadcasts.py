@@ -16,7 +16,7 @@ from hsbp.errors import ServiceError
 from hsbp.i18n import translated
 from hsbp.mapping.models import Participant, participant_tags
 from hsbp.partnerships.models import Partnership
-from hsbp.sms import contacts, encoding, sending
+from hsbp.sms import contacts, previews, reserved_words, sending
 from hsbp.sms.admin_common import MAX_BODY, PER_PAGE
 from hsbp.sms.models import (
     Broadcast,
@@ -107,22 +107,9 @@ def audience_contacts(session: Session, *, partnership_id: int, audience: Audien
     return session.scalars(query.order_by(Contact.id)).all()
 
 
-@dataclass
-class LanguagePreview:
-    code: str
-    text: str  # normalised: exactly what is sent
-    size: encoding.SegmentCount
-    recipients: int = 0
-    fallback: int = 0  # of them, contacts with no text in their own language
-
-
-@dataclass
-class BroadcastPreview:
-    languages: list[LanguagePreview]
-    missing: list[str]
-    recipients: int = 0
-    opted_out: int = 0
-    segments: int = 0
+# The preview's pieces live with the invitations' (hsbp.sms.previews); these names stay.
+LanguagePreview = previews.LanguagePreview
+BroadcastPreview = previews.SmsPreview
 
 
 def clean_bodies(bodies: dict[str, str], *, partnership: Partnership) -> dict[str, str]:
@@ -151,8 +138,7 @@ def _plan_broadcast(
     bodies = clean_bodies(bodies, partnership=partnership)
     default = partnership.default_locale
     per_language = {
-        code: LanguagePreview(code, text, encoding.measure(text))
-        for code, text in ((c, encoding.normalise(t)) for c, t in bodies.items())
+        code: LanguagePreview(code, [previews.SmsText.of(text)]) for code, text in bodies.items()
     }
     preview = BroadcastPreview(
         languages=list(per_language.values()),
@@ -164,11 +150,7 @@ def _plan_broadcast(
             preview.opted_out += 1
             continue
         code = contact.locale if contact.locale in bodies else default
-        line = per_language[code]
-        line.recipients += 1
-        line.fallback += int(code != contact.locale)
-        preview.recipients += 1
-        preview.segments += line.size.segments
+        preview.count(per_language[code], fallback=code != contact.locale)
         recipients.append((contact, code))
     if not recipients:
         raise ServiceError(
@@ -184,8 +166,16 @@ def _plan_broadcast(
 def preview_broadcast(
     session: Session, *, partnership: Partnership, bodies: dict, audience: Audience
 ) -> BroadcastPreview:
-    """What a broadcast would send, per language, to how many, for how many segments. Reads only."""
-    return _plan_broadcast(session, partnership=partnership, bodies=bodies, audience=audience)[1]
+    """What a broadcast would send, per language, to how many, for how many segments, and
+    the reserved words it asks people to reply with. Reads only."""
+    bodies, preview, _recipients = _plan_broadcast(
+        session, partnership=partnership, bodies=bodies, audience=audience
+    )
+    settings = contacts.settings_of(session, partnership.id)
+    preview.reserved = reserved_words.asked_replies(
+        bodies, keywords_off=(settings.keywords_off or []) if settings else []
+    )
+    return preview
 
 
 def create_broadcast(

@@ -19,7 +19,7 @@ from hsbp import audit
 from hsbp.audit import ACTION_LABELS
 from hsbp.auth.models import User
 from hsbp.errors import ServiceError
-from hsbp.mapping import queries
+from hsbp.mapping import picking
 from hsbp.mapping.models import Participant, Risk
 from hsbp.partnerships.models import Membership, Partnership
 from hsbp.phones import e164
@@ -233,10 +233,9 @@ def list_contacts(
 
 
 def _participant_by_name(session: Session, partnership_id: int, name: str, field_name: str):
-    try:
-        return queries.by_display_name(session, partnership_id=partnership_id, name=name)
-    except ServiceError as error:
-        raise ServiceError(error.message, field=field_name) from error
+    return picking.participant_by_label(
+        session, partnership_id=partnership_id, label=name, field=field_name
+    )
 
 
 def add_contact(

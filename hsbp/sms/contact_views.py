@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from hsbp import db
 from hsbp.errors import ServiceError, apply_to_form
+from hsbp.mapping import picking
 from hsbp.partnerships.forms import ConfirmForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.partnerships.identities import sees_identities
@@ -151,6 +152,9 @@ def contacts_list(partnership_id: int):
 @partnership_guard(Role.FACILITATOR)
 def add_contact(partnership_id: int):
     form = ContactForm(locales=router.sms_locales(g.partnership))
+    form.participant.suggestions = picking.participant_labels(
+        db.session(), partnership_id=partnership_id
+    )
     if request.method == "GET":
         form.locale.data = g.partnership.default_locale
     if form.validate_on_submit():

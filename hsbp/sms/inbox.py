@@ -1,4 +1,5 @@
-"""Facilitators' SMS inbox: listing messages, replying, marking handled, a number's conversation.
+"""Facilitators' SMS inbox: which messages count, replying, a number's conversation (the
+threads of the inbox page and marking them handled: hsbp.sms.threads).
 
 A message of a confidential flow (a grievance, a pulse, an anonymous consultation) is never
 in the inbox and is left out of every list, count and thread here: not even a placeholder
@@ -11,23 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from hsbp import audit
 from hsbp.audit import ACTION_LABELS
 from hsbp.auth.models import User
-from hsbp.db import utcnow
 from hsbp.errors import ServiceError
-from hsbp.mapping.models import Participant, Risk
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, sending
-from hsbp.sms.admin_common import MAX_BODY, PER_PAGE, display_phone
+from hsbp.sms.admin_common import MAX_BODY
 from hsbp.sms.models import (
     Contact,
-    ContactMembership,
     InboundMessage,
-    MembershipStatus,
     OutboundMessage,
 )
 
@@ -39,110 +36,41 @@ ACTION_LABELS.update(
 )
 
 
-CONFIRMED = MembershipStatus.CONFIRMED
-
-
-@dataclass
-class InboxRow:
-    message: InboundMessage
-    participant_id: int | None
-    participant_name: str | None
-    protected: bool
-    handled_by: str | None
-    # The sender confirmed this partnership (not only a number we know, or one a facilitator
-    # added who has not answered): only then are its language and opt-out shown.
-    joined: bool
-    # The reader may not see numbers (a co-facilitator from the community side).
-    masked: bool = False
-
-    @property
-    def phone(self) -> str:
-        return display_phone(self.message.from_phone, hidden=self.protected or self.masked)
-
-
-def _inbox_query(partnership_id: int):
-    handler = aliased(User)
-    return (
-        select(
-            InboundMessage,
-            Participant.id,
-            Participant.display_name,
-            Participant.risk,
-            handler.name,
-            ContactMembership.status,
-        )
-        .options(joinedload(InboundMessage.contact))
-        .outerjoin(
-            ContactMembership,
-            and_(
-                ContactMembership.contact_id == InboundMessage.contact_id,
-                ContactMembership.partnership_id == partnership_id,
-            ),
-        )
-        .outerjoin(Participant, Participant.id == ContactMembership.participant_id)
-        .outerjoin(handler, handler.id == InboundMessage.handled_by_id)
-        .where(*_in_inbox(partnership_id))
-    )
-
-
-def _in_inbox(partnership_id: int) -> tuple:
-    # in_inbox is never set on a confidential message; the second condition holds should a
-    # feature set it by mistake.
+def visible(partnership_id: int) -> tuple:
+    """The messages of a partnership its facilitators may read: routed, and of no
+    confidential flow (not even as a placeholder). A message held until the person says
+    which partnership they mean belongs to none yet."""
     return (
         InboundMessage.partnership_id == partnership_id,
-        InboundMessage.in_inbox.is_(True),
         InboundMessage.confidential.is_(False),
+        InboundMessage.contact_id.is_not(None),
+        InboundMessage.route.not_in(("", "error", contacts.HELD)),
     )
 
 
-def _inbox_row(row) -> InboxRow:
-    message, participant_id, name, risk, handled_by, status = row
-    return InboxRow(
-        message, participant_id, name, risk == Risk.HIGH, handled_by, status == CONFIRMED
+def unhandled() -> ColumnElement[bool]:
+    """A message a person must still read: one no keyword or feature took. A consultation
+    answer the bot asked again for (in_inbox, route "consultation") was dealt with; in_inbox
+    is never set on a confidential message, and `visible` checks that too."""
+    return and_(
+        InboundMessage.route == "inbox",
+        InboundMessage.in_inbox.is_(True),
+        InboundMessage.handled_at.is_(None),
     )
 
 
-def inbox(
-    session: Session, *, partnership_id: int, page: int = 1
-) -> tuple[list[InboxRow], int, int]:
-    """One page of the inbox (unhandled first, then newest first), the total and how many
-    are unhandled."""
-    total, unhandled = session.execute(
-        select(func.count(), func.sum(case((InboundMessage.handled_at.is_(None), 1), else_=0)))
+def is_unhandled(message: InboundMessage) -> bool:
+    """`unhandled`, for a message loaded already."""
+    return message.route == "inbox" and message.in_inbox and message.handled_at is None
+
+
+def unhandled_count(session: Session, *, partnership_id: int) -> int:
+    """How many messages of the partnership's inbox nobody has handled yet (confidential
+    ones never count): the inbox's heading and the SMS menu badge. One statement."""
+    return session.scalar(
+        select(func.count())
         .select_from(InboundMessage)
-        .where(*_in_inbox(partnership_id))
-    ).one()
-    rows = session.execute(
-        _inbox_query(partnership_id)
-        .order_by(
-            case((InboundMessage.handled_at.is_(None), 0), else_=1),
-            InboundMessage.received_at.desc(),
-            InboundMessage.id.desc(),
-        )
-        .limit(PER_PAGE)
-        .offset((max(page, 1) - 1) * PER_PAGE)
-    ).all()
-    return [_inbox_row(row) for row in rows], total or 0, int(unhandled or 0)
-
-
-def get_inbox_message(session: Session, *, partnership_id: int, message_id: int):
-    row = session.execute(
-        _inbox_query(partnership_id).where(InboundMessage.id == message_id)
-    ).first()
-    return _inbox_row(row) if row else None
-
-
-def mark_handled(session: Session, *, actor: User, message: InboundMessage) -> None:
-    """Mark an inbox message as dealt with. Side effects: the message row, an audit entry."""
-    if message.handled_at is not None:
-        return
-    message.handled_at, message.handled_by_id = utcnow(), actor.id
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="sms_inbound.handle",
-        obj=message,
-        partnership_id=message.partnership_id,
+        .where(*visible(partnership_id), unhandled())
     )
 
 
@@ -205,6 +133,14 @@ class ThreadItem:
     at: datetime
     status: str = ""
     kind: str = ""
+    id: int = 0  # of its InboundMessage or OutboundMessage row
+    broadcast_id: int | None = None  # an outgoing message of a broadcast
+    # Filled in for the facilitators' thread (hsbp.sms.threads): the stored message, what
+    # it answered, whether someone must still read it, who marked it handled.
+    message: InboundMessage | None = None
+    context: object = None
+    unhandled: bool = False
+    handled_by: str | None = None
 
 
 def conversation(
@@ -266,9 +202,17 @@ def conversation(
             .limit(limit)
         ).all()
     )
-    items = [(m.received_at, 0, m.id, ThreadItem(True, m.body, m.received_at)) for m in inbound]
+    items = [
+        (m.received_at, 0, m.id, ThreadItem(True, m.body, m.received_at, id=m.id, message=m))
+        for m in inbound
+    ]
     items += [
-        (m.created_at, 1, m.id, ThreadItem(False, m.body, m.created_at, m.status, m.kind))
+        (
+            m.created_at,
+            1,
+            m.id,
+            ThreadItem(False, m.body, m.created_at, m.status, m.kind, m.id, m.broadcast_id),
+        )
         for m in outbound
     ]
     items.sort(key=lambda item: item[:3])

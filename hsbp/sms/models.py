@@ -129,6 +129,8 @@ class InboundMessage(Base):
     __tablename__ = "sms_inbound"
     __table_args__ = (
         Index("ix_sms_inbound_inbox", "partnership_id", "in_inbox", "received_at"),
+        # The inbox's threads: each contact's messages to a partnership, newest first.
+        Index("ix_sms_inbound_threads", "partnership_id", "contact_id", "received_at"),
         # The router's work list: the few messages not routed yet, in arrival order.
         Index(
             "ix_sms_inbound_unrouted",
@@ -155,6 +157,9 @@ class InboundMessage(Base):
     # What took it: a keyword ("stop", "join"...), a feature's handler name, or "inbox".
     route: Mapped[str] = mapped_column(String(40), default="")
     in_inbox: Mapped[bool] = mapped_column(default=False)
+    # What the person was answering, as the handler that took it said ("kind:id", a
+    # reference its feature's describer words: hsbp.sms.contexts); empty when unknown.
+    about: Mapped[str] = mapped_column(String(60), default="", server_default="")
     # Part of a confidential flow (a grievance, an anonymous consultation, a pulse): its body
     # is blanked once the feature has stored what it needs, and no SMS page shows it.
     confidential: Mapped[bool] = mapped_column(default=False)

@@ -1,7 +1,9 @@
 """What an inbound message means: a keyword of the channel, a feature's handler, or the inbox.
 
 Opt-out, opt-in, help and news words count only when they are the whole message (as at
-Twilio), so "stop the dust from the trucks" is a message, not an opt-out. JOIN and LANG are
+Twilio), so "stop the dust from the trucks" is a message, not an opt-out. Opt-in (START,
+and its localised words such as SI) counts only from a number that sent STOP: from anyone
+else it is an ordinary message, the answer to a question or a broadcast. JOIN and LANG are
 the first word. After STOP nothing is sent to the number but the one confirmation. HELP
 tells a contact of the partnership every keyword it has switched on, in their language;
 anyone else, how to join and stop.
@@ -68,8 +70,9 @@ def route(session: Session, message: InboundMessage) -> list[str]:
             session, contact=contact, channel="sms", inbound_id=message.id
         )
         return [texts.text(locale, "stopped")] if first_time else []
-    # START's words include YES (SI, DA, NDIYO...): from a contact who has not opted out,
-    # "yes" is more likely the answer to a question (below).
+    # START acts only for a contact who sent STOP. Its words include YES (SI, DA, NDIYO...),
+    # so from anyone else they are an ordinary message: an answer to a question, a
+    # partnership's invitation or a broadcast, for the conversations and the inbox (below).
     if action == "start" and contact is not None and contact.opted_out:
         message.route = "start"
         contacts.opt_in(session, contact=contact, channel="sms", inbound_id=message.id)
@@ -162,9 +165,6 @@ def route(session: Session, message: InboundMessage) -> list[str]:
             return replies
     if invitations:
         return _answer(session, message, contact, invitations, action == "start", locale)
-    if action == "start":
-        message.route = "start"  # already receiving messages: START just confirms it
-        return [texts.text(locale, "started")]
     # No partnership: a number that confirmed none of those sharing this sender.
     return _to_inbox(
         session, message, contact, reply=True, locale=locale, not_joined=partnership_id is None

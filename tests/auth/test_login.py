@@ -1,4 +1,5 @@
-"""Signing in and out: right and wrong credentials, redirects, rate limit, cookies."""
+"""Signing in and out: right and wrong credentials, redirects, cookies (the limit on failed
+sign-ins: test_throttle.py)."""
 
 from sqlalchemy import select
 
@@ -62,26 +63,6 @@ def test_logout_needs_post_and_ends_the_session(client, make, login):
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 302
     assert client.get("/account").status_code == 302
-
-
-def test_login_is_rate_limited_per_address(app_with, make):
-    app = app_with(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
-    client = app.test_client()
-    make.user(email="ana@example.org")
-    codes = [sign_in(client, "ana@example.org", "wrong password").status_code for _ in range(3)]
-    assert codes == [422, 422, 422]
-    # Even the right password waits now: that is what stops guessing.
-    refused = sign_in(client, "ana@example.org", PASSWORD)
-    assert refused.status_code == 429
-    assert "Too many attempts" in refused.get_data(as_text=True)
-    # Another address from another client is not held back by this one's attempts.
-    make.user(email="bea@example.org")
-    other = app.test_client()
-    assert sign_in(
-        other,
-        "bea@example.org",
-        PASSWORD,
-    ).status_code in (302, 429)
 
 
 def test_session_cookie_is_httponly_and_lax(client, make):

@@ -23,6 +23,22 @@ PASSWORD = "una clave larga de prueba"
 LIFTS = ("locally_driven", "inclusive", "forward_looking", "trust", "sharing")
 
 
+def open_section(page, slug: str) -> None:
+    """Follow a section's "Edit" link on the draft's overview."""
+    if not re.search(r"/charter/\d+/edit$", page.url.split("#")[0]):
+        page.goto(re.sub(r"/edit/.*$", "/edit", page.url.split("#")[0]))
+    page.locator(f"#section-{slug}").get_by_role("link", name="Edit").click()
+    page.wait_for_url(re.compile(rf"/edit/{slug}$"))
+
+
+def save_section(page, label: str) -> None:
+    """Save the section open in `page`: back on the overview, which says it is saved."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save this section").click()
+    assert re.search(r"/charter/\d+/edit#section-", page.url)
+    assert page.locator(".flash-success").inner_text() == f"“{label}” is saved."
+
+
 @pytest.fixture
 def invitation_links(caplog):
     """The invitation paths e-mailed so far in this test, oldest first."""
@@ -98,26 +114,46 @@ def test_draft_proposed_endorsed_and_adopted(page, invitation_links, newcomer):
     facilitator.goto(f"/p/{pid}/charter")
     facilitator.get_by_role("button", name="Start the first draft").click()
     facilitator.wait_for_url(re.compile(r"/charter/1/edit$"))
+    overview = facilitator.url
+
+    # Proposing the empty draft is refused with the section to fix, linked.
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name="Propose to the partners").click()
+    summary = facilitator.locator(".error-summary")
+    assert "Version 1 cannot be proposed yet." in summary.inner_text()
+    count, report = axe_violations(facilitator)
+    assert count == 0, f"refused proposal:\n{report}"
+    summary.get_by_role("link", name="Principles").click()
+    facilitator.wait_for_url(re.compile(r"/charter/1/edit/principles$"))
     for key in LIFTS:
         facilitator.fill(f"#principles-{key}-es", f"Nuestro compromiso: {key}.")
     facilitator.fill("#principles-trust-en", "We publish every decision.")
+    save_section(facilitator, "Principles")
+
+    # Each section opens from the overview, and saves alone.
+    open_section(facilitator, "budget")
     facilitator.fill("#budget-0-description-es", "Vivero comunitario")
     facilitator.select_option("#budget-0-partner_id", label="Empresa Cacao Sur")
     facilitator.select_option("#budget-0-kind", "in_kind")
     facilitator.fill("#budget-0-amount", "2500000")
-    facilitator.fill("#budget-0-currency", "COP")
+    facilitator.fill("#budget-0-currency", "cop")
+    count, report = axe_violations(facilitator)
+    assert count == 0, f"budget section:\n{report}"
+    save_section(facilitator, "Budget")
+    open_section(facilitator, "goals")
     facilitator.fill("#goals-0-title-es", "Vía rural segura")
     facilitator.fill("#goals-0-target-es", "Cero accidentes graves")
     facilitator.fill("#goals-0-due", "2027-06-30")
-    with facilitator.expect_navigation():
-        facilitator.get_by_role("button", name="Save the draft").last.click()
-    assert facilitator.url.endswith(f"/p/{pid}/charter/1/edit")
-    assert facilitator.locator(".flash-success").inner_text() == "The draft is saved."
-    assert facilitator.input_value("#budget-0-currency") == "COP"
+    save_section(facilitator, "Goals")
+    assert facilitator.url.startswith(overview)
+    assert facilitator.locator("#section-principles .tag").inner_text() == "Languages missing"
+    assert facilitator.locator("#section-budget .meta").inner_text() == "1 budget line"
     count, report = axe_violations(facilitator)
-    assert count == 0, f"editor:\n{report}"
+    assert count == 0, f"editor overview:\n{report}"
+    open_section(facilitator, "budget")
+    assert facilitator.input_value("#budget-0-currency") == "COP"
 
-    facilitator.goto(f"/p/{pid}/charter")
+    facilitator.goto(overview)
     with facilitator.expect_navigation():
         facilitator.get_by_role("button", name="Propose to the partners").click()
     assert facilitator.locator(".flash-success").inner_text() == (

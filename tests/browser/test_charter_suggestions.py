@@ -106,10 +106,12 @@ def test_suggestion_accepted_into_the_draft_then_endorsed(page, invitation_links
     facilitator.goto(f"/p/{pid}/charter")
     facilitator.get_by_role("button", name="Start the first draft").click()
     facilitator.wait_for_url(re.compile(r"/charter/1/edit$"))
+    facilitator.locator("#section-principles").get_by_role("link", name="Edit").click()
+    facilitator.wait_for_url(re.compile(r"/charter/1/edit/principles$"))
     for key in LIFTS:
         facilitator.fill(f"#principles-{key}-es", f"Nuestro compromiso: {key}.")
     with facilitator.expect_navigation():
-        facilitator.get_by_role("button", name="Save the draft").last.click()
+        facilitator.get_by_role("button", name="Save this section").click()
 
     # The company's representative suggests new wording for "Trust", with a comment.
     company = newcomer(company_link, "Representante empresa")
@@ -137,7 +139,14 @@ def test_suggestion_accepted_into_the_draft_then_endorsed(page, invitation_links
         ],
     )
 
-    # The facilitator finds it waiting, and accepts it into the draft.
+    # The facilitator finds it waiting, beside its section in the editor too, and accepts it
+    # into the draft.
+    facilitator.goto(f"/p/{pid}/charter/1/edit")
+    assert (
+        facilitator.locator("#section-principles")
+        .get_by_role("link", name="1 suggestion waits for a facilitator's decision.")
+        .is_visible()
+    )
     facilitator.goto(f"/p/{pid}/charter")
     facilitator.get_by_role("link", name="1 suggestion waits for a facilitator's decision.").click()
     facilitator.get_by_role("link", name="Trust", exact=True).click()
@@ -147,7 +156,7 @@ def test_suggestion_accepted_into_the_draft_then_endorsed(page, invitation_links
         "The suggested wording is now in the draft."
     )
     no_violations(facilitator, [suggestion_path])
-    facilitator.goto(f"/p/{pid}/charter/1/edit")
+    facilitator.goto(f"/p/{pid}/charter/1/edit/principles")
     assert facilitator.input_value("#principles-trust-es") == (
         "Publicamos cada decisión en la vereda."
     )

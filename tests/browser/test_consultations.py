@@ -59,6 +59,8 @@ def test_a_community_member_answers_by_sms_in_the_simulator(page, live_server):
     demo_consultation(page, live_server)
     with page.expect_navigation():
         page.get_by_role("button", name="Invite contacts by SMS").click()
+    with page.expect_navigation():  # the preview of texts and segments, then the invitation
+        page.get_by_role("button", name=re.compile(r"^Invite \d+ contacts?$")).click()
 
     page.goto(simulator)
     before = len(page.locator(".bubble.theirs .sms-text").all_inner_texts())

@@ -164,7 +164,7 @@ def test_the_editor_saves_the_community_rule(session, client, login, setup):
         raw=charter_content(),
     )
     login(setup.facilitator)
-    url = f"/p/{setup.partnership.id}/charter/{draft.number}/edit"
+    url = f"/p/{setup.partnership.id}/charter/{draft.number}/edit/decisions"
     fields = form_fields(client.get(url).get_data(as_text=True))
     assert (fields["community_mode"], fields["community_min_answers"]) == ("informative", "30")
     answer = client.post(

@@ -314,7 +314,7 @@ def public_page(session, client, partnership) -> str:
         ChecklistSettings(partnership_id=partnership.id, public_page=True, public_token="t" * 43)
     )
     session.flush()
-    return page_text(client.get(f"/public/actions/{'t' * 43}"))
+    return page_text(client.get(f"/public/actions/{'t' * 43}?lang=en"))
 
 
 def test_the_public_page_shows_totals_from_five_answers_only(
@@ -323,7 +323,7 @@ def test_the_public_page_shows_totals_from_five_answers_only(
     check = disputed(session, partnership, facilitator, done, {"El Triunfo": ["no"] * 4})
     assert "Community check" not in public_page(session, client, partnership)
     crowd(session, partnership, check, {"El Triunfo": ["yes"]}, start=5000)
-    page = page_text(client.get(f"/public/actions/{'t' * 43}"))
+    page = page_text(client.get(f"/public/actions/{'t' * 43}?lang=en"))
     assert "Community check so far: 1 yes, 4 no, 0 don't know." in page
     assert "El Triunfo" not in page
 

@@ -339,7 +339,9 @@ def test_a_second_visitor_cannot_continue_someone_elses_response(app, client, se
 
 def test_public_start_needs_a_language_and_a_group(client, session, build):
     consultation = build()
-    page = client.post(public_url(consultation), data={"language": "fr", "locality": "Alta"})
+    page = client.post(
+        f"{public_url(consultation)}?lang=en", data={"language": "fr", "locality": "Alta"}
+    )
     assert page.status_code == 422
     body = page.get_data(as_text=True)
     assert "Choose the group that describes you best." in body
@@ -357,7 +359,7 @@ def test_closed_consultation_says_so_on_the_public_link(client, session, build, 
     consultation = build()
     services.close_consultation(session, actor=facilitator, consultation=consultation)
     session.flush()
-    page = client.get(public_url(consultation))
+    page = client.get(f"{public_url(consultation)}?lang=en")
     assert page.status_code == 200
     assert "This consultation is closed" in page.get_data(as_text=True)
     posted = client.post(public_url(consultation), data={"language": "en", "sector": "individual"})

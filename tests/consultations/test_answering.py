@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from hsbp.consultations import answering, services
+from hsbp.consultations import answering, replies, services
 from hsbp.consultations.models import Answer, AnswerChoice, Response
 from hsbp.errors import ServiceError
 
@@ -172,4 +172,4 @@ def test_a_reply_typed_on_a_phone_is_read_as_the_option_it_names(
     session, build, index, reply, locale, meaning
 ):
     question = questions(build())[index]
-    assert answering.read_reply(question, reply, locale, fallback="es") == meaning
+    assert replies.read_reply(question, reply, locale, fallback="es") == meaning

@@ -14,6 +14,9 @@ from hsbp.consultations.sms_format import render_question
 from hsbp.security import Role
 from hsbp.sms.encoding import measure
 
+# What a confirmation page's "Yes" button sends (hsbp.confirmation).
+YES = {"confirm": "1"}
+
 
 def settings(**overrides) -> dict:
     data = {
@@ -182,7 +185,7 @@ def test_open_and_close(client, login, session, build, partnership, facilitator)
     session.refresh(consultation)
     assert consultation.status == "open"
     assert "Close the consultation" in client.get(prefix).get_data(as_text=True)
-    assert client.post(f"{prefix}/close").status_code == 302
+    assert client.post(f"{prefix}/close", data=YES).status_code == 302
     session.refresh(consultation)
     assert consultation.status == "closed"
 
@@ -385,9 +388,75 @@ def test_move_and_remove_questions(client, login, session, build, partnership, f
     session.expire_all()
     assert answering.active_questions(consultation)[:2] == [worries, water]
     # The river question depends on the water question: removing that is refused.
-    refused = client.post(f"{prefix}/{water.id}/remove")
+    refused = client.post(f"{prefix}/{water.id}/remove", data=YES)
     assert refused.status_code == 422
     assert "Another question is shown after answers to this one" in refused.get_data(as_text=True)
-    assert client.post(f"{prefix}/{worries.id}/remove").status_code == 302
+    assert client.post(f"{prefix}/{worries.id}/remove", data=YES).status_code == 302
     session.expire_all()
     assert worries not in answering.active_questions(consultation)
+
+
+def test_the_first_question_saves_without_the_skip_logic_field(
+    client, login, session, partnership, facilitator
+):
+    """The page shows "Ask this question" only once an earlier choice question exists, so a
+    browser never sends it with the first question."""
+    login(facilitator)
+    client.post(base(partnership) + "/new", data=settings())
+    consultation = session.scalars(select(Consultation)).one()
+    data = question_data()
+    del data["show_if_question_id"]
+    answer = client.post(f"{base(partnership)}/{consultation.id}/questions/new", data=data)
+    assert answer.status_code == 302
+    question = session.scalars(select(Question)).one()
+    assert (question.show_if_question_id, question.show_if_choices) == (None, [])
+
+
+# Destructive buttons ask first ------------------------------------------------------------
+
+
+def test_closing_asks_first_and_changes_nothing(
+    client, login, session, build, partnership, facilitator
+):
+    consultation = build()
+    login(facilitator)
+    prefix = f"{base(partnership)}/{consultation.id}"
+    detail = client.get(prefix).get_data(as_text=True)
+    # The close button comes last in its row, set apart from inviting by SMS.
+    assert detail.index("Invite contacts by SMS") < detail.index("Close the consultation")
+    assert 'class="inline apart">' in detail.split("Invite contacts by SMS")[1]
+    asked = client.post(f"{prefix}/close")
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "Close the consultation <bdi>Water and roads</bdi>?" in page
+    assert "This cannot be undone: a closed consultation is not opened again." in page
+    assert f'<form method="post" action="{prefix}/close" class="row">' in page
+    assert '<input type="hidden" name="confirm" value="1">' in page
+    assert f'<a class="button" href="{prefix}">Cancel</a>' in page
+    assert '<button type="submit" class="danger">Yes, close the consultation</button>' in page
+    session.refresh(consultation)
+    assert consultation.status == "open"
+
+
+@pytest.mark.parametrize("answered", [False, True])
+def test_removing_a_question_asks_first_and_changes_nothing(
+    client, login, session, build, partnership, facilitator, answered
+):
+    consultation = build()
+    worries = answering.active_questions(consultation)[1]
+    if answered:
+        response = answering.start_response(session, consultation, channel="web", locale="en")
+        answering.record_answer(session, response, worries, choices=["dust"])
+    login(facilitator)
+    prefix = f"{base(partnership)}/{consultation.id}/questions"
+    asked = client.post(f"{prefix}/{worries.id}/remove")
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "Remove this question?" in page
+    assert "What worries you?" in page
+    kept = "The answers it already has stay in the results."
+    deleted = "It is deleted with its text in every language and its skip rules."
+    assert (kept in page, deleted in page) == (answered, not answered)
+    assert f'<a class="button" href="{prefix}">Cancel</a>' in page
+    session.expire_all()
+    assert worries in answering.active_questions(consultation)

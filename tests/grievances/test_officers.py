@@ -19,6 +19,8 @@ from hsbp.security import Role
 from tests.grievances.conftest import membership_of
 
 NAME = "María Lozano"
+# What a confirmation page's "Yes" button sends (hsbp.confirmation).
+YES = {"confirm": "1"}
 
 
 def url(partnership, tail=""):
@@ -74,7 +76,7 @@ def test_removing_an_officer_from_the_partnership_ends_the_rights_and_says_so(
     login(facilitator)
 
     removed = client.post(
-        f"/p/{partnership.id}/members/{membership.id}/remove", follow_redirects=True
+        f"/p/{partnership.id}/members/{membership.id}/remove", data=YES, follow_redirects=True
     )
 
     assert "Carlos was a grievance officer: those rights ended too." in text(removed)
@@ -147,7 +149,7 @@ def test_a_member_invited_back_is_no_officer_until_named_again(
     )
     login(facilitator)
     membership = membership_of(session, rep_officer, partnership)
-    client.post(f"/p/{partnership.id}/members/{membership.id}/remove")
+    client.post(f"/p/{partnership.id}/members/{membership.id}/remove", data=YES)
     session.expunge(membership)  # deleted by the request
     # Invited again and joined, as accepting an invitation makes them a member.
     make.member(partnership, Role.REPRESENTATIVE, user=rep_officer, partner=company)
@@ -229,25 +231,39 @@ def test_naming_a_member_of_another_partnership_is_refused_alike(
     assert session.scalars(select(GrievanceOfficer)).all() == []
 
 
-def test_naming_a_representative_asks_to_confirm_the_recusal(
+def test_naming_a_representative_asks_first_and_names_the_conflict(
     session, client, login, partnership, facilitator, company_rep
 ):
     login(facilitator)
     page = client.get(url(partnership, "/officers"), headers={"Accept-Language": "en"})
     assert "Carlos · represents Palmas del Caguán" in text(page)
     assert "stays out of every grievance concerning their own partner" in text(page)
+    assert 'name="confirm_recusal"' not in text(page)  # asked on a page of its own
 
-    unconfirmed = client.post(url(partnership, "/officers"), data={"user_id": str(company_rep.id)})
-    assert unconfirmed.status_code == 422
+    asked = client.post(url(partnership, "/officers"), data={"user_id": str(company_rep.id)})
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "Name <bdi>Carlos</bdi> grievance officer?" in page
     assert (
-        "Carlos represents Palmas del Caguán. Confirm that they stay out of the grievances "
-        "concerning it." in text(unconfirmed)
+        "<bdi>Carlos</bdi> represents <bdi>Palmas del Caguán</bdi>. Handling complaints about "
+        "their own organisation is a conflict of interest." in page
     )
+    assert "The grievances concerning <bdi>Palmas del Caguán</bdi> are kept from them" in page
+    assert "They still see who filed every other grievance" in page
+    assert f'<input type="hidden" name="user_id" value="{company_rep.id}">' in page
+    assert '<input type="hidden" name="confirm" value="1">' in page
+    assert f'<a class="button" href="/p/{partnership.id}/grievances/officers">Cancel</a>' in page
     assert not officers.is_officer(session, user_id=company_rep.id, partnership_id=partnership.id)
-
-    confirmed = client.post(
+    # The old tick box alone names nobody either: only the confirmation page's answer does.
+    ticked = client.post(
         url(partnership, "/officers"),
         data={"user_id": str(company_rep.id), "confirm_recusal": "y"},
+    )
+    assert ticked.status_code == 200
+    assert session.scalars(select(GrievanceOfficer)).all() == []
+
+    confirmed = client.post(
+        url(partnership, "/officers"), data={"user_id": str(company_rep.id), **YES}
     )
     assert confirmed.status_code == 302
     row = session.scalar(select(GrievanceOfficer))
@@ -260,6 +276,19 @@ def test_naming_a_representative_asks_to_confirm_the_recusal(
     assert (entry.object_id, entry.details) == (
         company_rep.id,
         {"role": "representative", "independent": False},
+    )
+
+
+def test_naming_a_facilitator_or_an_observer_asks_nothing(
+    session, client, login, make, partnership, facilitator, observer
+):
+    colleague = make.member(partnership, Role.FACILITATOR, user=make.user(name="Felipe"))
+    login(facilitator)
+    for user in (colleague, observer):
+        named = client.post(url(partnership, "/officers"), data={"user_id": str(user.id)})
+        assert named.status_code == 302
+    assert sorted(r.user_id for r in session.scalars(select(GrievanceOfficer))) == sorted(
+        [colleague.id, observer.id]
     )
 
 
@@ -305,6 +334,38 @@ def test_revoking_an_id_that_is_no_officer_here_is_a_404_that_names_nobody(
     assert revocations(session) == []
 
 
+def test_revoking_asks_first_says_what_happens_and_changes_nothing(
+    session, client, login, partnership, facilitator, rep_officer, file
+):
+    for _ in range(2):
+        file().officer_id = rep_officer.id
+    closed = file(text="Otra queja.")
+    closed.officer_id, closed.stage = rep_officer.id, "closed"
+    session.flush()
+    login(facilitator)
+    asked = client.post(url(partnership, f"/officers/{rep_officer.id}/revoke"))
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "Remove the grievance officer role of <bdi>Carlos</bdi>?" in page
+    assert (
+        "The <bdi>2</bdi> open grievances assigned to them will have no officer until you "
+        "assign others." in page
+    )
+    assert "Yes, remove the role of <bdi>Carlos</bdi>" in page
+    assert officers.is_officer(session, user_id=rep_officer.id, partnership_id=partnership.id)
+    assert revocations(session) == []
+    assigned = session.scalars(select(Grievance).where(Grievance.officer_id == rep_officer.id))
+    assert len(assigned.all()) == 3
+
+
+def test_the_officers_page_sets_the_removal_apart(
+    client, login, partnership, facilitator, rep_officer
+):
+    login(facilitator)
+    page = text(client.get(url(partnership, "/officers")))
+    assert '<button type="submit" class="danger">Remove the role of Carlos</button>' in page
+
+
 def test_revoking_ends_the_rights_and_unassigns_open_grievances(
     session, client, login, partnership, facilitator, rep_officer, file
 ):
@@ -312,7 +373,7 @@ def test_revoking_ends_the_rights_and_unassigns_open_grievances(
     assigned.officer_id = rep_officer.id
     session.flush()
     login(facilitator)
-    response = client.post(url(partnership, f"/officers/{rep_officer.id}/revoke"))
+    response = client.post(url(partnership, f"/officers/{rep_officer.id}/revoke"), data=YES)
     assert response.status_code == 302
     session.expire_all()
     assert session.get(Grievance, assigned.id).officer_id is None

@@ -15,6 +15,8 @@ from hsbp.security import Role
 from tests.grievances.conftest import membership_of
 
 NAME, PHONE, EMAIL = "María Lozano", "3104567890", "maria.lozano@example.org"
+# What a confirmation page's "Yes" button sends (hsbp.confirmation).
+YES = {"confirm": "1"}
 SECRETS = (NAME, PHONE, EMAIL, "María", "4567890", "maria.lozano")
 
 
@@ -371,11 +373,11 @@ def test_a_facilitator_names_and_removes_an_officer(
     assert offered == ["", str(company_rep.id), str(facilitator.id), str(observer.id)]  # by name
     named = client.post(
         url(partnership, "/officers"),
-        data={"user_id": str(company_rep.id), "confirm_recusal": "y"},
+        data={"user_id": str(company_rep.id), "confirm": "1"},
     )
     assert named.status_code == 302
     assert officers.is_officer(session, user_id=company_rep.id, partnership_id=partnership.id)
-    removed = client.post(url(partnership, f"/officers/{company_rep.id}/revoke"))
+    removed = client.post(url(partnership, f"/officers/{company_rep.id}/revoke"), data=YES)
     assert removed.status_code == 302
     assert not officers.is_officer(session, user_id=company_rep.id, partnership_id=partnership.id)
 

@@ -148,3 +148,14 @@ def test_no_mapping_page_writes_to_the_audit_log_on_get(client, login, mapped, a
     ):
         assert client.get(page).status_code == 200, page
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
+
+
+def test_a_representative_saves_an_edit_without_the_proposer_field(
+    client, login, mapped, own, session
+):
+    login(mapped.company_rep)
+    data = form(locality="Puerto Rico")
+    del data["proposed_by_partner_id"]
+    assert client.post(url(mapped, own), data=data).status_code == 302
+    session.refresh(own)
+    assert (own.locality, own.proposed_by_partner_id) == ("Puerto Rico", mapped.company.id)

@@ -242,3 +242,24 @@ def test_a_representative_proposes_for_their_own_partner(client, login, mapped, 
 def test_observers_cannot_map(client, login, mapped):
     login(mapped.observer)
     assert client.get(f"/p/{mapped.partnership.id}/mapping/new").status_code == 404
+
+
+def test_a_representative_maps_without_the_proposer_field_they_are_not_shown(
+    client, login, mapped, session
+):
+    login(mapped.company_rep)
+    page = client.get(f"/p/{mapped.partnership.id}/mapping/new").get_data(as_text=True)
+    assert 'name="proposed_by_partner_id"' not in page
+    response = client.post(
+        f"/p/{mapped.partnership.id}/mapping/new",
+        data={
+            "name": "Cooperativa",
+            "kind": "organisation",
+            "sector": "company",
+            "interest": "3",
+            "influence": "3",
+            "risk": "low",
+        },
+    )
+    assert response.status_code == 302
+    assert session.scalars(select(Participant)).one().proposed_by_partner_id == mapped.company.id

@@ -18,7 +18,7 @@ from hsbp.monitoring.models import Indicator
 from hsbp.partnerships.models import Membership
 from hsbp.principles import services as charter
 from hsbp.principles.content import indicators_of
-from hsbp.principles.forms import editor_form
+from hsbp.principles.drafting import save_section
 from tests.monitoring.conftest import add_indicator
 from tests.principles import charter_content, partnership_with
 
@@ -296,14 +296,20 @@ def test_taking_the_set_is_refused_once_the_charter_in_force_holds_it(session, s
     assert indicators_of(draft.content) is not None
 
 
-def test_saving_the_charter_editor_keeps_the_set(session, setup):
+def test_saving_a_section_of_the_charter_editor_keeps_the_set(session, setup):
     add_indicator(session, setup.partnership, setup.facilitator)
     version, _count = first_draft_with_set(session, setup)
-    form = editor_form(
-        partnership=setup.partnership, partners=setup.partners, content=version.content
+    kept = indicators_of(version.content)
+    save_section(
+        session,
+        actor=setup.facilitator,
+        partnership=setup.partnership,
+        version=version,
+        section="principles",
+        raw={"principles": {"trust": {"es": "Rendimos cuentas."}}},
     )
-    raw = form.content()
-    assert raw["indicators"] == indicators_of(version.content)
+    assert version.content["principles"]["trust"] == {"es": "Rendimos cuentas."}
+    assert indicators_of(version.content) == kept
 
 
 def test_the_amendment_item_waits_for_facilitators_in_needs_me(session, setup, governed):

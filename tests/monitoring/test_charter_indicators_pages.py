@@ -58,7 +58,7 @@ def test_the_editor_takes_the_set_and_the_charter_shows_it(session, client, logi
     pid = setup.partnership.id
     version = first_draft(session, setup)
     login(setup.facilitator)
-    editor = client.get(f"/p/{pid}/charter/1/edit").get_data(as_text=True)
+    editor = client.get(f"/p/{pid}/charter/1/edit/indicators").get_data(as_text=True)
     assert "The indicator set is not part of this draft." in editor
     assert "Take the current indicator set into this draft" in editor
     response = client.post(f"/p/{pid}/charter/1/indicators")
@@ -66,11 +66,12 @@ def test_the_editor_takes_the_set_and_the_charter_shows_it(session, client, logi
     assert response.headers["Location"].endswith(f"/p/{pid}/charter/1/edit")
     session.refresh(version)
     assert [i["name"] for i in indicators_of(version.content)] == [{"es": "Empleo local"}]
-    editor = client.get(f"/p/{pid}/charter/1/edit").get_data(as_text=True)
+    editor = client.get(f"/p/{pid}/charter/1/edit/indicators").get_data(as_text=True)
     assert "Empleo local" in editor and "Leave the indicator set out of this draft" in editor
-    # Saving the editor as a browser would keeps the set.
-    action = f"/p/{pid}/charter/1/edit"
-    assert client.post(action, data=form_fields(editor)).status_code == 302
+    # Saving a section of the editor as a browser would keeps the set.
+    action = f"/p/{pid}/charter/1/edit/principles"
+    principles = client.get(action).get_data(as_text=True)
+    assert client.post(action, data=form_fields(principles)).status_code == 302
     session.refresh(version)
     assert len(indicators_of(version.content)) == 1
     adopt(session, setup, version)

@@ -199,9 +199,10 @@ def test_gather_indicators_by_goal_with_values_in_force(session, partnership, in
     assert goal.title == "Jobs"
     [line] = goal.indicators
     assert (line.name, line.definition) == ("Local jobs", "Parte de empleos locales")
-    assert line.baseline == "20 % (Jan 1, 2026)"
-    assert line.target == "40 % (Jan 1, 2028)"
-    assert line.latest == "30 % (Jan 1, 2027)"
+    # Amounts between Unicode isolates, so each keeps its order in a right-to-left line.
+    assert line.baseline == "\u206820 %\u2069 (Jan 1, 2026)"
+    assert line.target == "\u206840 %\u2069 (Jan 1, 2028)"
+    assert line.latest == "\u206830 %\u2069 (Jan 1, 2027)"
     # (30 - 20) / (40 - 20): half the way, where the straight line is a year in.
     assert (line.achieved, line.track, line.track_label) == ("50%", "on_track", "On track")
     assert [(d, str(v)) for d, v in line.values] == [
@@ -238,7 +239,7 @@ def test_gather_every_section_with_exact_figures(session, partnership, everythin
     assert (consultation.complete, consultation.partial) == (3, 1)
     assert consultation.responses == "Complete responses: 3; partial: 1"
     assert consultation.outcome == [
-        ("Needs", ["Agua potable (now a charter goal)"]),
+        ("Needs", ["\u2068Agua potable\u2069 (now a charter goal)"]),
         ("Risks", ["Sequía"]),
     ]
     assert found.grievances == [
@@ -253,7 +254,7 @@ def test_gather_every_section_with_exact_figures(session, partnership, everythin
         ("Satisfaction with the outcome", "fewer than 5"),
     ]
     pulses = found.pulses
-    assert pulses.title == "Latest round: Pulso 2027"
+    assert pulses.title == "Latest round: \u2068Pulso 2027\u2069"
     assert pulses.respondents == "12 people answered."
     # The two academics are too few to pool on their own: withheld, never shown.
     assert pulses.groups == ["Civil society (5)", "Company (5)"]
@@ -321,7 +322,7 @@ def test_gather_decisions_newest_first_with_actions_and_draft(
             text="Perforar un pozo",
             decided_by="Todos los socios",
             rule="Consensus",
-            actions=["A well (Minera Andina, Jun 30, 2027)"],
+            actions=["\u2068A well\u2069 (\u2068Minera Andina\u2069, Jun 30, 2027)"],
             charter_draft="Charter amendment draft 2",
         ),
         report.DecisionLine(
@@ -372,9 +373,9 @@ def test_report_page_in_english(client, login, partnership, facilitator, everyth
         '<th scope="row">Local jobs<br><span class="hint">Parte de empleos locales</span></th>'
         in page
     )
-    assert "<td>30 % (Jan 1, 2027)</td>" in page
+    assert ">\u206830 %\u2069 (Jan 1, 2027)</td>" in page
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page
-    assert "Latest round: Pulso 2027" in page
+    assert "Latest round: \u2068Pulso 2027\u2069" in page
     assert "El capataz" not in page
 
 
@@ -553,3 +554,13 @@ def test_report_pages_are_closed_to_other_partnerships(client, login, make, part
     outsider = make.member(make.partnership())
     login(outsider)
     assert client.get(f"/p/{partnership.id}/monitoring/{path}").status_code == 404
+
+
+def test_pdf_in_arabic_keeps_names_and_amounts_in_their_own_order(session, partnership, everything):
+    found = report.gather(session, partnership=partnership, locale="ar", now=NOW)
+    text = pdf_text(report_pdf.build(found))
+    # The text comes back in the order drawn, left to right. Without isolates the Arabic
+    # line would draw "% 30" and the Latin title "Latest round: Pulso 2027" out of order.
+    plain = text.replace("\u2068", "").replace("\u2069", "")
+    assert "\u206930 %\u2068" in text and "% 30" not in plain
+    assert "Minera Andina" in plain

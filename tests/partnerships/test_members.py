@@ -10,6 +10,9 @@ from hsbp.security import Role
 from tests.conftest import PASSWORD
 from tests.emails import last_path
 
+# What a confirmation page's "Yes" button sends (hsbp.confirmation).
+YES = {"confirm": "1"}
+
 
 def invitation_path(_session) -> str:
     # The stored e-mail loses its link once sent: read the one that went out.
@@ -122,7 +125,7 @@ def test_the_last_facilitator_cannot_be_demoted_or_removed(client, make, login, 
     )
     assert "A partnership needs at least one facilitator." in demoted.get_data(as_text=True)
     removed = client.post(
-        f"/p/{partnership.id}/members/{membership.id}/remove", follow_redirects=True
+        f"/p/{partnership.id}/members/{membership.id}/remove", data=YES, follow_redirects=True
     )
     assert "A partnership needs at least one facilitator." in removed.get_data(as_text=True)
     session.expire_all()
@@ -145,7 +148,7 @@ def test_facilitator_changes_a_role_and_removes_a_member(client, make, login, se
     session.expire_all()
     assert (membership.role, membership.partner_id) == ("representative", partner.id)
     membership_id = membership.id
-    client.post(f"/p/{partnership.id}/members/{membership_id}/remove")
+    client.post(f"/p/{partnership.id}/members/{membership_id}/remove", data=YES)
     session.expire_all()
     assert session.get(Membership, membership_id) is None
 
@@ -210,3 +213,40 @@ def test_membership_listeners_hear_changes_and_removals(app_with, make, session)
         ("representative", "representative", True),
     ]
     assert (changed, unchanged, removed) == (["noted"], [], ["noted"])
+
+
+def test_removing_a_member_asks_first_and_changes_nothing(client, make, login, session):
+    partnership = make.partnership(name="Caguán")
+    login(make.member(partnership, Role.FACILITATOR, user=make.user(locale="en")))
+    ana = make.member(partnership, Role.OBSERVER, user=make.user(name="Ana"))
+    membership = session.scalars(select(Membership).where(Membership.user_id == ana.id)).one()
+    path = f"/p/{partnership.id}/members/{membership.id}/remove"
+    listing = client.get(f"/p/{partnership.id}/members").get_data(as_text=True)
+    assert f'<form method="post" action="{path}">' in listing
+    assert 'class="danger">Remove<span class="visually-hidden"> · Ana</span>' in listing
+
+    asked = client.post(path)
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "Remove <bdi>Ana</bdi> from the partnership?" in page
+    assert "<bdi>Ana</bdi> will no longer see the pages of <bdi>Caguán</bdi>" in page
+    assert "This cannot be undone. To bring them back, invite them again" in page
+    assert f'<form method="post" action="{path}" class="row">' in page
+    assert '<input type="hidden" name="confirm" value="1">' in page
+    assert f'<a class="button" href="/p/{partnership.id}/members">Cancel</a>' in page
+    assert '<button type="submit" class="danger">Yes, remove <bdi>Ana</bdi></button>' in page
+    session.expire_all()
+    assert session.get(Membership, membership.id) is not None
+    # Anything but "1" is no answer either.
+    assert client.post(path, data={"confirm": "yes"}).status_code == 200
+    assert session.get(Membership, membership.id) is not None
+
+
+def test_the_administrators_invitation_form_starts_at_the_least_privileged_role(
+    client, make, login
+):
+    partnership = make.partnership()
+    login(make.user(is_site_admin=True, locale="en"))
+    page = client.get(f"/admin/partnerships/{partnership.id}/invite").get_data(as_text=True)
+    field = page.split('name="role"')[1].split("</select>")[0]
+    assert re.findall(r"<option selected value=\"(\w+)\"", field) == ["observer"]

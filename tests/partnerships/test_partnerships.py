@@ -77,10 +77,14 @@ def test_overlong_name_is_refused(client, make, login):
 
 def test_my_partnerships_lists_only_mine(client, make, login):
     mine = make.partnership(name="Mine")
+    also_mine = make.partnership(name="Also mine")
     make.partnership(name="Not mine")
-    login(make.member(mine, Role.OBSERVER))
+    user = make.member(mine, Role.OBSERVER)
+    make.member(also_mine, Role.OBSERVER, user=user)
+    login(user)
     body = client.get("/partnerships").get_data(as_text=True)
     assert "Mine" in body
+    assert "Also mine" in body
     assert "Not mine" not in body
 
 
@@ -141,5 +145,5 @@ def test_partnership_pages_show_dates_in_its_time_zone_and_language(client, make
     entry.created_at = datetime(2026, 11, 21, 3, 30, tzinfo=UTC)
     login(user)
     body = client.get(f"/p/{partnership.id}/audit").get_data(as_text=True)
-    # 03:30 UTC is 22:30 the day before in Bogotá, written the Spanish way.
-    assert "20/11/26, 22:30" in body
+    # 03:30 UTC is 22:30 the day before in Bogotá, written the Spanish way, without seconds.
+    assert "20 nov 2026, 22:30" in body

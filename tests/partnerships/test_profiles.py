@@ -293,7 +293,7 @@ def test_co_facilitation_ends_with_the_role_changed_on_the_members_page(
     client.post(
         f"/p/{partnership.id}/facilitation/co-facilitators", data={"co-membership_id": seat.id}
     )
-    client.post(f"/p/{partnership.id}/members/{seat.id}/remove")
+    client.post(f"/p/{partnership.id}/members/{seat.id}/remove", data={"confirm": "1"})
     assert session.scalars(select(FacilitatorProfile)).all() == []
     assert actions(session, partnership)[-2:] == ["co_facilitator.remove", "membership.delete"]
 

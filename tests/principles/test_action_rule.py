@@ -39,7 +39,7 @@ def rows(old: dict, new: dict) -> list[tuple]:
 
 
 def edit(client, pid: int, data: dict):
-    return client.post(f"/p/{pid}/charter/1/edit", data=data)
+    return client.post(f"/p/{pid}/charter/1/edit/actions", data=data)
 
 
 def stored_rule(session) -> str:
@@ -151,7 +151,7 @@ def test_a_version_adopted_before_the_rule_existed_means_lead(client, make, logi
 
     services.start_draft(session, actor=setup.facilitator, partnership=setup.partnership)
     login(setup.facilitator)
-    page = client.get(f"/p/{pid}/charter/2/edit").get_data(as_text=True)
+    page = client.get(f"/p/{pid}/charter/2/edit/actions").get_data(as_text=True)
     assert LEAD_RADIO in page
 
 
@@ -163,7 +163,7 @@ def test_facilitator_sets_the_rule_in_the_editor(client, make, login, session):
     pid = setup.partnership.id
     login(setup.facilitator)
     client.post(f"/p/{pid}/charter/drafts")
-    page = client.get(f"/p/{pid}/charter/1/edit").get_data(as_text=True)
+    page = client.get(f"/p/{pid}/charter/1/edit/actions").get_data(as_text=True)
     assert "<legend>Who may change an action</legend>" in page
     assert LEAD_RADIO in page
     assert (
@@ -175,9 +175,9 @@ def test_facilitator_sets_the_rule_in_the_editor(client, make, login, session):
 
     form["action_rule"] = "owners"
     saved = edit(client, pid, form)
-    assert saved.headers["Location"] == f"/p/{pid}/charter/1/edit"
+    assert saved.headers["Location"] == f"/p/{pid}/charter/1/edit#section-actions"
     assert stored_rule(session) == "owners"
-    page = client.get(f"/p/{pid}/charter/1/edit").get_data(as_text=True)
+    page = client.get(f"/p/{pid}/charter/1/edit/actions").get_data(as_text=True)
     assert form_fields(page)["action_rule"] == "owners"
 
 
@@ -186,7 +186,7 @@ def test_editor_refuses_an_unknown_rule_beside_its_field(client, make, login, se
     pid = setup.partnership.id
     login(setup.facilitator)
     client.post(f"/p/{pid}/charter/drafts")
-    form = form_fields(client.get(f"/p/{pid}/charter/1/edit").get_data(as_text=True))
+    form = form_fields(client.get(f"/p/{pid}/charter/1/edit/actions").get_data(as_text=True))
     form["action_rule"] = "everyone"
     response = edit(client, pid, form)
     body = response.get_data(as_text=True)

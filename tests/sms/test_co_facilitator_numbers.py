@@ -45,8 +45,8 @@ def test_co_facilitator_sees_masked_numbers_in_the_inbox_and_contacts(
     assert inbox.status_code == 200
     text = page_text(inbox)
     assert "el camino sigue cortado" in text and SHOWN in text and WHOLE not in text
-    message_id = inbox.get_data(as_text=True).split(f"/p/{pid}/sms/inbox/")[1].split('"')[0]
-    message = page_text(client.get(f"/p/{pid}/sms/inbox/{message_id}"))
+    contact_id = inbox.get_data(as_text=True).split(f"/p/{pid}/sms/threads/")[1].split('"')[0]
+    message = page_text(client.get(f"/p/{pid}/sms/threads/{contact_id}"))
     assert SHOWN in message and WHOLE not in message
     contacts = client.get(f"/p/{pid}/sms/contacts")
     assert SHOWN in page_text(contacts) and WHOLE not in page_text(contacts)

@@ -67,8 +67,8 @@ def test_yes_from_the_phone_confirms_a_contact_added_by_hand(sms, session, added
         )
     ).all()
     assert [tuple(e) for e in events] == [("added", "web", None), ("confirm", "sms", message.id)]
-    # Confirmed once, a YES is an ordinary reply again (START's old answer).
-    assert sms("YES").replies == [normalise(texts.text("es", "started"))]
+    # Confirmed once, a YES is an ordinary message again, for the inbox (not a restart).
+    assert sms("YES").replies == [normalise(texts.text("es", "received"))]
 
 
 @pytest.mark.parametrize("word", ["NO", "no.", "Non", "NE", "hapana", "لا"])

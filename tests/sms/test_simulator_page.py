@@ -124,7 +124,7 @@ def test_a_new_number_becomes_a_training_number_whose_screen_shows_everything(
     # Nowhere else: it is still confidential.
     inbox_page = page_text(web.get(f"/p/{demo_partnership.id}/sms"))
     assert "camión" not in inbox_page
-    assert "0 of 0 are not handled yet." in inbox_page
+    assert "0 messages are not handled yet." in inbox_page
 
 
 def test_a_real_contacts_number_is_refused_and_its_thread_not_shown(web, session, demo_partnership):
