@@ -24,7 +24,7 @@ def base(partnership) -> str:
 def listed(page: str) -> list[str]:
     """The titles of the checklist's rows, in order."""
     body = page.split("<tbody>", 1)[1] if "<tbody>" in page else ""
-    return re.findall(r'<td><a href="/p/\d+/actions/\d+">([^<]+)</a></td>', body)
+    return re.findall(r'<td[^>]*><a href="/p/\d+/actions/\d+">([^<]+)</a></td>', body)
 
 
 def titled(title: str) -> dict:
@@ -452,7 +452,7 @@ def test_a_progress_report_appears_in_the_history(
     page = client.get(url).get_data(as_text=True)
     history = page.split("History of the action", 1)[1]
     row = history.split("<tbody>", 1)[1].split("</tr>", 1)[0]
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row)]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
     assert cells[1:] == ["Lucía", "Planned → In progress", "0% → 40%", "Perforación empezó"]
     session.refresh(action)
     assert (action.status, action.progress) == ("in_progress", 40)

@@ -257,7 +257,7 @@ def test_print_view_of_the_charter_in_force(client, make, login, session):
     response = client.get(f"/p/{setup.partnership.id}/charter/print")
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert '<link rel="stylesheet" href="/static/print.css">' in body
+    assert re.search(r'<link rel="stylesheet" href="/static/print.css\?v=\w+">', body)
     assert "hsbp.css" not in body and "partnership-nav" not in body
     assert "<script" not in body and "style=" not in body and "<style" not in body
     assert '<p class="subtitle">Charter — version 1</p>' in body
