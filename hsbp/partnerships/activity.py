@@ -182,7 +182,8 @@ def _offered_person(value: str, offered: Choices) -> int | bool | None:
     value = value.strip()
     if not value:
         return None
-    if value.isdigit() and int(value) in {i for i, _name in offered.people}:
+    # isascii: "²" is a digit to str.isdigit, not to int().
+    if value.isascii() and value.isdigit() and int(value) in {i for i, _name in offered.people}:
         return int(value)
     return False
 

@@ -40,12 +40,15 @@ class Step:
 
 def _members_done(partnership_id: int):
     # Inviting is the facilitator's part: an invitation sent counts before it is accepted.
+    # The administrator's invitation of the facilitator themself is not a representative's.
     return or_(
         exists().where(
             Membership.partnership_id == partnership_id, Membership.role != Role.FACILITATOR
         ),
         exists().where(
-            Invitation.partnership_id == partnership_id, Invitation.revoked_at.is_(None)
+            Invitation.partnership_id == partnership_id,
+            Invitation.role != Role.FACILITATOR,
+            Invitation.revoked_at.is_(None),
         ),
     )
 

@@ -54,9 +54,12 @@ def sms(session, partnership, count):
     contacts.configure_sender(
         session, partnership_id=partnership.id, sender=sender, join_code=f"JOIN{partnership.id}"
     )
+    # The inbox shows a message once it is tied to its sender's contact.
+    contact = contacts.get_or_create_contact(session, "+573104567890")
     for n in range(count):
         session.add(
             InboundMessage(
+                contact_id=contact.id,
                 provider_sid=f"SM{partnership.id:04d}{n:028d}",
                 from_phone="+573104567890",
                 from_hash=contacts.phone_hash("+573104567890"),
