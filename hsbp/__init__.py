@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import time
 
 from flask import Flask, render_template
 from flask_babel import format_date, format_decimal
@@ -257,8 +258,22 @@ def _register_errors(app: Flask) -> None:
 
         return handler
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
+    def too_many(error):
+        # The limit's own window, not "a minute": an hourly or daily limit says so.
+        from flask_babel import format_timedelta
+
+        from hsbp.extensions import limiter
+
+        current = limiter.current_limit
+        wait = None
+        if current is not None:
+            seconds = max(60, int(current.reset_at - time.time()))
+            wait = format_timedelta(seconds, add_direction=False)
+        return render_template("errors/error.html", code=429, wait=wait), 429
+
+    for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, page(code))
+    app.register_error_handler(429, too_many)
     app.register_error_handler(CSRFError, page(400))
 
 

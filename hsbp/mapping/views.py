@@ -322,6 +322,8 @@ def add_relationship(partnership_id: int, participant_id: int):
                 note=form.note.data or "",
             )
         except ServiceError as error:
+            if error.field == "target_id":
+                error.field = "target"  # the service names the id; the page shows a name
             apply_to_form(form, error)
         else:
             flash(_("The relationship is saved."), "success")

@@ -267,7 +267,7 @@ def test_public_form_flood_is_rate_limited_and_keeps_the_earlier_ones(app_with, 
     statuses = [visitor.post(f"/g/{token}", data=english).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
     flooded = visitor.post(f"/g/{token}", data=english).get_data(as_text=True)
-    assert "Please wait a minute before trying again." in flooded
+    assert "Please try again in 1 minute." in flooded
     assert count(session) == 2
     assert visitor.get(f"/g/{token}").status_code == 200
 
@@ -492,3 +492,13 @@ def test_a_representative_named_grievance_officer_may_record(
         client.post(f"/p/{partnership.id}/grievances/record", data=record_data()).status_code == 302
     )
     assert count(session) == 1
+
+
+def test_an_hourly_limit_says_how_long_to_wait(app_with, session, token):
+    other = app_with(RATELIMIT_ENABLED=True, GRIEVANCE_FORM_RATE_LIMIT="1 per hour")
+    visitor = other.test_client()
+    english = public(token, language="en")
+    assert visitor.post(f"/g/{token}", data=english).status_code == 302
+    flooded = visitor.post(f"/g/{token}", data=english)
+    assert flooded.status_code == 429
+    assert "Please try again in 1 hour." in flooded.get_data(as_text=True)

@@ -102,6 +102,13 @@ def test_participant_picker_numbers_namesakes_and_links_the_one_chosen(
     ambiguous = client.post(f"{base}/relationships", data={**data, "target": "Rosa Quintero"})
     assert ambiguous.status_code == 422
     assert "Several participants have this name" in ambiguous.get_data(as_text=True)
+    # The service's refusal, which names the id, shows beside the name the person typed.
+    again = client.post(
+        f"{base}/relationships", data={**data, "target": f"Rosa Quintero (#{second.id})"}
+    )
+    assert again.status_code == 422
+    field = again.get_data(as_text=True).split('id="target"', 1)[1]
+    assert "This relationship is already recorded." in field
 
 
 def test_sms_contact_links_a_participant_by_numbered_name(client, login, session, add, mapped):
