@@ -69,7 +69,7 @@ def test_a_representative_maps_and_edits_a_participant_others_validate(browser, 
     from hsbp.partnerships.models import Partner
 
     pid = live_server.caguan_id
-    name = f"Asociación de Pescadores {suffix()}"
+    name = f"Asociación de Cacaoteros {suffix()}"
     signed_in_as(page, COMPANY_REP)
     page.goto(f"/p/{pid}/mapping/new")
     # Facilitators choose who proposed a participant; a representative is not asked.
