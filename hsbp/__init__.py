@@ -20,7 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     Migrations never run here: upgrading the schema is an explicit `hsbp db upgrade`.
     """
-    from hsbp import db, extensions, i18n, security, static_files
+    from hsbp import db, extensions, i18n, logs, security, static_files
     from hsbp.actions import needs as action_needs
     from hsbp.actions import setup_step as action_setup
     from hsbp.community import ask as community_ask
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.monitoring import setup_step as monitoring_setup
     from hsbp.monitoring.from_consultation import record_from_consultation
     from hsbp.notifications import hooks as notification_hooks
+    from hsbp.ops import health as ops_health
     from hsbp.principles import attention as principle_attention
     from hsbp.principles import needs as principle_needs
     from hsbp.principles import suggestion_hooks as charter_suggestions
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     app.request_class = HsbpRequest
     app.config.update(load_settings(app.instance_path, config))
+    logs.init_app(app)  # first: what follows may log
     if app.config.get("TRUST_PROXY") or os.environ.get("HSBP_TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
@@ -148,6 +150,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     # Outermost: Twilio's inbound webhook is answered before Flask (see hsbp.sms.intake).
     app.wsgi_app = InboundIntake(app, app.wsgi_app)
+    # Outermost of all: probes and metrics, then every request's id, log line and latency.
+    ops_health.init_app(app)
     return app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import os
 import signal
 
@@ -13,6 +13,9 @@ from werkzeug.serving import run_simple
 
 from hsbp import create_app, db, migrate
 from hsbp.config import ConfigError
+from hsbp.ops.backup_cli import backup_command, restore_command
+from hsbp.ops.check import check_command
+from hsbp.ops.keys import keys_group
 
 
 def _app_from_environment():
@@ -39,7 +42,8 @@ def db_group() -> None:
 def db_upgrade(revision: str) -> None:
     """Upgrade the schema to REVISION (default: the latest)."""
     config = current_app.config
-    migrate.upgrade(config["DATABASE_URL"], revision, field_key=config["FIELD_KEY"])
+    with _one_line_refusals():
+        migrate.upgrade(config["DATABASE_URL"], revision, field_key=config["FIELD_KEY"])
     click.echo(f"Database upgraded to {revision}.")
 
 
@@ -49,17 +53,37 @@ def db_upgrade(revision: str) -> None:
 def db_downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION (default: one step back; `base` empties it)."""
     config = current_app.config
-    migrate.downgrade(config["DATABASE_URL"], revision, field_key=config["FIELD_KEY"])
+    with _one_line_refusals():
+        migrate.downgrade(config["DATABASE_URL"], revision, field_key=config["FIELD_KEY"])
     click.echo(f"Database downgraded to {revision}.")
 
 
 @db_group.command("current")
 @with_appcontext
 def db_current() -> None:
-    """Show the schema's current revision."""
-    from alembic import command
+    """Say the schema's revision: at head, behind (how many revisions pending) or newer."""
+    with _one_line_refusals():
+        state = migrate.schema_state(current_app.config["DATABASE_URL"])
+        if state.newer:
+            raise migrate.NewerDatabase(state.revision, state.head)
+    where = f"at revision {state.revision}" if state.revision else "empty (no revision yet)"
+    if state.at_head:
+        click.echo(f"The database is {where}, the latest of this hsbp.")
+        return
+    plural = "s" if state.pending != 1 else ""
+    click.echo(
+        f"The database is {where}, behind this hsbp (head {state.head}):"
+        f" {state.pending} revision{plural} pending; run `hsbp db upgrade`."
+    )
 
-    command.current(migrate.alembic_config(current_app.config["DATABASE_URL"]))
+
+@contextlib.contextmanager
+def _one_line_refusals():
+    """A database newer than the code, or out of reach, is one clear line and exit 1."""
+    try:
+        yield
+    except (migrate.NewerDatabase, migrate.DatabaseUnreachable) as error:
+        raise click.ClickException(str(error)) from error
 
 
 @db_group.command("revision")
@@ -121,14 +145,25 @@ def user_create(email: str, name: str, password: str, admin: bool, locale: str |
 
 @main.command("worker", with_appcontext=False)
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
-def worker(workers: int) -> None:
-    """Run background tasks (e-mail, SMS) from the queue at HSBP_QUEUE_URL."""
+@click.option(
+    "--routers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0, 32),
+    help="SMS router threads (0: none; another worker on this host must then drain its spool).",
+)
+def worker(workers: int, routers: int) -> None:
+    """Run background tasks (e-mail, SMS) from the queue at HSBP_QUEUE_URL, and route the SMS
+    the webhook stored. Any number of workers may run at once, here and on other machines:
+    their routers share the messages, each person's in order."""
     from hsbp.extensions import CONSUMER_OPTIONS, queue
-    from hsbp.sms.inbound import Router
+    from hsbp.sms.inbound import start_routers
 
-    app = _app_from_environment()
-    logging.basicConfig(level=logging.INFO)
-    Router(app).start()  # routes the SMS the webhook stored; a daemon thread
+    app = _app_from_environment()  # its logs as HSBP_LOG_FORMAT says (hsbp.logs)
+    start_routers(app, routers)  # daemon threads
+    from hsbp.sms.sweeper import OutboundSweeper  # outgoing SMS a fault left behind, every 10 s
+
+    OutboundSweeper(app).start()  # a daemon thread: it runs while the queue is out of reach
     queue.create_consumer(workers=workers, **CONSUMER_OPTIONS).run()
 
 
@@ -152,7 +187,6 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
         fake = FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, callback_delay=1.0).start()
         overrides["TWILIO_API_BASE"] = fake.url
     app = create_app(overrides)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     url = app.config["DATABASE_URL"]
     key = app.config["FIELD_KEY"]
     if reset:
@@ -195,6 +229,12 @@ def fake_twilio(host: str, port: int) -> None:
     from hsbp.fake_twilio import run
 
     run(host, port, DEV_TWILIO_SID, DEV_TWILIO_TOKEN)
+
+
+main.add_command(keys_group)
+main.add_command(backup_command)
+main.add_command(restore_command)
+main.add_command(check_command)
 
 
 def _start_inprocess_worker(app):

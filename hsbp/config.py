@@ -57,6 +57,46 @@ def _kept_secret(instance_path: Path, filename: str, make) -> str:
     return value
 
 
+def parse_field_keys(value: str) -> tuple[str, ...]:
+    """The Fernet keys HSBP_FIELD_KEY lists, comma-separated, newest first.
+
+    Raises ConfigError naming the position of a key that is empty, malformed or repeated,
+    never the key itself (it would reach a log)."""
+    keys = [key.strip() for key in str(value).split(",")]
+    if not any(keys):
+        raise ConfigError(
+            "HSBP_FIELD_KEY lists no key: give a Fernet key, or several separated by commas,"
+            " newest first (`hsbp keys generate` prints a new one)."
+        )
+    for position, key in enumerate(keys, start=1):
+        where = f"key {position} of {len(keys)}" if len(keys) > 1 else "the value given"
+        if not key:
+            problem = f"{where} is empty"
+        elif key in keys[: position - 1]:
+            problem = f"{where} repeats key {keys.index(key) + 1}"
+        else:
+            try:
+                Fernet(key.encode())
+                continue
+            except (ValueError, TypeError):
+                problem = f"{where} is not one"
+        raise ConfigError(
+            "HSBP_FIELD_KEY must be a Fernet key, or several separated by commas, newest"
+            f" first: {problem} (a Fernet key is 32 url-safe base64-encoded bytes;"
+            " `hsbp keys generate` prints a new one)."
+        )
+    return tuple(keys)
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    """One of `allowed` (any case), or ConfigError naming the variable."""
+    value = _env(name, default)
+    found = next((item for item in allowed if item.lower() == value.lower()), None)
+    if found is None:
+        raise ConfigError(f"HSBP_{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return found
+
+
 def load_settings(instance_path: str | Path, overrides: dict | None = None) -> dict:
     """Build the Flask config from the environment, then apply `overrides` (tests, the demo).
 
@@ -93,14 +133,7 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
             "HSBP_MAIL_SERVER must be set in production (HSBP_ENV=production), or"
             " HSBP_MAIL_LOG=1 to write e-mails, with their sign-in links, to the log instead."
         )
-    try:
-        Fernet(field_key)
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(
-            "HSBP_FIELD_KEY must be a Fernet key: 32 url-safe base64-encoded bytes "
-            '(python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())")'
-        ) from exc
+    field_keys = parse_field_keys(field_key)
 
     public_url = (
         overrides.get("PUBLIC_URL") or _env("PUBLIC_URL", "http://127.0.0.1:5000")
@@ -109,7 +142,9 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
     settings = {
         "HSBP_ENV": env,
         "SECRET_KEY": secret_key,
-        "FIELD_KEY": field_key,
+        "FIELD_KEY": ",".join(field_keys),
+        # Newest first: data is written with the first and read with any (hsbp keys rotate).
+        "FIELD_KEYS": field_keys,
         "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance / 'hsbp.sqlite3'}"),
         "PUBLIC_URL": public_url,
         "QUEUE_URL": _env("QUEUE_URL", f"sqlite:///{instance / 'queue.sqlite3'}"),
@@ -143,6 +178,16 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "SMS_SPOOL_DIR": _env("SMS_SPOOL_DIR", str(instance / "sms-spool")),
         # Make the webhook wait for the disk on every inbound message (see db.QUICK_COMMIT).
         "SMS_DURABLE_INTAKE": _flag("SMS_DURABLE_INTAKE", default=False),
+        # Logs (hsbp.logs): JSON lines on a server, readable text on a development machine.
+        "LOG_FORMAT": _choice(
+            "LOG_FORMAT", ("json", "text"), "json" if env == "production" else "text"
+        ),
+        "LOG_LEVEL": _choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
+        # /metrics (hsbp.ops.metrics) is off unless one of these two is set.
+        "METRICS_TOKEN": _env("METRICS_TOKEN"),
+        "METRICS_LOCAL_ONLY": _flag("METRICS_LOCAL_ONLY", default=False),
+        # /readyz answers 503 when more inbound messages than this wait in the SMS spool.
+        "READY_SPOOL_LIMIT": int(_env("READY_SPOOL_LIMIT", "100")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SESSION_COOKIE_HTTPONLY": True,

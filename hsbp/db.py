@@ -7,10 +7,10 @@ import contextlib
 import hashlib
 import hmac
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, MetaData, String, Text, create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -79,19 +79,40 @@ class JSONValue(TypeDecorator):
     cache_ok = True
 
 
-class FieldCipher:
-    """Encrypts protected personal data and makes keyed look-up hashes, from HSBP_FIELD_KEY."""
+def split_field_keys(value: str) -> list[str]:
+    """The keys HSBP_FIELD_KEY lists, comma-separated, newest first (blanks stripped)."""
+    return [key.strip() for key in value.split(",")]
 
-    def __init__(self, key: str):
-        raw = key.encode() if isinstance(key, str) else key
-        self._fernet = Fernet(raw)
-        # A separate key for hashing, derived so one secret in the environment is enough.
-        self._hash_key = hashlib.sha256(
-            b"hsbp-lookup-hash:" + base64.urlsafe_b64decode(raw)
-        ).digest()
+
+def _hash_key(key: str) -> bytes:
+    # A separate key for hashing, derived so one secret in the environment is enough.
+    return hashlib.sha256(b"hsbp-lookup-hash:" + base64.urlsafe_b64decode(key.encode())).digest()
+
+
+class FieldCipher:
+    """Encrypts protected personal data and makes keyed look-up hashes, from HSBP_FIELD_KEY.
+
+    The setting may list several Fernet keys, newest first, while `hsbp keys rotate` moves
+    the data to a new key: values are written with the newest and read with any; look-ups
+    must match any key's hash (`lookup_hashes`) until the rotation is done."""
+
+    def __init__(self, keys: str | bytes | Sequence[str]):
+        if isinstance(keys, bytes):
+            keys = keys.decode()
+        listed = split_field_keys(keys) if isinstance(keys, str) else list(keys)
+        if not listed or not all(listed):
+            raise ValueError("HSBP_FIELD_KEY lists no key, or an empty one")
+        fernets = [Fernet(key.encode()) for key in listed]
+        self._newest = fernets[0]
+        self._fernet = MultiFernet(fernets)
+        self._hash_keys = [_hash_key(key) for key in listed]
+
+    @property
+    def key_count(self) -> int:
+        return len(self._hash_keys)
 
     def encrypt(self, plain: str) -> str:
-        return self._fernet.encrypt(plain.encode()).decode()
+        return self._newest.encrypt(plain.encode()).decode()
 
     def decrypt(self, token: str) -> str:
         try:
@@ -100,7 +121,7 @@ class FieldCipher:
             raise ValueError("protected field cannot be read with this HSBP_FIELD_KEY") from exc
 
     def encrypt_bytes(self, plain: bytes) -> bytes:
-        return self._fernet.encrypt(plain)
+        return self._newest.encrypt(plain)
 
     def decrypt_bytes(self, token: bytes) -> bytes:
         try:
@@ -108,12 +129,42 @@ class FieldCipher:
         except InvalidToken as exc:
             raise ValueError("protected data cannot be read with this HSBP_FIELD_KEY") from exc
 
+    def is_newest(self, token: str | bytes) -> bool:
+        """Whether the newest key alone reads `token` (a rotation leaves it as it is)."""
+        try:
+            self._newest.decrypt(token.encode() if isinstance(token, str) else token)
+        except InvalidToken:
+            return False
+        return True
+
     def lookup_hash(self, plain: str) -> str:
-        return hmac.new(self._hash_key, plain.encode(), hashlib.sha256).hexdigest()
+        """The hash to store: the newest key's."""
+        return hmac.new(self._hash_keys[0], plain.encode(), hashlib.sha256).hexdigest()
+
+    def lookup_hashes(self, plain: str) -> list[str]:
+        """Every key's hash of `plain`, newest first: a query finds a row by any of them
+        (`column.in_(...)`), as rows written before a rotation carry an older key's."""
+        data = plain.encode()
+        return [hmac.new(key, data, hashlib.sha256).hexdigest() for key in self._hash_keys]
 
 
 def field_cipher(app: Flask | None = None) -> FieldCipher:
     return (app or current_app).extensions["hsbp.cipher"]
+
+
+# Column info that tells `hsbp keys rotate` what the field key protects beyond the
+# Encrypted* types, so a new column is rotated by being declared, never by a list to update.
+LOOKUP_HASH_OF = "hsbp_lookup_hash_of"
+ENCRYPTED_BYTES = {"hsbp_encrypted_bytes": True}
+
+
+def lookup_hash_of(source: str | None, normalise: str = "") -> dict:
+    """Column info of a keyed look-up hash of the row's encrypted column `source`, taken
+    after `normalise` ("module:function", applied to the plain value) if given.
+
+    `source` None: a hash of something not stored (a code sent by SMS) that expires within
+    minutes; a rotation leaves it, and its checks accept any key's hash."""
+    return {LOOKUP_HASH_OF: (source, normalise)}
 
 
 class Sealed(str):
@@ -237,16 +288,35 @@ def make_engine(url: str, *, quick_commit: bool = False, pre_ping: bool = True) 
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    # A pooled connection goes stale when PostgreSQL restarts or a firewall forgets it:
+    # pre_ping finds a dead one before use (one round trip; a failed ping replaces it and
+    # every older one), pool_recycle retires one before an idle timeout can cut it. A
+    # server that is down refuses at once; one that vanished from the network is given up
+    # on after connect_timeout, and a connection to it after ~25 s of unanswered
+    # keepalives, instead of the minutes TCP would wait. The URL's own values come first.
+    parsed = make_url(url)
+    network = {
+        "connect_timeout": 10,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+    }
+    options = {
+        "pool_pre_ping": pre_ping,
+        "pool_recycle": 1800,
+        "hide_parameters": True,
+        "connect_args": {
+            key: value
+            for key, value in network.items()
+            if parsed.get_backend_name() == "postgresql" and key not in parsed.query
+        },
+    }
     if not quick_commit:
-        return create_engine(url, pool_pre_ping=pre_ping, hide_parameters=True)
+        return create_engine(url, **options)
     # The webhook's store is one INSERT: in autocommit it is one round trip, not three.
-    return create_engine(
-        url,
-        pool_pre_ping=pre_ping,
-        hide_parameters=True,
-        isolation_level="AUTOCOMMIT",
-        connect_args={"options": "-c synchronous_commit=off"},
-    )
+    options["connect_args"]["options"] = "-c synchronous_commit=off"
+    return create_engine(url, isolation_level="AUTOCOMMIT", **options)
 
 
 def database(app: Flask | None = None) -> Database:
@@ -293,7 +363,7 @@ def init_app(app: Flask) -> None:
     app.extensions["hsbp.db"] = Database(
         app.config["DATABASE_URL"], intake_waits_for_disk=app.config["SMS_DURABLE_INTAKE"]
     )
-    app.extensions["hsbp.cipher"] = FieldCipher(app.config["FIELD_KEY"])
+    app.extensions["hsbp.cipher"] = FieldCipher(app.config["FIELD_KEYS"])
 
     @app.after_request
     def _commit(response):

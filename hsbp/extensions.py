@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
+import random
+import threading
+import time
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
@@ -12,7 +17,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from huey import Huey, RedisHuey
+from huey.exceptions import RetryTask
 from huey.storage import RedisStorage, SqliteStorage
+from sqlalchemy import exc as db_errors
 
 from hsbp import db
 
@@ -51,26 +58,80 @@ def configure_queue(url: str) -> None:
         raise ValueError(f"HSBP_QUEUE_URL: unsupported queue {url!r}")
 
 
+class Outage:
+    """How long something this process needs (the database, Twilio) has been failing: the
+    retries of its tasks wait longer the longer it lasts, `first` to `cap` seconds, so a
+    long outage is not hammered and a short one costs seconds. The cap bounds how long
+    work waits once it is over."""
+
+    def __init__(self, first: float = 1.0, cap: float = 30.0):
+        self.first, self.cap = first, cap
+        self._since: float | None = None
+        self._lock = threading.Lock()
+
+    def failed(self) -> float:
+        """Note a failure; returns the seconds to wait before the next try."""
+        with self._lock:
+            now = time.monotonic()
+            if self._since is None:
+                self._since = now
+            lasted = now - self._since
+        # Jitter: the tasks of one outage must not all come back in the same instant.
+        return min(self.cap, max(self.first, lasted / 2)) * random.uniform(0.75, 1.0)
+
+    def ended(self) -> None:
+        self._since = None
+
+
+DATABASE_OUTAGE = Outage()
+log = logging.getLogger("hsbp.queue")
+
+
+def is_transient_database_error(error: BaseException) -> bool:
+    """A database that is down, restarting or out of reach, or a connection it dropped:
+    worth another try, unlike a bug (a broken constraint, a wrong query)."""
+    if isinstance(error, db_errors.DBAPIError) and error.connection_invalidated:
+        return True
+    transient = (db_errors.OperationalError, db_errors.InterfaceError, db_errors.TimeoutError)
+    return isinstance(error, transient)
+
+
 def app_task(**task_options):
     """Declare a background task that runs inside an app context with its own unit of work.
 
-    The task commits when it returns and rolls back when it raises, like a request.
+    The task commits when it returns and rolls back when it raises, like a request. Run by
+    the queue, a task that meets an unavailable database is handed back to the queue to run
+    again after a pause (see Outage), however often, never dropped: its work is only done
+    once it commits. Called directly (`call_local`), it raises, and the caller decides.
     """
 
     def decorator(func):
         @functools.wraps(func)
-        def run(*args, **kwargs):
+        def run(*args, task=None, **kwargs):
             app = queue_app()
             with app.app_context():
                 try:
                     result = func(*args, **kwargs)
-                except Exception:
-                    db.finish(commit=False)
-                    raise
-                db.finish(commit=True)
-                return result
+                    db.finish(commit=True)
+                except Exception as error:
+                    # A dead connection may fail its rollback too; it is discarded either way.
+                    with contextlib.suppress(db_errors.SQLAlchemyError):
+                        db.finish(commit=False)
+                    if task is None or not is_transient_database_error(error):
+                        raise
+                    delay = DATABASE_OUTAGE.failed()
+                    log.warning(
+                        "task %s: database unavailable (%s), again in %.1f s",
+                        task.name,
+                        type(getattr(error, "orig", None) or error).__name__,
+                        delay,
+                    )
+                    raise RetryTask(delay=delay) from error
+            if task is not None:
+                DATABASE_OUTAGE.ended()
+            return result
 
-        return queue.task(name=func.__qualname__, **task_options)(run)
+        return queue.task(name=func.__qualname__, context=True, **task_options)(run)
 
     return decorator
 

@@ -14,17 +14,18 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import String, Text
+from huey import crontab
+from sqlalchemy import String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hsbp import db
 from hsbp.db import Base, EncryptedText, UTCDateTime, utcnow
-from hsbp.extensions import app_task
+from hsbp.extensions import app_task, queue
 
 log = logging.getLogger("hsbp.mail")
 # What stands in the stored body for a secret once the e-mail is sent (the same words as
@@ -33,6 +34,13 @@ LINK_REMOVED = "[link removed after sending]"
 # Sent once an e-mail has left (SMTP took it, or it was written to the log), with its whole
 # text, secrets included: the stored row no longer has them. Tests listen to it.
 email_sent = Namespace().signal("hsbp.email-sent")
+# Statuses of an e-mail still to send ("failed" ones are retried by the queue).
+RETRYABLE = ("queued", "failed")
+# An e-mail goes within seconds, and a database outage is retried within 30 s of its end:
+# one still queued this long lost its task.
+QUEUED_GRACE = timedelta(minutes=10)
+# A live send gives up after SMTP's 30 s time-out: one "sending" this long lost its worker.
+SENDING_GRACE = timedelta(minutes=15)
 
 
 class OutboundEmail(Base):
@@ -94,18 +102,35 @@ def queue_email(
 def send_email(message_id: int) -> None:
     """Deliver one queued e-mail; a failure is recorded and retried by the queue.
 
+    The e-mail is claimed first (queued or failed to "sending", one conditional UPDATE,
+    committed), so two tasks for it (the sweep's, a retry) never both send it, and no
+    transaction is open while the mail server is asked (on SQLite it would stop every
+    writer for as long). A database out of reach is the queue's to retry.
+
     Side effects: SMTP or the log; the row marked sent, its secrets cut out of the body.
     """
     session = db.session()
     message = session.get(OutboundEmail, message_id)
-    if message is None or message.status == "sent":
+    if message is None or message.status not in RETRYABLE:
         return
+    claimed = session.execute(
+        update(OutboundEmail)
+        .where(OutboundEmail.id == message_id, OutboundEmail.status.in_(RETRYABLE))
+        .values(status="sending", sent_at=utcnow()),  # sent_at: when this try began
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    db.finish(commit=True)
+    if not claimed:
+        return
+    session = db.session()
+    message = session.merge(message, load=False)
+    message.status = "sending"
     config = current_app.config
     if config.get("MAIL_SERVER"):
         try:
             _send_smtp(config, message)
         except (OSError, smtplib.SMTPException) as exc:
-            message.status, message.error = "failed", str(exc)
+            message.status, message.error, message.sent_at = "failed", str(exc), None
             db.finish(commit=True)
             raise
     elif config.get("MAIL_LOG"):
@@ -113,6 +138,7 @@ def send_email(message_id: int) -> None:
     else:
         # Settings refuse this in production; reached only with hand-made settings.
         message.status, message.error = "failed", "no mail server (HSBP_MAIL_SERVER)"
+        message.sent_at = None
         return
     whole, headers = message.body, headers_of(message)
     message.status, message.sent_at, message.error = "sent", utcnow(), None
@@ -124,6 +150,48 @@ def send_email(message_id: int) -> None:
         body=whole,
         headers=headers,
     )
+
+
+def requeue_stale_emails(session: Session, *, now: datetime) -> list[int]:
+    """Hand back to the queue the e-mails a lost task left "queued" (Redis restarted empty,
+    the queue out of reach at the commit) for QUEUED_GRACE, and those a dead worker left
+    "sending" for SENDING_GRACE; returns their ids.
+
+    Side effects: an interrupted one is "queued" again and may reach its reader twice (a
+    mail server cannot be asked whether it took it; a second copy is the lesser harm than
+    none); `send_email` is enqueued for each after the commit. The claim makes a task that
+    was only late find nothing to send."""
+    interrupted = list(
+        session.scalars(
+            update(OutboundEmail)
+            .where(OutboundEmail.status == "sending", OutboundEmail.sent_at < now - SENDING_GRACE)
+            .values(status="queued", sent_at=None, error="interrupted: sent again")
+            .returning(OutboundEmail.id),
+            execution_options={"synchronize_session": False},
+        )
+    )
+    lost = list(
+        session.scalars(
+            select(OutboundEmail.id).where(
+                OutboundEmail.status == "queued", OutboundEmail.created_at < now - QUEUED_GRACE
+            )
+        )
+    )
+    ids = sorted({*interrupted, *lost})
+    if ids:
+        log.warning("e-mails %s handed to the queue again", ids)
+        db.after_commit(lambda: [send_email(message_id) for message_id in ids])
+    return ids
+
+
+@app_task()
+def sweep_emails() -> None:
+    requeue_stale_emails(db.session(), now=utcnow())
+
+
+@queue.periodic_task(crontab(minute="*/5"), name="email_sweep")
+def email_sweep() -> None:
+    sweep_emails.call_local()
 
 
 def forget_secrets(message: OutboundEmail) -> None:

@@ -20,11 +20,27 @@ from hsbp.auth.models import User
 from hsbp.auth.sessions import start_session
 from hsbp.partnerships.models import Membership, Partner, Partnership
 from hsbp.security import Role, hash_password
+from tests import log_scan
 
 PASSWORD = "correct horse battery"
 # Hashing is deliberately slow; factories reuse one hash so the suite stays quick.
 PASSWORD_HASH = hash_password(PASSWORD)
 FIELD_KEY = Fernet.generate_key().decode()
+
+
+def pytest_sessionstart(session):
+    # Every log record of the run is searched for personal data at its end (tests/log_scan.py).
+    from hsbp.config import DEV_TWILIO_TOKEN
+
+    log_scan.start(FIELD_KEY, "test-secret-key", DEV_TWILIO_TOKEN, PASSWORD)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    log_scan.finish(session)
+
+
+def pytest_terminal_summary(terminalreporter):
+    log_scan.report(terminalreporter)
 
 
 def recreate_postgres_database(url: str) -> None:

@@ -63,6 +63,39 @@ def test_text_encrypted_with_another_key_is_reported_not_garbled():
         FieldCipher(Fernet.generate_key().decode()).decrypt(token)
 
 
+def test_several_field_keys_write_with_the_first_and_read_with_any():
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    both = FieldCipher(f"{new},{old}")
+    written = both.encrypt("+573001234567")
+    assert FieldCipher(new).decrypt(written) == "+573001234567"
+    assert both.decrypt(FieldCipher(old).encrypt("Ana")) == "Ana"
+    assert both.decrypt_bytes(FieldCipher(old).encrypt_bytes(b"spool")) == b"spool"
+    assert FieldCipher(new).decrypt_bytes(both.encrypt_bytes(b"spool")) == b"spool"
+    assert (both.is_newest(written), both.is_newest(FieldCipher(old).encrypt("Ana"))) == (
+        True,
+        False,
+    )
+    assert (both.key_count, FieldCipher(old).key_count) == (2, 1)
+
+
+def test_lookup_hashes_are_every_keys_newest_first():
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    both = FieldCipher([new, old])
+    assert both.lookup_hashes("+573001234567") == [
+        FieldCipher(new).lookup_hash("+573001234567"),
+        FieldCipher(old).lookup_hash("+573001234567"),
+    ]
+    assert both.lookup_hash("+573001234567") == FieldCipher(new).lookup_hash("+573001234567")
+
+
+def test_a_value_of_a_key_no_longer_listed_is_reported():
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    token = FieldCipher(old).encrypt("secret")
+    with pytest.raises(ValueError, match="cannot be read with this HSBP_FIELD_KEY"):
+        FieldCipher(new).decrypt(token)
+    assert FieldCipher(new).is_newest(token) is False
+
+
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="naive"):
         UTCDateTime().process_bind_param(datetime(2026, 1, 1), None)

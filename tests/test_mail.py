@@ -178,3 +178,72 @@ def test_an_ordinary_e_mail_has_no_unsubscribe_header(app_with, connection, sess
         db.finish(commit=True)
     [data] = smtp_server.received
     assert "List-Unsubscribe" not in email.message_from_bytes(data)
+
+
+def queued_on_a_real_queue(app_with, tmp_path, **fields):
+    """An e-mail saved with its task in a SQLite queue (the app's), as a web request leaves it."""
+    from hsbp.extensions import configure_queue
+
+    app = app_with(QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+    with app.test_request_context():
+        message_id = queue_email(db.session(), to="a@example.org", subject="Hi", body="B").id
+        db.finish(commit=True)
+    return app, message_id, lambda: configure_queue("immediate")
+
+
+def run_queue(app) -> None:
+    from hsbp.extensions import queue
+
+    with app.app_context():  # as the worker process
+        while (task := queue.dequeue()) is not None:
+            queue.execute(task)
+
+
+def test_an_email_handed_over_twice_is_sent_once(app_with, connection, session, tmp_path):
+    from hsbp.extensions import queue
+    from hsbp.mail import send_email
+    from tests.emails import SENT
+
+    app, message_id, restore = queued_on_a_real_queue(app_with, tmp_path)
+    try:
+        send_email(message_id)  # a second task for it: a sweep, a restart
+        assert queue.pending_count() == 2
+        before = len(SENT)
+        run_queue(app)
+    finally:
+        restore()
+    assert [m["to"] for m in SENT[before:]] == ["a@example.org"]
+    assert session.get(OutboundEmail, message_id).status == "sent"
+
+
+def test_the_sweep_sends_an_email_whose_task_was_lost_or_cut_short(
+    app_with, connection, session, tmp_path
+):
+    from datetime import timedelta
+
+    from hsbp.db import utcnow
+    from hsbp.extensions import queue
+    from hsbp.mail import QUEUED_GRACE, SENDING_GRACE, sweep_emails
+    from tests.emails import SENT
+
+    app, lost, restore = queued_on_a_real_queue(app_with, tmp_path)
+    try:
+        queue.flush()  # the queue restarted empty
+        with app.test_request_context():
+            cut = queue_email(db.session(), to="b@example.org", subject="Hi", body="B")
+            db.finish(commit=True)
+        queue.flush()
+        session.get(OutboundEmail, lost).created_at = utcnow() - QUEUED_GRACE - timedelta(minutes=1)
+        interrupted = session.get(OutboundEmail, cut.id)  # a worker died in the middle
+        interrupted.status, interrupted.sent_at = "sending", utcnow() - SENDING_GRACE * 2
+        session.flush()
+        with app.app_context():
+            sweep_emails.call_local()
+        assert queue.pending_count() == 2
+        before = len(SENT)
+        run_queue(app)
+    finally:
+        restore()
+    assert sorted(m["to"] for m in SENT[before:]) == ["a@example.org", "b@example.org"]
+    session.expire_all()
+    assert session.scalars(select(OutboundEmail.status)).all() == ["sent", "sent"]

@@ -1,13 +1,26 @@
-"""Migrations are the schema: they agree with the models, and go down and up again."""
+"""Migrations are the schema: they agree with the models, and go down and up again; an
+upgrade refuses a database newer than the code, and says where a database stands."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from click.testing import CliRunner
+from sqlalchemy import inspect, text
 
 from hsbp import migrate
+from hsbp.cli import main
 from hsbp.db import make_engine
 from hsbp.models import metadata
 from tests.conftest import fresh_database_url
+
+CHAIN = [
+    revision.revision
+    for revision in reversed(
+        list(ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).walk_revisions())
+    )
+]
+HEAD = CHAIN[-1]
 
 
 def schema_diff(url: str) -> list:
@@ -192,3 +205,113 @@ def test_the_privacy_revision_refuses_plain_notes_without_the_field_key(tmp_path
     engine.dispose()
     with pytest.raises(RuntimeError, match="HSBP_FIELD_KEY"):
         migrate.upgrade(url)
+
+
+def set_revision(url: str, revision: str) -> None:
+    """Stamp the database as a newer hsbp would leave it: a revision this code never saw."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+    engine.dispose()
+
+
+def test_schema_state_says_empty_behind_at_head_or_newer(tmp_path_factory):
+    url = fresh_database_url(tmp_path_factory, "schema_state")
+    assert migrate.schema_state(url) == migrate.SchemaState(None, HEAD, len(CHAIN), False)
+    migrate.upgrade(url, CHAIN[-3])
+    assert migrate.schema_state(url) == migrate.SchemaState(CHAIN[-3], HEAD, 2, False)
+    migrate.upgrade(url)
+    assert migrate.schema_state(url) == migrate.SchemaState(HEAD, HEAD, 0, False)
+    assert migrate.schema_state(url).at_head
+    set_revision(url, "9001")
+    assert migrate.schema_state(url) == migrate.SchemaState("9001", HEAD, 0, True)
+
+
+def test_upgrade_of_a_database_newer_than_the_code_is_refused_untouched(tmp_path_factory):
+    url = fresh_database_url(tmp_path_factory, "newer_database")
+    migrate.upgrade(url)
+    set_revision(url, "9001")
+    tables = table_names(url)
+    with pytest.raises(migrate.NewerDatabase) as refused:
+        migrate.upgrade(url)
+    assert str(refused.value) == (
+        f"the database is at revision 9001, newer than this hsbp (head {HEAD}): install the"
+        " newer hsbp or restore the backup taken before its upgrade"
+    )
+    with pytest.raises(migrate.NewerDatabase):
+        migrate.downgrade(url, CHAIN[-2])
+    assert table_names(url) == tables
+    assert migrate.schema_state(url).revision == "9001"
+
+
+@pytest.fixture
+def hsbp_command(tmp_path, monkeypatch):
+    """Run `hsbp ...` against a SQLite file of this test's own."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("HSBP_ENV", "development")
+    monkeypatch.setenv("HSBP_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("HSBP_DATABASE_URL", url)
+    monkeypatch.setenv("HSBP_QUEUE_URL", "immediate")
+
+    def run(*args, **env):
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    run.url = url
+    return run
+
+
+def test_db_current_says_whether_the_database_is_at_head_behind_or_newer(hsbp_command):
+    empty = hsbp_command("db", "current")
+    assert (empty.exit_code, empty.output) == (
+        0,
+        f"The database is empty (no revision yet), behind this hsbp (head {HEAD}):"
+        f" {len(CHAIN)} revisions pending; run `hsbp db upgrade`.\n",
+    )
+    hsbp_command("db", "upgrade", CHAIN[-2])
+    assert hsbp_command("db", "current").output == (
+        f"The database is at revision {CHAIN[-2]}, behind this hsbp (head {HEAD}):"
+        " 1 revision pending; run `hsbp db upgrade`.\n"
+    )
+    hsbp_command("db", "upgrade")
+    assert hsbp_command("db", "current").output == (
+        f"The database is at revision {HEAD}, the latest of this hsbp.\n"
+    )
+    set_revision(hsbp_command.url, "9001")
+    newer = hsbp_command("db", "current")
+    assert (newer.exit_code, newer.output) == (
+        1,
+        f"Error: the database is at revision 9001, newer than this hsbp (head {HEAD}):"
+        " install the newer hsbp or restore the backup taken before its upgrade\n",
+    )
+
+
+def test_db_upgrade_of_a_newer_database_is_one_line_and_exit_1(hsbp_command):
+    hsbp_command("db", "upgrade")
+    set_revision(hsbp_command.url, "9001")
+    tables = table_names(hsbp_command.url)
+    result = hsbp_command("db", "upgrade")
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: the database is at revision 9001, newer than this hsbp (head {HEAD}):"
+        " install the newer hsbp or restore the backup taken before its upgrade\n",
+    )
+    assert table_names(hsbp_command.url) == tables
+
+
+def test_db_upgrade_of_an_unreachable_database_is_one_line_and_exit_1(hsbp_command, tmp_path):
+    missing = f"sqlite:///{tmp_path / 'no such folder' / 'hsbp.sqlite3'}"
+    result = hsbp_command("db", "upgrade", HSBP_DATABASE_URL=missing)
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: cannot reach the database at {missing}: unable to open database file\n",
+    )
+    # Nothing listens on port 9; the password stays out of the message.
+    server = "postgresql+psycopg://hsbp:s3cret@127.0.0.1:9/hsbp"
+    result = hsbp_command("db", "upgrade", HSBP_DATABASE_URL=server)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: cannot reach the database at postgresql+psycopg://hsbp:***@127.0.0.1:9/hsbp:"
+        " connection failed: "
+    )
+    assert result.output.count("\n") == 1
+    assert "s3cret" not in result.output

@@ -85,6 +85,8 @@ class FakeState:
         self._down_status = 503
         self._opted_out: set[str] = set()
         self._undeliverable: dict[str, int] = {}
+        # What GET Accounts/<sid> says: a test makes it "suspended" or "closed".
+        self.account_status = "active"
 
     def messages(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -198,6 +200,9 @@ class FakeState:
             for message in self._messages:
                 if message["sid"] == sid:
                     message.update(status=status, error_code=error_code)
+                    if status == "sent" and not message.get("date_sent"):
+                        # Twilio's DateSent: when it handed the message on, not when it took it.
+                        message["date_sent"] = datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def twilio_error(status: int, code: int, message: str) -> tuple[Response, int]:
@@ -217,7 +222,11 @@ def resource(message: dict[str, Any], account_sid: str, *, fresh: bool = False) 
         "api_version": API_VERSION,
         "body": message["body"],
         "date_created": created,
-        "date_sent": None,
+        "date_sent": (
+            format_datetime(datetime.fromisoformat(message["date_sent"]))
+            if message.get("date_sent")
+            else None
+        ),
         "date_updated": created,
         "direction": "outbound-api",
         "error_code": message["error_code"],
@@ -313,7 +322,20 @@ def create_app(state: FakeState) -> Flask:
             return twilio_error(404, 20404, f"The requested resource {request.path} was not found")
         return jsonify(resource(message, account_sid))
 
+    @app.get(f"/{API_VERSION}/Accounts/<account_sid>.json")
+    def fetch_account(account_sid: str):
+        # What `hsbp check` asks. Twilio's answer also holds the auth token: the fake's not.
+        refused = check_account(state, account_sid)
+        if refused:
+            return refused
+        uri = f"/{API_VERSION}/Accounts/{account_sid}.json"
+        account = {"sid": account_sid, "friendly_name": "hsbp fake", "status": state.account_status}
+        return jsonify({**account, "type": "Full", "owner_account_sid": account_sid, "uri": uri})
+
     register_controls(app, state)
+    from hsbp.fake_twilio.listing import register_listing  # it builds on this module
+
+    register_listing(app, state)
 
     @app.errorhandler(404)
     @app.errorhandler(405)

@@ -145,21 +145,23 @@ def find_duplicate(
     session: Session,
     *,
     partnership_id: int,
-    name_hash: str,
+    name_hashes: list[str],
     locality: str,
-    phone_hash: str | None,
+    phone_hashes: list[str],
     exclude_ids: Collection[int | None] = (),
 ) -> Participant | None:
-    """Another participant with the same phone, or the same name in the same locality."""
+    """Another participant with the same phone, or the same name in the same locality.
+    The hashes are every field key's (`FieldCipher.lookup_hashes`): rows keep an older key's
+    until the key rotation is done."""
     query = select(Participant).where(
         Participant.partnership_id == partnership_id,
         Participant.id.not_in([pid for pid in exclude_ids if pid] or [0]),
     )
-    if phone_hash:
-        same_phone = session.scalar(query.where(Participant.phone_hash == phone_hash))
+    if phone_hashes:
+        same_phone = session.scalar(query.where(Participant.phone_hash.in_(phone_hashes)))
         if same_phone:
             return same_phone
-    for candidate in session.scalars(query.where(Participant.name_hash == name_hash)):
+    for candidate in session.scalars(query.where(Participant.name_hash.in_(name_hashes))):
         if candidate.locality.strip().lower() == locality.strip().lower():
             return candidate
     return None
@@ -174,9 +176,9 @@ def twin_of(
     return find_duplicate(
         session,
         partnership_id=partnership_id,
-        name_hash=cipher.lookup_hash(normalise_name(checked["name"])),
+        name_hashes=cipher.lookup_hashes(normalise_name(checked["name"])),
         locality=checked["locality"],
-        phone_hash=cipher.lookup_hash(checked["phone"]) if checked["phone"] else None,
+        phone_hashes=cipher.lookup_hashes(checked["phone"]) if checked["phone"] else [],
         exclude_ids=exclude_ids,
     )
 

@@ -245,9 +245,9 @@ def check(session: Session, *, partnership: Partnership, rows: list[tuple[int, d
             row.twin = find_duplicate(
                 session,
                 partnership_id=partnership.id,
-                name_hash=cipher.lookup_hash(name_key[0]),
+                name_hashes=cipher.lookup_hashes(name_key[0]),
                 locality=checked["locality"],
-                phone_hash=cipher.lookup_hash(checked["phone"]) if checked["phone"] else None,
+                phone_hashes=cipher.lookup_hashes(checked["phone"]) if checked["phone"] else [],
                 exclude_ids=(own_id,),
             )
             if row.twin is not None:

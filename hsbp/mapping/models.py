@@ -19,7 +19,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hsbp.db import Base, EncryptedString, EncryptedText, JSONValue, UTCDateTime, utcnow
+from hsbp.db import (
+    ENCRYPTED_BYTES,
+    Base,
+    EncryptedString,
+    EncryptedText,
+    JSONValue,
+    UTCDateTime,
+    lookup_hash_of,
+    utcnow,
+)
 from hsbp.partnerships.models import Partner
 
 
@@ -111,7 +120,9 @@ class Participant(Base):
     # The real name, encrypted; shown to facilitators only when the participant is high-risk.
     protected_name: Mapped[str] = mapped_column(EncryptedString(1000))
     # Keyed hash of the normalised real name: finds duplicates without reading names.
-    name_hash: Mapped[str] = mapped_column(String(64))
+    name_hash: Mapped[str] = mapped_column(
+        String(64), info=lookup_hash_of("protected_name", "hsbp.mapping.names:normalise_name")
+    )
     sector: Mapped[str] = mapped_column(String(32))
     locality: Mapped[str] = mapped_column(String(200), default="")
     languages: Mapped[list[str]] = mapped_column(JSONValue, default=list)
@@ -119,7 +130,7 @@ class Participant(Base):
     influence: Mapped[int] = mapped_column(default=3)
     # Reach: phone (E.164, encrypted, looked up by keyed hash), e-mail, or a named intermediary.
     phone: Mapped[str | None] = mapped_column(EncryptedString(500))
-    phone_hash: Mapped[str | None] = mapped_column(String(64))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), info=lookup_hash_of("phone"))
     email: Mapped[str | None] = mapped_column(EncryptedString(1000))
     # Who carries messages in person: often a named person, so encrypted like the name.
     intermediary: Mapped[str] = mapped_column(EncryptedString(1000), default="")
@@ -194,7 +205,7 @@ class ParticipantImport(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     filename: Mapped[str] = mapped_column(String(200))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary, info=ENCRYPTED_BYTES)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

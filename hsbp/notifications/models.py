@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hsbp.db import Base, EncryptedString, UTCDateTime, utcnow
+from hsbp.db import Base, EncryptedString, UTCDateTime, lookup_hash_of, utcnow
 
 
 class Mode(enum.StrEnum):
@@ -114,7 +114,7 @@ class NotificationPhone(Base):
     phone: Mapped[str] = mapped_column(EncryptedString(500), default="")
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pending_phone: Mapped[str] = mapped_column(EncryptedString(500), default="")
-    code_hash: Mapped[str] = mapped_column(String(64), default="")
+    code_hash: Mapped[str] = mapped_column(String(64), default="", info=lookup_hash_of(None))
     code_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     codes_window_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

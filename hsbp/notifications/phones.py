@@ -83,7 +83,13 @@ def code_sender(session: Session, memberships: list[Membership]):
 
 
 def hash_code(user_id: int, phone: str, code: str) -> str:
-    return field_cipher().lookup_hash(f"notification-code\x00{user_id}\x00{phone}\x00{code}")
+    return code_hashes(user_id, phone, code)[0]
+
+
+def code_hashes(user_id: int, phone: str, code: str) -> list[str]:
+    """Every field key's hash of a code, newest first: one sent before a key rotation
+    still counts (a rotation cannot rehash it, and it expires within CODE_LIFETIME)."""
+    return field_cipher().lookup_hashes(f"notification-code\x00{user_id}\x00{phone}\x00{code}")
 
 
 def request_code(
@@ -176,7 +182,8 @@ def confirm(session: Session, *, user_id: int, code: str, now: datetime) -> Noti
     if row.attempts >= MAX_ATTEMPTS:
         raise ServiceError(_l("Too many wrong codes. Ask for a new one."), field="code")
     row.attempts += 1
-    if not hmac.compare_digest(row.code_hash, hash_code(user_id, row.pending_phone, typed)):
+    hashes = code_hashes(user_id, row.pending_phone, typed)
+    if not any(hmac.compare_digest(row.code_hash, one) for one in hashes):
         session.flush()
         left = MAX_ATTEMPTS - row.attempts
         if left <= 0:

@@ -92,12 +92,13 @@ def sender_shared_with(session: Session, *, partnership_id: int, viewer: User) -
 # Contacts
 
 
-def phone_lookup(raw: str, *, country: str) -> str:
-    """The keyed hash a typed number (national or international format) is stored under."""
+def phone_lookup(raw: str, *, country: str) -> list[str]:
+    """The keyed hashes a typed number (national or international format) may be stored
+    under: one per field key, as rows keep an older key's until the key rotation is done."""
     number = e164(raw.strip(), region=country)
     if number is None:
         raise ServiceError(_l("This is not a phone number: %(value)s", value=raw), field="q")
-    return contacts.phone_hash(number)
+    return contacts.phone_hashes(number)
 
 
 # What the list shows of a contact: "stopped" is a confirmed contact who sent STOP since.
@@ -106,14 +107,14 @@ STATES = ("confirmed", "pending", "declined", "stopped")
 
 @dataclass
 class ContactFilter:
-    phone_hash: str | None = None
+    phone_hashes: list[str] | None = None
     state: str = ""  # one of STATES
     locale: str = ""  # a language code, or "none"
 
     def where(self, partnership_id: int) -> list:
         clauses = [ContactMembership.partnership_id == partnership_id]
-        if self.phone_hash:
-            clauses.append(Contact.phone_hash == self.phone_hash)
+        if self.phone_hashes:
+            clauses.append(Contact.phone_hash.in_(self.phone_hashes))
         if self.state in ("pending", "declined"):
             clauses.append(ContactMembership.status == self.state)
         elif self.state in ("confirmed", "stopped"):

@@ -47,16 +47,19 @@ def plan_import(session: Session, *, partnership_id: int) -> ImportPlan:
         .where(Participant.partnership_id == partnership_id, Participant.phone_hash.is_not(None))
         .order_by(Participant.sort_name, Participant.id)
     ).all()
-    hashes = [p.phone_hash for p in participants]
+    # A number is known by its newest-key hash; a contact is found by any key's, as rows
+    # keep an older key's until the key rotation is done (hsbp keys rotate).
+    number = {p.id: contacts.phone_hash(p.phone or "") for p in participants}
+    newest = {h: number[p.id] for p in participants for h in contacts.phone_hashes(p.phone or "")}
     known: dict[str, Contact] = {}
     members: set[int] = set()
-    for chunk in _chunks(hashes):
+    for chunk in _chunks(list(newest)):
         found = session.scalars(
             select(Contact)
             .options(load_only(Contact.id, Contact.phone_hash))
             .where(Contact.phone_hash.in_(chunk))
         ).all()
-        known.update({c.phone_hash: c for c in found})
+        known.update({newest[c.phone_hash]: c for c in found})
         members.update(
             session.scalars(
                 select(ContactMembership.contact_id).where(
@@ -67,14 +70,14 @@ def plan_import(session: Session, *, partnership_id: int) -> ImportPlan:
         )
     seen: set[str] = set()
     for participant in participants:
-        contact = known.get(participant.phone_hash)
+        contact = known.get(number[participant.id])
         if participant.consent_on is None:
             plan.without_consent += 1
-        elif (contact is not None and contact.id in members) or participant.phone_hash in seen:
+        elif (contact is not None and contact.id in members) or number[participant.id] in seen:
             plan.existing += 1
         else:
             plan.new.append(participant)
-        seen.add(participant.phone_hash)
+        seen.add(number[participant.id])
     return plan
 
 

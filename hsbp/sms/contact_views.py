@@ -118,7 +118,7 @@ def contacts_list(partnership_id: int):
     number = (form.q.data or "").strip()[:40] if sees_identities(g.membership) else ""
     if number:
         try:
-            chosen.phone_hash = contact_admin.phone_lookup(number, country=g.partnership.country)
+            chosen.phone_hashes = contact_admin.phone_lookup(number, country=g.partnership.country)
         except ServiceError as error:
             search_error = error.message  # ...but says when a number is not one
     rows, total = [], 0

@@ -42,11 +42,20 @@ CHOICES = (CHOOSE_PARTNERSHIP, CHOOSE_INVITATION)
 
 
 def phone_hash(phone: str) -> str:
+    """The hash a number is stored under: the newest field key's."""
     return field_cipher().lookup_hash(phone)
 
 
+def phone_hashes(phone: str) -> list[str]:
+    """Every field key's hash of a number: a look-up matches any, as rows written before a
+    key rotation carry an older key's hash until `hsbp keys rotate` has passed."""
+    return field_cipher().lookup_hashes(phone)
+
+
 def find_contact(session: Session, phone: str) -> Contact | None:
-    return session.scalar(select(Contact).where(Contact.phone_hash == phone_hash(phone)))
+    return session.scalar(
+        select(Contact).where(Contact.phone_hash.in_(phone_hashes(phone))).order_by(Contact.id)
+    )
 
 
 def get_or_create_contact(session: Session, phone: str) -> Contact:

@@ -2,12 +2,13 @@
 
 The webhook (hsbp.sms.intake) does the least that keeps a message safe: one INSERT and a
 commit, or a file in the local spool when the database is down. The table of stored
-messages is itself the work list: the worker's router picks up every message not routed
-yet, oldest first, and routes it (keywords, feature handlers, the inbox); the replies are
-outgoing rows sent through the REST API like every other message, so they are retried and
-tracked. As with RapidPro's courier, a burst of answers to a broadcast is accepted as fast
-as Twilio delivers it, a slow handler can never make Twilio time out, and the webhook keeps
-working while the queue is down.
+messages is itself the work list: the workers' routers, any number of them, pick up every
+message not routed yet, oldest first and each person's in order (hsbp.sms.router_loop), and
+route it (keywords, feature handlers, the inbox); the replies are outgoing rows sent
+through the REST API like every other message, so they are retried and tracked. As with
+RapidPro's courier, a burst of answers to a broadcast is accepted as fast as Twilio delivers
+it, a slow handler can never make Twilio time out, and the webhook keeps working while the
+queue is down.
 """
 
 from __future__ import annotations
@@ -22,22 +23,24 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 
 from hsbp import db
 from hsbp.db import Sealed, field_cipher, utcnow
 from hsbp.extensions import app_task, queue
 from hsbp.phones import e164
-from hsbp.sms import contacts, router, sending, spool
-from hsbp.sms.handlers import is_confidential_text, registry
-from hsbp.sms.models import Contact, InboundMessage
+from hsbp.sms import contacts, router_loop, spool
+from hsbp.sms.models import InboundMessage
+from hsbp.sms.router_loop import act, record_replies
 
 log = logging.getLogger("hsbp.sms")
 MAX_BODY = 1600
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1, but \t and \n
 E164_SHAPE = re.compile(r"\+[1-9][0-9]{6,14}")
 POLL_SECONDS = 0.2  # how often an idle router looks for new messages
-BATCH = 200
+BATCH = 200  # messages a pass routes at most: the spool is looked at between passes
+# Pauses while the database is down: the first, and the longest, so that a router is back
+# at work within that long of the recovery.
+FIRST_PAUSE, MAX_PAUSE = 0.25, 5.0
 
 
 def clean_body(body: str) -> str:
@@ -105,72 +108,6 @@ def accept(app: Flask, params: dict) -> None:
             route_message(message_id)
 
 
-def act(message: InboundMessage) -> list[str]:
-    """Route a stored message; a fault in a handler is logged, never lost."""
-    session = db.session()
-    try:
-        with session.begin_nested():
-            replies = router.route(session, message)
-    except SQLAlchemyError:
-        raise  # the database itself failed: the router tries again later
-    except Exception:
-        log.exception("SMS %s could not be routed", message.provider_sid)
-        message.route = "error"
-        # Whether it belonged to a confidential flow is unknown: it is kept whole (nothing
-        # stored it yet) for whoever looks into the fault, and shown on no page.
-        message.confidential = True
-        replies = []
-    seal(message)
-    return replies
-
-
-def seal(message: InboundMessage) -> None:
-    """Once a message is routed: a message of a confidential flow leaves every inbox and, its
-    handler having stored what it needs in this same transaction, loses its body (the row
-    stays, for its provider id, route, contact and time: STOP, ordering and rate limits).
-
-    A confidential keyword (REPORT ...) is confidential whoever sent it: a number that has
-    not joined is heard by the inbox before any handler sees it, and must not be there. A
-    training number of the phone simulator keeps its texts, so its screen shows them."""
-    handlers = registry()
-    keyword_route = handlers.confidential_keyword(message.body or "")
-    if message.route in handlers.confidential_routes or (message.in_inbox and keyword_route):
-        message.confidential = True
-    if not message.confidential:
-        return
-    if message.route == "inbox" and keyword_route:
-        message.route = keyword_route
-    message.in_inbox = False
-    contact = db.session().get(Contact, message.contact_id) if message.contact_id else None
-    if message.route != "error" and not (contact is not None and contact.simulated):
-        message.body = ""
-
-
-def record_replies(message: InboundMessage, replies: list[str]) -> None:
-    """Replies are outgoing rows like every other message, sent through the queue. The one
-    confirmation of a STOP is marked so, as it is the only text an opted-out number gets.
-    A reply to a confidential message is confidential, as is a text its handler marked so."""
-    session = db.session()
-    if not replies:
-        return
-    if message.contact_id is None:
-        # A number we never heard from (a JOIN with a wrong code, say): it becomes a contact
-        # with no partnership, so the reply is tracked and its opt-out honoured like any.
-        message.contact = contacts.get_or_create_contact(session, message.from_phone)
-    kind = "stop_confirmation" if message.route == "stop" else "reply"
-    for body in replies:
-        sending.queue_sms(
-            session,
-            contact=message.contact,
-            body=body,
-            sender=message.to_number,
-            kind=kind,
-            partnership_id=message.partnership_id,
-            reply_to_id=message.id,
-            confidential=message.confidential or is_confidential_text(body),
-        )
-
-
 @app_task()
 def route_message(message_id: int) -> None:
     """Route a stored message, and before it any earlier unrouted one from the same number,
@@ -180,12 +117,15 @@ def route_message(message_id: int) -> None:
     message twice or a person's messages out of order."""
     session = db.session()
     target = session.execute(
-        select(InboundMessage.from_hash, InboundMessage.received_at).where(
-            InboundMessage.id == message_id, InboundMessage.route == ""
-        )
+        select(
+            InboundMessage.from_hash, InboundMessage.from_phone, InboundMessage.received_at
+        ).where(InboundMessage.id == message_id, InboundMessage.route == "")
     ).one_or_none()
     if target is None:
         return  # routed already
+    # While the field key is rotated, the number's earlier messages may carry an older
+    # key's hash (hsbp keys rotate).
+    same_number = sorted({target.from_hash, *contacts.phone_hashes(target.from_phone)})
     # A second pass routes what the first released, if it did: messages held until the
     # person said which partnership they meant (hsbp.sms.router), older than that answer.
     for _pass in range(2):
@@ -193,7 +133,7 @@ def route_message(message_id: int) -> None:
         pending = session.scalars(
             select(InboundMessage)
             .where(
-                InboundMessage.from_hash == target.from_hash,
+                InboundMessage.from_hash.in_(same_number),
                 InboundMessage.route == "",
                 InboundMessage.received_at <= target.received_at,
             )
@@ -234,17 +174,61 @@ def drain_spool(app: Flask) -> int:
     return done
 
 
-class Router(threading.Thread):
-    """The worker's thread that routes what the webhook stored: the spool first (messages
-    from a database outage are older), then every unrouted message, oldest first. A
-    message whose routing fails on a database error is tried again later, with a growing
-    pause, without holding up the others."""
+class Backoff:
+    """The pause before the next attempt while the database is down: doubling from `first`
+    up to `cap`, and back to `first` once an attempt succeeds, so a router never sleeps
+    through the recovery for longer than `cap`."""
 
-    def __init__(self, app: Flask):
-        super().__init__(name="hsbp-sms-router", daemon=True)
+    def __init__(self, first: float = FIRST_PAUSE, cap: float = MAX_PAUSE):
+        self.first, self.cap = first, cap
+        self._next = first
+        self.failing_since: float | None = None
+
+    def next(self) -> float:
+        """The pause after one more failed attempt."""
+        if self.failing_since is None:
+            self.failing_since = time.monotonic()
+        pause, self._next = self._next, min(self._next * 2, self.cap)
+        return pause
+
+    def reset(self) -> float | None:
+        """An attempt succeeded; returns how long the failures lasted, if there were any."""
+        since, self.failing_since, self._next = self.failing_since, None, self.first
+        return None if since is None else time.monotonic() - since
+
+
+# One router of a process drains the spool at a time; the others wait for it, as no
+# message may be routed before an older one still in the spool.
+_draining = threading.Lock()
+
+
+class Router(threading.Thread):
+    """A worker's thread that routes what the webhook stored: the spool first (messages
+    from a database outage are older), then every unrouted message, each person's in the
+    order written, claimed per person (hsbp.sms.router_loop), so any number of routers in
+    any number of processes share the work.
+
+    While the database is down it tries again after a pause that doubles up to
+    `max_pause`, and goes back to work at full speed as soon as one attempt succeeds. A
+    message whose own routing fails is no outage: it is tried again a few times, its
+    sender's later messages waiting behind it, then set aside (`faults`, shared by the
+    routers of a process)."""
+
+    def __init__(
+        self,
+        app: Flask,
+        *,
+        name: str = "hsbp-sms-router",
+        faults: router_loop.Faults | None = None,
+        max_pause: float = MAX_PAUSE,
+        people: int | None = None,
+    ):
+        super().__init__(name=name, daemon=True)
         self.app = app
+        self.faults = faults or router_loop.Faults()
+        self.backoff = Backoff(cap=max_pause)
+        self.people = people  # claimed per transaction; None: the database's default
         self._stopping = threading.Event()
-        self._retry_at: dict[int, tuple[float, float]] = {}  # id -> (when, pause)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -253,24 +237,67 @@ class Router(threading.Thread):
         while not self._stopping.is_set():
             try:
                 busy = self.work_once()
-            except Exception:  # the database is down: look again after a pause
-                log.exception("SMS router: will try again")
-                busy = False
-            if not busy:
-                self._stopping.wait(POLL_SECONDS)
+            except Exception as error:
+                pause = self._failed(error)
+            else:
+                down_for = self.backoff.reset()
+                if down_for is not None:
+                    log.warning("SMS router: the database answers again after %.0f s", down_for)
+                pause = 0.0 if busy else POLL_SECONDS
+            if pause:
+                self._stopping.wait(pause)
 
     def work_once(self) -> bool:
-        """One pass; True if it found work (so the next pass starts at once)."""
-        drained = drain_spool(self.app)
-        now = time.monotonic()
-        ids = [i for i in unrouted(self.app) if self._retry_at.get(i, (0.0, 0.0))[0] <= now]
-        for message_id in ids:
-            try:
-                with self.app.app_context():
-                    route_message.call_local(message_id)
-                self._retry_at.pop(message_id, None)
-            except Exception:
-                pause = min(self._retry_at.get(message_id, (0.0, 1.0))[1] * 2, 300.0)
-                self._retry_at[message_id] = (time.monotonic() + pause, pause)
-                log.exception("SMS %s: routing failed, again in %.0f s", message_id, pause)
-        return bool(drained or ids)
+        """One pass: drain the spool, then route up to BATCH messages; True if it found
+        work (so the next pass starts at once). Raises what the database raised."""
+        with _draining:
+            drained = drain_spool(self.app)
+        acted = 0
+        while acted < BATCH:
+            done = router_loop.route_people(self.app, self.faults, want=self.people)
+            if not done:
+                break
+            acted += done
+        return bool(drained or acted)
+
+    def _failed(self, error: Exception) -> float:
+        """The pause after a failed pass: none when a message was to blame (counted against
+        it) or a transaction lost a race, the back-off's otherwise."""
+        if router_loop.lost_a_race(error):
+            return 0.0
+        answers = router_loop.database_answers(self.app, error)
+        if answers and isinstance(error, router_loop.MessageFailed):
+            count = self.faults.failed(error.message_id, error.person)
+            log.error(
+                "SMS %s: routing failed (try %d of %d)",
+                error.message_id,
+                count,
+                self.faults.tries,
+                exc_info=error.__cause__,
+            )
+            return 0.0
+        first = self.backoff.failing_since is None
+        pause = self.backoff.next()
+        if answers:  # not the database's fault, nor a message's: a fault of ours
+            log.exception("SMS router: a pass failed; again in %.1f s", pause)
+        elif first:
+            log.exception("SMS router: the database does not answer; trying again")
+        else:
+            log.warning(
+                "SMS router: still no database (%s); again in %.1f s", _first_line(error), pause
+            )
+        return pause
+
+
+def start_routers(app: Flask, count: int) -> list[Router]:
+    """Start `count` router threads sharing one count of failed messages."""
+    faults = router_loop.Faults()
+    routers = [Router(app, name=f"hsbp-sms-router-{n}", faults=faults) for n in range(1, count + 1)]
+    for one in routers:
+        one.start()
+    return routers
+
+
+def _first_line(error: BaseException) -> str:
+    cause = error.__cause__ or error
+    return f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}"[:200]

@@ -162,14 +162,14 @@ def conversation(
     For a number that has not `confirmed` this partnership, only what it wrote here: what it
     said on a shared number to no partnership, and what was sent to it (or not, as to a
     number that sent STOP elsewhere), would tell of its life with other partnerships."""
-    number_hash = contacts.phone_hash(phone)
+    number_hashes = contacts.phone_hashes(phone)
     hidden_in = () if include_confidential else (InboundMessage.confidential.is_(False),)
     hidden_out = () if include_confidential else (OutboundMessage.confidential.is_(False),)
     ours = InboundMessage.partnership_id == partnership_id
     inbound = session.scalars(
         select(InboundMessage)
         .where(
-            InboundMessage.from_hash == number_hash,
+            InboundMessage.from_hash.in_(number_hashes),
             or_(
                 ours,
                 and_(InboundMessage.partnership_id.is_(None), InboundMessage.to_number == sender),
@@ -189,7 +189,7 @@ def conversation(
             select(OutboundMessage)
             .join(Contact, Contact.id == OutboundMessage.contact_id)
             .where(
-                Contact.phone_hash == number_hash,
+                Contact.phone_hash.in_(number_hashes),
                 or_(
                     OutboundMessage.partnership_id == partnership_id,
                     and_(

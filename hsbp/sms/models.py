@@ -8,7 +8,15 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hsbp.db import Base, EncryptedString, EncryptedText, JSONValue, UTCDateTime, utcnow
+from hsbp.db import (
+    Base,
+    EncryptedString,
+    EncryptedText,
+    JSONValue,
+    UTCDateTime,
+    lookup_hash_of,
+    utcnow,
+)
 
 
 class OutboundStatus(enum.StrEnum):
@@ -39,7 +47,7 @@ class Contact(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(EncryptedString(500))
-    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phone_hash: Mapped[str] = mapped_column(String(64), unique=True, info=lookup_hash_of("phone"))
     locale: Mapped[str | None] = mapped_column(String(10))
     opted_out: Mapped[bool] = mapped_column(default=False)
     # A question the contact was asked and whose answer is a bare number (the language menu).
@@ -144,7 +152,9 @@ class InboundMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_sid: Mapped[str] = mapped_column(String(64), unique=True)
     from_phone: Mapped[str] = mapped_column(EncryptedString(500))
-    from_hash: Mapped[str] = mapped_column(String(64), index=True)
+    from_hash: Mapped[str] = mapped_column(
+        String(64), index=True, info=lookup_hash_of("from_phone")
+    )
     to_number: Mapped[str] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(EncryptedText)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,29 +1,41 @@
 """Outbound SMS: a row first, then the queue, then Twilio; retried when Twilio falters.
 
-Transient failures (429, 5xx, network, time-outs) are retried with growing delays for
-about half an hour, which outlasts a ten-minute Twilio outage; permanent ones are recorded
-with Twilio's error code. Opt-out is checked again at the moment of sending, so a STOP that
-arrives in the middle of a broadcast stops the rest of it.
+Transient failures (429, 5xx, time-outs) are retried with growing delays for about half an
+hour, which outlasts a ten-minute Twilio outage; permanent ones are recorded with Twilio's
+error code. Opt-out is checked again at the moment of sending, so a STOP that arrives in the
+middle of a broadcast stops the rest of it.
+
+A row is "sending" only while Twilio is asked (the throttle's wait comes before). A request
+that never left (Twilio's address refused the connection or did not resolve, its certificate
+was refused) puts the row back to "queued", uncounted, and it is tried again for as long as
+it takes. A request that may have reached Twilio without its answer coming back (a time-out,
+a dropped connection, a worker killed mid-way) leaves the row "sending": it is neither sent
+again blindly (a second SMS) nor failed (a lost one); hsbp.sms.outcome asks Twilio. A
+database that fails after Twilio took the message leaves the sid to a task that records it.
+
+`updated_at` of a queued row says when its task is due: now, or when its retry comes round.
+The sweep (hsbp.sms.sweeper) hands over a row whose task is overdue, and only those.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import logging
 import threading
 import time
+from datetime import timedelta
 
 import requests
 from flask import current_app
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 
 from hsbp import db
 from hsbp.db import utcnow
-from hsbp.extensions import app_task
-from hsbp.paths import public_url
-from hsbp.sms import encoding
+from hsbp.extensions import DATABASE_OUTAGE, Outage, app_task, is_transient_database_error
+from hsbp.sms import encoding, outcome, send_rows
 from hsbp.sms.contacts import opt_out
 from hsbp.sms.handlers import registry
 from hsbp.sms.models import Contact, OutboundMessage, OutboundStatus
@@ -44,6 +56,8 @@ STATUS_RANK = {
     OutboundStatus.FAILED: 3,
     OutboundStatus.CANCELLED: 3,
 }
+# Twilio out of reach: a message waits 2 s, then longer the longer it lasts, 30 s at most.
+TWILIO_OUTAGE = Outage(first=2.0, cap=30.0)
 
 
 def retry_delay(attempts: int) -> float:
@@ -91,9 +105,23 @@ def queue_sms(session: Session, **fields) -> OutboundMessage:
     """Save a message and hand it to the queue once the transaction commits (the fields of
     `make_outbound`; `confidential=True` for a text of a confidential flow)."""
     message = make_outbound(session, **fields)
-    message_id = message.id
-    db.after_commit(lambda: send_outbound(message_id))
+    message_id, sender = message.id, message.sender
+    db.after_commit(lambda: hand_over(send_outbound, (message_id, sender)))
     return message
+
+
+def hand_over(task, args: tuple, delay: float | None = None) -> None:
+    """Give the queue a task of a message (at once, or after `delay` seconds). A queue out
+    of reach loses nothing: the row is saved, and the sweep hands it over once it is back."""
+    try:
+        if delay:
+            task.schedule(args, delay=delay)
+        else:
+            task(*args)
+    except Exception as error:
+        log.warning(
+            "SMS %s: not handed to the queue (%s); the sweep will", args[0], type(error).__name__
+        )
 
 
 class Throttle:
@@ -118,153 +146,149 @@ throttle = Throttle()
 
 
 @app_task()
-def send_outbound(message_id: int) -> None:
-    """Send one queued message through Twilio (the task the worker runs).
+def send_outbound(message_id: int, sender: str | None = None) -> None:
+    """Send one queued message through Twilio (the task the worker runs); `sender`, when the
+    queue was given it, saves reading it for the throttle.
 
     Claim, send, record, and no transaction is open while Twilio is asked: on SQLite an
     open one would hold the database's write lock for the whole request (against the real
     Twilio, a tenth of a second or more), stopping every other send and every page that
-    writes. A crash between the claim and the record leaves the row "sending", and it is
-    not sent again by itself: Twilio's API offers no key to tell whether it went, and a
-    message twice is worse than a message shown as stuck.
+    writes. The claim is one conditional UPDATE, so a message handed over twice (a sweep,
+    a restart) is sent once. A database error before the request is the queue's to retry.
     """
-    claimed = _claim(message_id)
+    twilio = client()  # a settings fault shows here, before anything is claimed
+    rate = current_app.config["SMS_RATE_PER_SECOND"]
+    if rate > 0:
+        sender = sender or send_rows.waiting_sender(message_id)
+        if sender is None:
+            return  # already sent, cancelled or being sent
+        # Before the claim: a message held back by the throttle is still "queued", so the
+        # sweep never takes a wait for a lost send.
+        throttle.wait(sender, rate)
+    claimed = send_rows.claim(message_id)
     db.finish(commit=True)
     if claimed is None:
-        return  # already sent, cancelled, or the number opted out
+        return  # already sent, cancelled, being sent, or the number opted out
     sender, params, blank = claimed
-    throttle.wait(sender, current_app.config["SMS_RATE_PER_SECOND"])
+    started = time.monotonic()
     try:
-        sent = client().messages.create(**params)
+        sent = twilio.messages.create(**params)
     except TwilioRestException as error:
-        outcome = dict(status=error.status, code=error.code, text=error.msg)
-    except requests.RequestException as error:
-        outcome = dict(status=None, code=None, text=str(error)[:500])
-    else:
-        outcome = None
-    if outcome is not None:
+        TWILIO_OUTAGE.ended()  # it answered: nothing was sent, and it says why
         session = db.session()
-        _failed(session, session.get(OutboundMessage, message_id), **outcome)
+        message = session.get(OutboundMessage, message_id)
+        _failed(session, message, status=error.status, code=error.code, text=error.msg)
         return
-    session = _one_statement_session()
-    # A confidential text is Twilio's to deliver now: the log keeps no copy of it.
-    values = {"message_id": message_id, "sid": sent.sid, "now": utcnow()}
+    except Exception as error:
+        if isinstance(error, requests.RequestException) and outcome.never_left(error):
+            _put_back(message_id, sender, error)
+        else:
+            _unsure(message_id, error, started)
+        return
+    TWILIO_OUTAGE.ended()
+    _record_sent(message_id, sent.sid, blank)
+
+
+@app_task()
+def record_sent(message_id: int, sid: str, blank: bool) -> None:
+    """Record Twilio's sid of a message it took while the database was out of reach."""
+    send_rows.write_sent(message_id, sid, blank)
+
+
+@app_task()
+def resolve_outbound(message_id: int) -> None:
+    """Settle a message whose send had no answer, by asking Twilio (hsbp.sms.outcome)."""
+    settle(message_id)
+
+
+def settle(message_id: int, **options) -> outcome.Verdict:
+    """Ask Twilio about a message left "sending" (`outcome.resolve`) and hand it back to the
+    queue if Twilio does not have it."""
+    verdict = outcome.resolve(message_id, max_attempts=MAX_ATTEMPTS, **options)
+    if verdict == outcome.Verdict.QUEUED:
+        hand_over(send_outbound, (message_id,))
+    return verdict
+
+
+def _record_sent(message_id: int, sid: str, blank: bool) -> None:
+    """Twilio took the message: record its sid now or, the database being out of reach, by
+    a task of its own once it is back (the sweep would find it at Twilio otherwise)."""
+    try:
+        send_rows.write_sent(message_id, sid, blank)
+        db.finish(commit=True)
+    except SQLAlchemyError as error:
+        with contextlib.suppress(SQLAlchemyError):
+            db.finish(commit=False)
+        if not is_transient_database_error(error):
+            raise
+        log.warning(
+            "SMS %s: taken by Twilio as %s, recorded once the database is back", message_id, sid
+        )
+        hand_over(record_sent, (message_id, sid, blank), delay=DATABASE_OUTAGE.failed())
+
+
+def _put_back(message_id: int, sender: str, error: BaseException) -> None:
+    """The request never reached Twilio: the message is queued again, the attempt uncounted,
+    and its task comes round after a pause that grows with the outage."""
+    delay = TWILIO_OUTAGE.failed()
+    session = send_rows.one_statement_session()
+    back = session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id, OutboundMessage.status == OutboundStatus.SENDING)
+        .values(
+            status=OutboundStatus.QUEUED,
+            attempts=OutboundMessage.attempts - 1,
+            sent_at=None,
+            error_code=None,
+            error_message=f"Twilio not reached, sending again: {outcome.describe(error)}",
+            updated_at=utcnow() + timedelta(seconds=delay),
+        ),
+        execution_options=CORE,
+    ).rowcount
+    reason = outcome.describe(error)
+    log.warning("SMS %s: Twilio not reached (%s), again in %.1f s", message_id, reason, delay)
+    if back:
+        db.after_commit(lambda: hand_over(send_outbound, (message_id, sender), delay))
+
+
+def _unsure(message_id: int, error: BaseException, started: float) -> None:
+    """The request may have reached Twilio: the message stays "sending", and Twilio is asked
+    once a live send would have had its answer. `updated_at` keeps the attempt's time."""
+    session = send_rows.one_statement_session()
     session.execute(
-        _statements(session.get_bind().dialect.name)["sent_blank" if blank else "sent"],
-        {**values, "blank": ""} if blank else values,
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id, OutboundMessage.status == OutboundStatus.SENDING)
+        .values(
+            error_code=None,
+            error_message=f"no answer from Twilio, asking it: {outcome.describe(error)}",
+            updated_at=OutboundMessage.updated_at,
+        ),
         execution_options=CORE,
     )
-
-
-def _one_statement_session() -> Session:
-    """A session for work that is one statement at a time: on PostgreSQL it runs them in
-    autocommit, one round trip each instead of three (BEGIN, the statement, COMMIT)."""
-    session = db.session()
-    bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return session
-
-
-@functools.cache
-def _statements(dialect: str) -> dict:
-    """The statements of every send, built once (building them cost more than running)."""
-    message = OutboundMessage
-    claim = (
-        update(message)
-        .where(message.id == bindparam("message_id"), message.status == OutboundStatus.QUEUED)
-        .values(status=OutboundStatus.SENDING, attempts=message.attempts + 1)
-        .returning(
-            message.sender, message.body, message.kind, message.contact_id, message.confidential
-        )
+    grace = outcome.sending_grace(current_app.config).total_seconds()
+    delay = max(grace - (time.monotonic() - started), 0.0) + 1.0
+    reason = outcome.describe(error)
+    log.warning(
+        "SMS %s: no answer from Twilio (%s), asking it in %.0f s", message_id, reason, delay
     )
-    contact = select(Contact.phone, Contact.opted_out, Contact.simulated).where(
-        Contact.id == bindparam("contact_id")
-    )
-    if dialect == "postgresql":
-        # One round trip instead of two: the claim and the contact's number together.
-        claimed = claim.cte("claimed")
-        claim = select(
-            claimed.c.sender,
-            claimed.c.body,
-            claimed.c.kind,
-            claimed.c.confidential,
-            Contact.phone,
-            Contact.opted_out,
-            Contact.simulated,
-        ).join(Contact, Contact.id == claimed.c.contact_id)
-        contact = None
-    sent = (
-        update(message)
-        .where(message.id == bindparam("message_id"))
-        .values(
-            provider_sid=bindparam("sid"),
-            status=OutboundStatus.SENT,
-            sent_at=bindparam("now"),
-            error_code=None,
-            error_message="",
-        )
-    )
-    return {
-        "claim": claim,
-        "contact": contact,
-        "sent": sent,
-        "sent_blank": sent.values(body=bindparam("blank")),
-    }
-
-
-def _claim(message_id: int) -> tuple[str, dict, bool] | None:
-    """Mark a queued message "sending" and return its sender, Twilio's parameters and whether
-    its text is blanked once sent; None when it must not go: not queued (sent, being sent,
-    cancelled), or its number opted out (checked now, at send time). The claim is one
-    conditional UPDATE, so two workers handed the same message never both send it."""
-    session = _one_statement_session()
-    statements = _statements(session.get_bind().dialect.name)
-    claimed = session.execute(
-        statements["claim"], {"message_id": message_id}, execution_options=CORE
-    ).one_or_none()
-    if claimed is None:
-        return None
-    if statements["contact"] is None:
-        phone, opted_out, simulated = claimed.phone, claimed.opted_out, claimed.simulated
-    else:
-        phone, opted_out, simulated = session.execute(
-            statements["contact"], {"contact_id": claimed.contact_id}
-        ).one()
-    # A training number of the phone simulator keeps its texts, for its screen.
-    blank = claimed.confidential and not simulated
-    if opted_out and claimed.kind != "stop_confirmation":
-        cancelled = {"status": OutboundStatus.CANCELLED, "error_message": "opted out"}
-        session.execute(
-            update(OutboundMessage)
-            .where(OutboundMessage.id == message_id)
-            .values(**cancelled, **({"body": ""} if blank else {})),
-            execution_options=CORE,
-        )
-        return None
-    params = {
-        "to": phone,
-        "body": claimed.body,
-        "status_callback": public_url("sms.status_callback"),
-    }
-    if claimed.sender.startswith("MG"):
-        params["messaging_service_sid"] = claimed.sender
-    else:
-        params["from_"] = claimed.sender
-    return claimed.sender, params, blank
+    db.after_commit(lambda: hand_over(resolve_outbound, (message_id,), delay))
 
 
 def _failed(session: Session, message: OutboundMessage, *, status, code, text: str) -> None:
+    """Twilio answered with an error, so it sent nothing: a transient one is retried later,
+    a permanent one is final."""
     message.error_code, message.error_message = code, text or ""
+    message.sent_at = None
     transient = status is None or status == 429 or status >= 500
     if code == OPTED_OUT_CODE:
         opt_out(session, contact=message.contact, channel="provider", note="Twilio 21610")
     if transient and message.attempts < MAX_ATTEMPTS:
         message.status = OutboundStatus.QUEUED
         delay = retry_delay(message.attempts)
-        message_id = message.id
+        message.updated_at = utcnow() + timedelta(seconds=delay)  # when its task is due
+        message_id, sender = message.id, message.sender
         log.warning("SMS %s: retry in %ss after %s %s", message_id, delay, status, code)
-        db.after_commit(lambda: send_outbound.schedule((message_id,), delay=delay))
+        db.after_commit(lambda: hand_over(send_outbound, (message_id, sender), delay))
         return
     message.status = OutboundStatus.FAILED
     if message.confidential and not message.contact.simulated:

@@ -45,7 +45,7 @@ def training_contact(session: Session, phone: str) -> Contact | None:
         raise ServiceError(NOT_A_TRAINING_NUMBER, field="phone")
     heard = session.scalar(
         select(InboundMessage.id)
-        .where(InboundMessage.from_hash == contacts.phone_hash(phone))
+        .where(InboundMessage.from_hash.in_(contacts.phone_hashes(phone)))
         .limit(1)
     )
     if heard is not None:

@@ -16,7 +16,7 @@ import re
 
 import sqlalchemy as sa
 from alembic import context, op
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 import hsbp.db
 
@@ -40,12 +40,16 @@ SECRET_LINK = re.compile(r"\S+/(?:password/reset|invitations)/\S+")
 LINK_REMOVED = "[link removed after sending]"
 
 
-def _fernet() -> Fernet | None:
+def _fernet() -> MultiFernet | None:
     key = context.config.attributes.get("field_key")
-    return Fernet(key.encode() if isinstance(key, str) else key) if key else None
+    if not key:
+        return None
+    # HSBP_FIELD_KEY may list several keys, newest first: write with the first, read with any.
+    keys = key.decode() if isinstance(key, bytes) else key
+    return MultiFernet([Fernet(k.strip().encode()) for k in keys.split(",")])
 
 
-def _is_token(fernet: Fernet, value: str) -> bool:
+def _is_token(fernet: MultiFernet, value: str) -> bool:
     try:
         fernet.decrypt(value.encode())
     except (InvalidToken, ValueError):

@@ -27,7 +27,7 @@ import random
 
 import sqlalchemy as sa
 from alembic import context, op
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 
 from hsbp.grievances.messages import all_keyword_words
 from hsbp.sms.texts import fold
@@ -59,16 +59,20 @@ NOT_TRAINING = """
 """
 
 
-def _fernet() -> Fernet | None:
+def _fernet() -> MultiFernet | None:
     key = context.config.attributes.get("field_key")
-    return Fernet(key.encode() if isinstance(key, str) else key) if key else None
+    if not key:
+        return None
+    # HSBP_FIELD_KEY may list several keys, newest first: write with the first, read with any.
+    keys = key.decode() if isinstance(key, bytes) else key
+    return MultiFernet([Fernet(k.strip().encode()) for k in keys.split(",")])
 
 
 def _routes(names) -> str:
     return ", ".join(f"'{name}'" for name in names)
 
 
-def _mark_confidential(fernet: Fernet | None) -> None:
+def _mark_confidential(fernet: MultiFernet | None) -> None:
     run = op.execute
     run(
         "UPDATE sms_inbound SET confidential = true, in_inbox = false"  # noqa: S608
@@ -86,7 +90,7 @@ def _mark_confidential(fernet: Fernet | None) -> None:
     )
 
 
-def _confidential_keywords_in_the_inbox(fernet: Fernet | None) -> None:
+def _confidential_keywords_in_the_inbox(fernet: MultiFernet | None) -> None:
     """REPORT or STATUS from a number that had not joined went to the inbox with its words."""
     connection = op.get_bind()
     rows = connection.execute(
@@ -117,7 +121,7 @@ def _confidential_keywords_in_the_inbox(fernet: Fernet | None) -> None:
         )
 
 
-def _blank_bodies(fernet: Fernet | None) -> None:
+def _blank_bodies(fernet: MultiFernet | None) -> None:
     connection = op.get_bind()
     inbound = (
         "FROM sms_inbound WHERE confidential AND route <> 'error' AND"

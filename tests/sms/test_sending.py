@@ -1,12 +1,18 @@
 """Sending through the official twilio client to the fake Twilio over HTTP: rows first,
 retries on transient failures, permanent errors recorded, opt-out checked at send time."""
 
+import time
+from datetime import UTC, datetime, timedelta
+
 from flask import g
 from sqlalchemy import select, update
 from twilio.rest.api.v2010.account.message import MessageList
 
 from hsbp import db
+from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
+from hsbp.db import utcnow
 from hsbp.extensions import configure_queue, queue
+from hsbp.fake_twilio import FakeTwilio
 from hsbp.sms import contacts, sending
 from hsbp.sms.models import Contact, OutboundMessage
 from tests.sms.conftest import PHONE, SENDER, signed_post
@@ -29,10 +35,15 @@ def row(session, message_id) -> OutboundMessage:
     return session.get(OutboundMessage, message_id)
 
 
+def wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.02)
+
+
 def run_scheduled(app):
     """Run the retries huey scheduled, as the consumer would once their time comes."""
-    from datetime import UTC, datetime, timedelta
-
     later = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
     with app.app_context():
         for task in queue.read_schedule(later):
@@ -113,11 +124,46 @@ def test_retry_delays_outlast_a_ten_minute_outage():
     assert sum(delays) > 20 * 60
 
 
-def test_a_timeout_is_retried(twilio_app, slow_fake, session):
+def test_a_timeout_leaves_the_message_sending_until_twilio_is_asked(twilio_app, slow_fake, session):
+    """The request left: Twilio may have the message (the fake takes it after our 0.5 s),
+    so it is neither sent again nor failed; a task asks Twilio once a live send would have
+    had its answer (HSBP_SMS_SEND_TIMEOUT + 10 s)."""
+    queue.flush()
     slow_fake.fail_next(1, timeout=1.5)
     message_id = send(twilio_app)
-    assert row(session, message_id).status == "queued"
-    assert "timed out" in row(session, message_id).error_message.lower()
+    message = row(session, message_id)
+    assert (message.status, message.attempts, message.provider_sid) == ("sending", 1, None)
+    assert message.error_message.startswith("no answer from Twilio, asking it: ")
+    assert "timed out" in message.error_message
+    [task] = queue.scheduled()
+    assert (task.name, task.args) == ("resolve_outbound", (message_id,))
+    due_in = task.eta - datetime.now(UTC).replace(tzinfo=None)
+    assert timedelta(seconds=10.5) < due_in <= timedelta(seconds=11.5)
+    wait_until(lambda: len(slow_fake.messages) == 1)  # it did reach Twilio
+    assert row(session, message_id).status == "sending"
+
+
+def test_twilio_out_of_reach_puts_the_message_back_then_it_goes_once(app_with, session):
+    """Connection refused: the request never left, so the message is queued again (the
+    attempt uncounted, never failed) and goes once when Twilio is back on its address."""
+    queue.flush()
+    sending.TWILIO_OUTAGE.ended()  # an outage left over by another test would lengthen the wait
+    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN) as gone:
+        port = gone.port
+    app = app_with(TWILIO_API_BASE=f"http://127.0.0.1:{port}", SMS_RATE_PER_SECOND=0)
+    before = utcnow()
+    message_id = send(app)
+    waiting = row(session, message_id)
+    assert (waiting.status, waiting.attempts, waiting.provider_sid) == ("queued", 0, None)
+    assert waiting.error_message.startswith("Twilio not reached, sending again: ")
+    # Its retry is due 1.5 to 2 s later (2 s less jitter), and the sweep waits for it.
+    assert timedelta(seconds=1.4) < waiting.updated_at - before < timedelta(seconds=2.5)
+    assert [task.name for task in queue.scheduled()] == ["send_outbound"]
+    with FakeTwilio(DEV_TWILIO_SID, DEV_TWILIO_TOKEN, port=port) as back:
+        run_scheduled(app)
+        sent = row(session, message_id)
+        assert (sent.status, sent.attempts, sent.error_message) == ("sent", 1, "")
+        assert [m["sid"] for m in back.messages] == [sent.provider_sid]
 
 
 def test_21610_is_permanent_and_opts_the_contact_out(twilio_app, slow_fake, session):

@@ -1,0 +1,1 @@
+"""Operations on a running installation: health, metrics, checks, backups and restores."""
