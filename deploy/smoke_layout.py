@@ -93,6 +93,11 @@ def missing_programs() -> list[str]:
         missing.append("postgres")
     if not shutil.which("redis-server"):
         missing.append("redis")
+    if os.geteuid() == 0 and "postgres" not in missing:
+        try:
+            pwd.getpwnam("postgres")  # PostgreSQL refuses to run as root: it runs as this user
+        except KeyError:
+            missing.append("postgres")
     return [f"{name} (apt-get install {APT_NAMES[name]})" for name in missing]
 
 

@@ -185,16 +185,22 @@ def configure(config: Mapping, stream=None, *, force: bool = False) -> logging.H
     root.addHandler(handler)
     level = logging.getLevelName(config["LOG_LEVEL"])
     root.setLevel(level)
+    quiet_libraries(level, config["LOG_FORMAT"])
+    return handler
+
+
+def quiet_libraries(level: int, log_format: str) -> None:
+    """Raise the loggers of libraries whose lines we replace or must not write (the tests'
+    log scan sets the same, so it reads what production writes)."""
     quiet = max(level, logging.WARNING)
     # Our one line per task stands for huey's two; its consumer still says it started.
     logging.getLogger("huey").setLevel(quiet)
     logging.getLogger("huey.consumer").setLevel(level)
-    # Ten lines per SMS sent, and a query's parameters (a phone number) when there are any.
+    # Ten lines per SMS sent, and a listing's query (a phone number: To=...) in the clear.
     logging.getLogger("twilio.http_client").setLevel(quiet)
-    if config["LOG_FORMAT"] == "json":
+    if log_format == "json":
         # The development server's access lines carry whole paths (tokens): ours do not.
         logging.getLogger("werkzeug").setLevel(quiet)
-    return handler
 
 
 # Callables told of every request (endpoint, status, seconds) and every task run (task
@@ -313,6 +319,9 @@ TASK_OUTCOMES = {
     huey_signals.SIGNAL_COMPLETE: "ok",
     huey_signals.SIGNAL_ERROR: "failed",
     huey_signals.SIGNAL_TIMEOUT: "failed",
+    # Alone after a RetryTask (a database outage, hsbp.extensions); after an error or a
+    # time-out, the run was told already.
+    huey_signals.SIGNAL_RETRYING: "retrying",
     huey_signals.SIGNAL_CANCELED: "cancelled",
     huey_signals.SIGNAL_LOCKED: "locked",
     huey_signals.SIGNAL_INTERRUPTED: "interrupted",
@@ -324,27 +333,27 @@ TASK_LEVELS = {"ok": logging.INFO, "failed": logging.ERROR}
 @queue.signal()
 def _task_signal(signal: str, task, *_args) -> None:
     """One line per task run (name, id, status, duration): huey sends `executing`, then
-    one outcome. A failure with retries left is `retrying`, the last one `failed`."""
+    its outcome (and `retrying` when it will run again). A failure with retries left is
+    `retrying`, the last one `failed`."""
     if signal == huey_signals.SIGNAL_EXECUTING:
         task.hsbp_started = time.perf_counter()
         task.hsbp_token = TASK_ID.set(task.id)
+        task.hsbp_told = False
         return
     status = TASK_OUTCOMES.get(signal)
-    if status is None:
+    if status is None or getattr(task, "hsbp_told", True):
         return
+    task.hsbp_told = True
     if status == "failed" and task.retries:
         status = "retrying"
-    seconds = time.perf_counter() - getattr(task, "hsbp_started", time.perf_counter())
+    seconds = time.perf_counter() - task.hsbp_started
     fields = {"task": task.name, "task_id": task.id, "status": status}
     fields["duration_ms"] = round(seconds * 1000, 2)
     level = TASK_LEVELS.get(status, logging.WARNING)
     task_log.log(level, "task %s %s", task.name, status, extra=fields)
-    token = getattr(task, "hsbp_token", None)
-    if token is not None:
-        task.hsbp_token = None
-        try:
-            TASK_ID.reset(token)
-        except ValueError:  # ended in another context than it began: nothing to restore
-            TASK_ID.set(None)
+    try:
+        TASK_ID.reset(task.hsbp_token)
+    except ValueError:  # ended in another context than it began: nothing to restore
+        TASK_ID.set(None)
     for observer in list(_observers["task"]):
         observer(task.name, status, seconds)

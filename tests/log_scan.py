@@ -3,11 +3,12 @@ without the redaction filter (so it sees what the code really logs), is searched
 of the run for phone numbers, e-mail addresses and known sensitive values ("canaries": keys,
 tokens, passwords, the demo's participants, bodies tests register). A finding fails the run.
 
-The one exclusion: the development server's access lines (logger `werkzeug` below WARNING,
-written in browser tests), which hold whole paths in werkzeug's own format. A server in
-production runs gunicorn and logs requests as hsbp.request lines, which the scan reads, and
-JSON logging turns werkzeug's access lines off. E-mails written by HSBP_MAIL_LOG are no
-exclusion: the JSON formatter itself withholds them, as in production.
+Loggers are set as production's JSON logging sets them (hsbp.logs.quiet_libraries, at
+INFO; hsbp's own at DEBUG): the scan reads what production would write. So the development
+server's access lines (werkzeug: whole paths, in browser tests and from the fake Twilio) and
+the twilio client's request lines (a listing's query names a phone number) are not written,
+here as there. E-mails written by HSBP_MAIL_LOG are no exclusion either: the JSON formatter
+itself withholds them, as in production. Nothing else is left out.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 import logging
 import re
 
-from hsbp.logs import EMAIL, PHONE, ContextFilter, JsonFormatter
+from hsbp.logs import EMAIL, PHONE, ContextFilter, JsonFormatter, quiet_libraries
 
 _canaries: set[str] = set()
 
@@ -30,8 +31,6 @@ class _Capture(logging.Handler):
         self.setFormatter(JsonFormatter())
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name == "werkzeug" and record.levelno < logging.WARNING:
-            return
         try:
             self.lines.append((record.name, self.format(record)))
         except Exception:
@@ -65,10 +64,11 @@ def demo_canaries() -> list[str]:
 
 
 def start(*canaries: str) -> None:
-    """Capture every record from now on: hsbp's at every level, others' from INFO up."""
+    """Capture every record from now on, at production's levels (hsbp's own: all)."""
     root = logging.getLogger()
     root.addHandler(_capture)
     root.setLevel(logging.INFO)
+    quiet_libraries(logging.INFO, "json")
     logging.getLogger("hsbp").setLevel(logging.DEBUG)
     canary(*canaries, *demo_canaries())
 

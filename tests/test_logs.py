@@ -5,6 +5,7 @@ import json
 import logging
 
 import pytest
+from huey.exceptions import RetryTask
 
 from hsbp.config import ConfigError, load_settings
 from hsbp.extensions import queue
@@ -34,6 +35,17 @@ def fine_task():
 @queue.task(name="tests.logs.broken", retries=1)
 def broken_task():
     raise RuntimeError("broken on purpose")
+
+
+_again_runs: list[int] = []
+
+
+@queue.task(name="tests.logs.again")
+def again_task():
+    # What a task does once when the database is out of reach (hsbp.extensions.app_task).
+    _again_runs.append(1)
+    if len(_again_runs) == 1:
+        raise RetryTask()
 
 
 @pytest.fixture
@@ -223,14 +235,18 @@ def test_an_error_in_a_view_is_logged_with_its_endpoint_not_its_path(app_with):
 
 def test_a_task_run_is_one_line_ok_retrying_or_failed(app):
     place = log_scan.mark()
+    _again_runs.clear()
     with app.app_context():
         fine_task()
         broken_task()
+        again_task()
     lines = [line for line in log_scan.lines_since(place) if line["logger"] == "hsbp.task"]
     assert [(line["task"], line["status"], line["level"]) for line in lines] == [
         ("tests.logs.fine", "ok", "INFO"),
         ("tests.logs.broken", "retrying", "WARNING"),
         ("tests.logs.broken", "failed", "ERROR"),
+        ("tests.logs.again", "retrying", "WARNING"),
+        ("tests.logs.again", "ok", "INFO"),
     ]
     assert lines[1]["task_id"] == lines[2]["task_id"] != lines[0]["task_id"]
     assert all(line["duration_ms"] >= 0 for line in lines)

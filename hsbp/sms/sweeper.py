@@ -41,11 +41,14 @@ from hsbp.sms.models import OutboundMessage, OutboundStatus
 log = logging.getLogger("hsbp.sms")
 
 # How often `hsbp worker` sweeps. With QUEUED_GRACE, a message whose task was lost is
-# handed over again within 30 s, and one left "sending" is looked into 10 s at most after
-# a live send would have had its answer.
-SWEEP_SECONDS = 10.0
+# handed over again within 15 s of its due time, and one left "sending" is looked into 5 s
+# at most after a live send would have had its answer.
+SWEEP_SECONDS = 5.0
+# While the database is out of reach, how often the sweeper looks whether it is back: the
+# first sweep after an outage hands over at once what the outage held up.
+RETRY_SECONDS = 2.0
 # How long past its due time a queued message waits for its task before it is presumed lost.
-QUEUED_GRACE = timedelta(seconds=20)
+QUEUED_GRACE = timedelta(seconds=10)
 # The grace of a "sending" message with the default HSBP_SMS_SEND_TIMEOUT of 10 s;
 # outcome.sending_grace(config) is the one in force.
 SENDING_GRACE = timedelta(seconds=10) + outcome.MARGIN
@@ -179,22 +182,24 @@ def sweep_outbound(batch: int = BATCH) -> None:
 
 
 class OutboundSweeper(threading.Thread):
-    """The thread of `hsbp worker` that sweeps at once, then every `interval` seconds. A
-    thread rather than a queued task: it must run while the queue is out of reach (that is
-    when tasks are lost), and the queue's periodic tasks run once a minute at most."""
+    """The thread of `hsbp worker` that sweeps at once, then every `interval` seconds (every
+    RETRY_SECONDS while a sweep fails). A thread rather than a queued task: it must run
+    while the queue is out of reach (that is when tasks are lost), and the queue's periodic
+    tasks run once a minute at most."""
 
     def __init__(self, app: Flask, interval: float = SWEEP_SECONDS):
         super().__init__(name="hsbp-sms-sweeper", daemon=True)
         self.app, self.interval = app, interval
         self._stopping = threading.Event()
+        self._failing = False
 
     def stop(self) -> None:
         self._stopping.set()
 
     def run(self) -> None:
         while True:
-            self.sweep_once()
-            if self._stopping.wait(self.interval):
+            swept = self.sweep_once()
+            if self._stopping.wait(self.interval if swept else min(self.interval, RETRY_SECONDS)):
                 return
 
     def sweep_once(self) -> bool:
@@ -203,8 +208,14 @@ class OutboundSweeper(threading.Thread):
             with self.app.app_context():
                 sweep_outbound.call_local()
         except Exception as error:
-            log.warning("SMS sweep: %s; again in %.0f s", str(error).split("\n")[0], self.interval)
+            # Said once per outage, not every RETRY_SECONDS.
+            level = logging.DEBUG if self._failing else logging.WARNING
+            log.log(level, "SMS sweep: %s; trying again", str(error).split("\n")[0])
+            self._failing = True
             return False
+        if self._failing:
+            log.warning("SMS sweep: working again")
+            self._failing = False
         return True
 
 
