@@ -23,6 +23,7 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from hsbp import db
 from hsbp.db import Sealed, field_cipher, utcnow
@@ -41,6 +42,9 @@ BATCH = 200  # messages a pass routes at most: the spool is looked at between pa
 # Pauses while the database is down: the first, and the longest, so that a router is back
 # at work within that long of the recovery.
 FIRST_PAUSE, MAX_PAUSE = 0.25, 5.0
+# SQLSTATEs of a transaction that lost a race with another (deadlock, serialization,
+# lock not available): worth another go at once, and no fault of the message.
+RACES = {"40P01", "40001", "55P03"}
 
 
 def clean_body(body: str) -> str:
@@ -263,9 +267,9 @@ class Router(threading.Thread):
     def _failed(self, error: Exception) -> float:
         """The pause after a failed pass: none when a message was to blame (counted against
         it) or a transaction lost a race, the back-off's otherwise."""
-        if router_loop.lost_a_race(error):
+        if lost_a_race(error):
             return 0.0
-        answers = router_loop.database_answers(self.app, error)
+        answers = database_answers(self.app, error)
         if answers and isinstance(error, router_loop.MessageFailed):
             count = self.faults.failed(error.message_id, error.person)
             log.error(
@@ -287,6 +291,29 @@ class Router(threading.Thread):
                 "SMS router: still no database (%s); again in %.1f s", _first_line(error), pause
             )
         return pause
+
+
+def lost_a_race(error: BaseException) -> bool:
+    """A deadlock, serialization failure or busy lock: the database is fine, try again."""
+    cause = error.__cause__ if isinstance(error, router_loop.MessageFailed) else error
+    if not isinstance(cause, DBAPIError):
+        return False
+    code = getattr(cause.orig, "sqlstate", None)
+    return code in RACES or "database is locked" in str(cause.orig)
+
+
+def database_answers(app: Flask, error: BaseException) -> bool:
+    """Whether the database is reachable, after `error`: a connection found dead is an
+    outage whatever a fresh one says, else a fresh connection is asked."""
+    cause = error.__cause__ if isinstance(error, router_loop.MessageFailed) else error
+    if isinstance(cause, DBAPIError) and cause.connection_invalidated:
+        return False
+    try:
+        with db.database(app).engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception:  # not only the driver's errors: SQLite's folder may be gone
+        return False
+    return True
 
 
 def start_routers(app: Flask, count: int) -> list[Router]:

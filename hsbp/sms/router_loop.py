@@ -25,7 +25,7 @@ from collections import deque
 
 from flask import Flask
 from sqlalchemy import String, bindparam, event, select, text, type_coerce, update
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hsbp import db
@@ -47,9 +47,6 @@ RETRY_PAUSES = (1.0, 4.0)
 # The first key of the router's advisory locks ("HSBP" in ASCII), so they never meet
 # another application's locks on the same database.
 LOCK_SPACE = 0x48534250
-# SQLSTATEs of a transaction that lost a race with another (deadlock, serialization,
-# lock not available): worth another go at once, and no fault of the message.
-RACES = {"40P01", "40001", "55P03"}
 
 
 class MessageFailed(Exception):
@@ -365,43 +362,11 @@ def _route_person(session, person: str, hashes, messages, faults: Faults) -> int
     return acted
 
 
-_queue_refused = threading.Event()
-
-
 def _hand_over_replies() -> None:
-    """Run the commit's callbacks (replies handed to the queue). When the queue refuses,
-    the replies stay rows "queued" and the sweeper hands them over (hsbp.sms.sweeper): the
-    routing is done and stays done. Logged when it starts and when it ends."""
+    """Run the commit's callbacks (replies handed to the queue). The routing is committed
+    and stays done whatever they raise: a reply not handed over waits as a row, "queued",
+    for the sweep (hsbp.sms.sweeper)."""
     try:
         db.finish(commit=True)
     except Exception:
-        if not _queue_refused.is_set():
-            _queue_refused.set()
-            log.exception("SMS router: the task queue refused replies; they wait as rows")
-        return
-    if _queue_refused.is_set():
-        _queue_refused.clear()
-        log.warning("SMS router: the task queue takes replies again")
-
-
-def lost_a_race(error: BaseException) -> bool:
-    """A deadlock, serialization failure or busy lock: the database is fine, try again."""
-    cause = error.__cause__ if isinstance(error, MessageFailed) else error
-    if not isinstance(cause, DBAPIError):
-        return False
-    code = getattr(cause.orig, "sqlstate", None)
-    return code in RACES or "database is locked" in str(cause.orig)
-
-
-def database_answers(app: Flask, error: BaseException) -> bool:
-    """Whether the database is reachable, after `error`: a connection found dead is an
-    outage whatever a fresh one says, else a fresh connection is asked."""
-    cause = error.__cause__ if isinstance(error, MessageFailed) else error
-    if isinstance(cause, DBAPIError) and cause.connection_invalidated:
-        return False
-    try:
-        with db.database(app).engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-    except Exception:  # not only the driver's errors: SQLite's folder may be gone
-        return False
-    return True
+        log.exception("SMS router: handing replies to the queue failed; they wait as rows")
