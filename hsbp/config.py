@@ -30,6 +30,18 @@ def _flag(name: str, *, default: bool) -> bool:
     return default if value is None else value.lower() in ("1", "true", "yes")
 
 
+def _number(kind, name: str, default: str):
+    """A number from the environment; a malformed one stops the start with one clear line."""
+    value = _env(name, default)
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ConfigError(f"HSBP_{name} must be a number, not {value!r}.") from None
+    if number < 0:
+        raise ConfigError(f"HSBP_{name} must not be negative, not {value!r}.")
+    return number
+
+
 def _kept_secret(instance_path: Path, filename: str, make) -> str:
     """Read a development secret from the instance folder, creating it once.
 
@@ -158,13 +170,13 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "LOGIN_FAILURES_PER_ADDRESS": _env("LOGIN_FAILURES_PER_ADDRESS", "100 per 15 minutes"),
         "MAIL_SERVER": mail_server,
         "MAIL_LOG": mail_log,
-        "MAIL_PORT": int(_env("MAIL_PORT", "587")),
+        "MAIL_PORT": _number(int, "MAIL_PORT", "587"),
         "MAIL_USERNAME": _env("MAIL_USERNAME"),
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", default=True),
         "MAIL_FROM": _env("MAIL_FROM", "hsbp@localhost"),
-        "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", "3600")),
-        "INVITATION_MAX_AGE": int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600))),
+        "PASSWORD_RESET_MAX_AGE": _number(int, "PASSWORD_RESET_MAX_AGE", "3600"),
+        "INVITATION_MAX_AGE": _number(int, "INVITATION_MAX_AGE", str(14 * 24 * 3600)),
         "TWILIO_ACCOUNT_SID": _env(
             "TWILIO_ACCOUNT_SID", DEV_TWILIO_SID if env != "production" else None
         ),
@@ -173,8 +185,8 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         ),
         # Tests and the demo point the official client at the project's fake Twilio.
         "TWILIO_API_BASE": _env("TWILIO_API_BASE"),
-        "SMS_RATE_PER_SECOND": float(_env("SMS_RATE_PER_SECOND", "10")),
-        "SMS_SEND_TIMEOUT": float(_env("SMS_SEND_TIMEOUT", "10")),
+        "SMS_RATE_PER_SECOND": _number(float, "SMS_RATE_PER_SECOND", "10"),
+        "SMS_SEND_TIMEOUT": _number(float, "SMS_SEND_TIMEOUT", "10"),
         "SMS_SPOOL_DIR": _env("SMS_SPOOL_DIR", str(instance / "sms-spool")),
         # Make the webhook wait for the disk on every inbound message (see db.QUICK_COMMIT).
         "SMS_DURABLE_INTAKE": _flag("SMS_DURABLE_INTAKE", default=False),
@@ -187,7 +199,7 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         "METRICS_TOKEN": _env("METRICS_TOKEN"),
         "METRICS_LOCAL_ONLY": _flag("METRICS_LOCAL_ONLY", default=False),
         # /readyz answers 503 when more inbound messages than this wait in the SMS spool.
-        "READY_SPOOL_LIMIT": int(_env("READY_SPOOL_LIMIT", "100")),
+        "READY_SPOOL_LIMIT": _number(int, "READY_SPOOL_LIMIT", "100"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -205,7 +217,7 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         # Evidence files of the checklist: stored here (a shared volume when there are
         # several web machines), never under the static folder.
         "ACTION_UPLOAD_DIR": _env("ACTION_UPLOAD_DIR", str(instance / "uploads" / "actions")),
-        "ACTION_UPLOAD_MAX_BYTES": int(_env("ACTION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))),
+        "ACTION_UPLOAD_MAX_BYTES": _number(int, "ACTION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)),
         "TESTING": env == "testing",
     }
     settings.update(overrides)

@@ -124,3 +124,19 @@ def test_an_unknown_environment_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("HSBP_ENV", "staging")
     with pytest.raises(ConfigError, match="HSBP_ENV must be one of"):
         load_settings(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MAIL_PORT", "5 87", "HSBP_MAIL_PORT must be a number, not '5 87'."),
+        ("SMS_SEND_TIMEOUT", "ten", "HSBP_SMS_SEND_TIMEOUT must be a number, not 'ten'."),
+        ("READY_SPOOL_LIMIT", "-1", "HSBP_READY_SPOOL_LIMIT must not be negative, not '-1'."),
+    ],
+)
+def test_a_malformed_number_is_one_clear_line(tmp_path, monkeypatch, name, value, message):
+    monkeypatch.setenv("HSBP_ENV", "development")
+    monkeypatch.setenv(f"HSBP_{name}", value)
+    with pytest.raises(ConfigError) as refused:
+        load_settings(tmp_path)
+    assert str(refused.value) == message
