@@ -35,9 +35,11 @@ from hsbp.sms.handlers import is_confidential_text, registry
 from hsbp.sms.models import Contact, InboundMessage
 
 log = logging.getLogger("hsbp.sms")
-# People claimed per transaction. PostgreSQL: several, as each commit waits for the disk.
-# SQLite: few, as the transaction holds the write lock the webhook's INSERTs wait for.
+# People claimed per transaction, and the most messages it routes (a person with more
+# has the oldest routed, the rest in the next). PostgreSQL: several, as each commit waits
+# for the disk. SQLite: few, as the transaction holds the write lock the webhook waits for.
 PEOPLE_PER_BATCH = {"postgresql": 8, "sqlite": 2}
+MESSAGES_PER_BATCH = {"postgresql": 200, "sqlite": 20}
 # Unrouted rows read to find people to claim; a backlog of one person's messages longer
 # than this, all claimed by others, makes the router read further once.
 SCAN = 256
@@ -203,9 +205,11 @@ def _statements() -> dict:
             " LIMIT :want"
         ),
         # Row locks too: a route_message task of an older worker locks these rows, not ours.
+        # The oldest first: cut short, each person keeps the oldest of theirs, in order.
         "pending": select(message)
         .where(message.from_hash.in_(bindparam("hashes", expanding=True)), message.route == "")
         .order_by(message.received_at, message.id)
+        .limit(bindparam("most"))
         .with_for_update(),
     }
 
@@ -245,8 +249,10 @@ def claim_people(session: Session, *, want: int, skip: set[str]) -> dict[str, li
 
 
 def pending_of(session: Session, hashes: list[str]) -> list[InboundMessage]:
-    """The unrouted messages of the numbers with these hashes, oldest first, row-locked."""
-    return list(session.scalars(_statements()["pending"], {"hashes": hashes}))
+    """The unrouted messages of the numbers with these hashes, oldest first, row-locked (as
+    many as a transaction routes)."""
+    most = MESSAGES_PER_BATCH.get(session.get_bind().dialect.name, 20)
+    return list(session.scalars(_statements()["pending"], {"hashes": hashes, "most": most}))
 
 
 def route_people(app: Flask, faults: Faults, *, want: int | None = None) -> int:

@@ -315,3 +315,29 @@ def test_messages_stored_while_a_person_is_being_routed_wait_for_the_next_claim(
         for router in routers:
             router.join(10)
     assert_all_once_in_order(app, sender, phones)
+
+
+def test_a_person_with_more_messages_than_a_transaction_takes_keeps_their_order(make_app):
+    """210 messages from one number (more than a transaction routes on either database):
+    routed over several transactions, the oldest first, each once."""
+    app = make_app()
+    sender = "+15005551006"
+    add_partnership(app, sender=sender, code="MANY")
+    phone = numbers("323", 1)[0]
+    bodies = ["JOIN MANY", *(f"the road, part {n}" for n in range(208)), "STOP"]
+    start = utcnow() - timedelta(minutes=10)
+    for n, body in enumerate(bodies):
+        store(app, sender=sender, phone=phone, body=body, at=start + timedelta(milliseconds=n))
+    routers = inbound.start_routers(app, 2)
+    try:
+        wait_until_routed(app, sender)
+    finally:
+        for router in routers:
+            router.stop()
+        for router in routers:
+            router.join(10)
+    found = outcome(app, sender)[phone]
+    assert found["routes"] == ["join", *["inbox"] * 208, "stop"]
+    # joined + language menu; "received" once a day; stopped
+    assert found["replies"] == [2, 1, *[0] * 207, 1]
+    assert found["order"] == sorted(found["order"])
