@@ -203,13 +203,20 @@ def quiet_libraries(level: int, log_format: str) -> None:
         logging.getLogger("werkzeug").setLevel(quiet)
 
 
-# Callables told of every request (endpoint, status, seconds) and every task run (task
-# name, status, seconds): the metrics (hsbp.ops.metrics) register here.
-_observers: dict[str, dict[Callable, None]] = {"request": {}, "task": {}}
+# Callables told of every request (endpoint, status, seconds), every task run (task
+# name, status, seconds) and every inbound SMS routed (seconds since it was stored): the
+# metrics (hsbp.ops.metrics) register here, so the code that acts imports no metrics.
+_observers: dict[str, dict[Callable, None]] = {"request": {}, "task": {}, "routed": {}}
 
 
 def add_observer(kind: str, observer: Callable) -> None:
     _observers[kind][observer] = None
+
+
+def note_routed(seconds: float) -> None:
+    """An inbound SMS was acted on `seconds` after it was stored (the router's lag)."""
+    for observer in list(_observers["routed"]):
+        observer(seconds)
 
 
 request_log = logging.getLogger("hsbp.request")

@@ -67,6 +67,12 @@ TASK_SECONDS = Histogram(
     registry=_registry,
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
+ROUTED_SECONDS = Histogram(
+    "hsbp_sms_inbound_routed_lag_seconds",
+    "Time from an inbound SMS stored to the router acting on it.",
+    registry=_registry,
+    buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900),
+)
 
 
 def observe_request(endpoint: str, status: int, seconds: float) -> None:
@@ -81,6 +87,7 @@ def observe_task(task: str, status: str, seconds: float) -> None:
 def init_app(app: Flask) -> None:
     logs.add_observer("request", observe_request)
     logs.add_observer("task", observe_task)
+    logs.add_observer("routed", ROUTED_SECONDS.observe)
 
 
 def access(environ: Mapping, config: Mapping) -> str:

@@ -28,8 +28,8 @@ from sqlalchemy import String, bindparam, event, select, text, type_coerce, upda
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from hsbp import db
-from hsbp.db import field_cipher
+from hsbp import db, logs
+from hsbp.db import field_cipher, utcnow
 from hsbp.sms import contacts, router, sending
 from hsbp.sms.handlers import is_confidential_text, registry
 from hsbp.sms.models import Contact, InboundMessage
@@ -357,6 +357,7 @@ def _route_person(session, person: str, hashes, messages, faults: Faults) -> int
                 seal(message)
             else:
                 record_replies(message, act(message, retry=True))
+                logs.note_routed((utcnow() - message.received_at).total_seconds())
         except Exception as error:
             raise MessageFailed(message.id, person) from error
         faults.forget(message.id)

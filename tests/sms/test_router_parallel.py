@@ -341,3 +341,27 @@ def test_a_person_with_more_messages_than_a_transaction_takes_keeps_their_order(
     # joined + language menu; "received" once a day; stopped
     assert found["replies"] == [2, 1, *[0] * 207, 1]
     assert found["order"] == sorted(found["order"])
+
+
+def test_the_router_reports_how_long_each_message_waited_to_the_metrics(make_app):
+    from hsbp.ops import metrics
+
+    def lag(bucket: str) -> float:
+        name = "hsbp_sms_inbound_routed_lag_seconds_bucket"
+        return metrics._registry.get_sample_value(name, {"le": bucket}) or 0.0
+
+    app = make_app()
+    sender = "+15005551007"
+    add_partnership(app, sender=sender, code="LAG")
+    before = (lag("60.0"), lag("120.0"))
+    store_conversations(
+        app,
+        sender=sender,
+        code="LAG",
+        phones=numbers("319", 3),
+        steps=range(1),
+        start=utcnow() - timedelta(seconds=90),
+    )
+    while router_loop.route_people(app, router_loop.Faults()):
+        pass
+    assert (lag("60.0") - before[0], lag("120.0") - before[1]) == (0, 3)
