@@ -1,6 +1,7 @@
 """Several routers at once, in threads and in processes, on a database of their own: every
 message routed once, each person's in the order written, their replies made in that order."""
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -64,6 +65,19 @@ def add_partnership(app, *, sender: str, code: str) -> None:
             db.session(), partnership_id=partnership.id, sender=sender, join_code=code
         )
         db.finish(commit=True)
+
+
+@contextlib.contextmanager
+def routing(app, count: int):
+    """`count` router threads for the time of the block, stopped and joined after it."""
+    routers = inbound.start_routers(app, count)
+    try:
+        yield routers
+    finally:
+        for router in routers:
+            router.stop()
+        for router in routers:
+            router.join(10)
 
 
 def numbers(prefix: str, count: int) -> list[str]:
@@ -164,17 +178,11 @@ def test_routers_in_threads_route_each_message_once_and_each_persons_in_order(ma
     # routed the previous.
     start = utcnow() - timedelta(minutes=10)
     store_conversations(app, sender=sender, code=f"THREADS{count}", phones=phones, steps=[0])
-    routers = inbound.start_routers(app, count)
-    try:
+    with routing(app, count) as routers:
         store_conversations(
             app, sender=sender, code=f"THREADS{count}", phones=phones, steps=[1, 2, 3], start=start
         )
         wait_until_routed(app, sender)
-    finally:
-        for router in routers:
-            router.stop()
-        for router in routers:
-            router.join(10)
     assert [router.is_alive() for router in routers] == [False] * count
     assert_all_once_in_order(app, sender, phones)
 
@@ -183,13 +191,9 @@ def run_worker(url: str, folder: str, key: str, ready, stop, routers: int) -> No
     """A worker process's routers (as `hsbp worker --routers N` starts them), with the
     test's field key (this process made a key of its own when it imported the tests)."""
     app = make_test_app(url, folder, FIELD_KEY=key, QUEUE_URL=f"sqlite:///{folder}/q.db")
-    started = inbound.start_routers(app, routers)
-    ready.set()
-    stop.wait()
-    for router in started:
-        router.stop()
-    for router in started:
-        router.join(10)
+    with routing(app, routers):
+        ready.set()
+        stop.wait()
 
 
 def start_workers(database: str, tmp_path, count: int, routers: int):
@@ -248,14 +252,8 @@ def test_a_worker_killed_in_the_middle_leaves_nothing_half_done(make_app, databa
     processes[0].join(10)
     left = unrouted(app, sender)
     assert 0 < left < len(phones) * 4
-    routers = inbound.start_routers(app, 2)
-    try:
+    with routing(app, 2):
         wait_until_routed(app, sender)
-    finally:
-        for router in routers:
-            router.stop()
-        for router in routers:
-            router.join(10)
     assert_all_once_in_order(app, sender, phones)
 
 
@@ -284,12 +282,8 @@ def test_two_routers_never_claim_the_same_person(make_app):
             for session in (first, second, third):
                 session.close()
         db.finish(commit=False)
-    wait_routers = inbound.start_routers(app, 1)
-    try:
+    with routing(app, 1):
         wait_until_routed(app, sender)
-    finally:
-        wait_routers[0].stop()
-        wait_routers[0].join(10)
 
 
 def test_messages_stored_while_a_person_is_being_routed_wait_for_the_next_claim(make_app):
@@ -300,20 +294,14 @@ def test_messages_stored_while_a_person_is_being_routed_wait_for_the_next_claim(
     add_partnership(app, sender=sender, code="LATER")
     phones = numbers("318", 20)
     start = utcnow() - timedelta(minutes=10)
-    routers = inbound.start_routers(app, 4)
     feeding = threading.Thread(
         target=store_conversations,
         kwargs={"app": app, "sender": sender, "code": "LATER", "phones": phones, "start": start},
     )
-    try:
+    with routing(app, 4):
         feeding.start()
         feeding.join(60)
         wait_until_routed(app, sender)
-    finally:
-        for router in routers:
-            router.stop()
-        for router in routers:
-            router.join(10)
     assert_all_once_in_order(app, sender, phones)
 
 
@@ -328,14 +316,8 @@ def test_a_person_with_more_messages_than_a_transaction_takes_keeps_their_order(
     start = utcnow() - timedelta(minutes=10)
     for n, body in enumerate(bodies):
         store(app, sender=sender, phone=phone, body=body, at=start + timedelta(milliseconds=n))
-    routers = inbound.start_routers(app, 2)
-    try:
+    with routing(app, 2):
         wait_until_routed(app, sender)
-    finally:
-        for router in routers:
-            router.stop()
-        for router in routers:
-            router.join(10)
     found = outcome(app, sender)[phone]
     assert found["routes"] == ["join", *["inbox"] * 208, "stop"]
     # joined + language menu; "received" once a day; stopped
