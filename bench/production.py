@@ -45,18 +45,15 @@ from pathlib import Path
 
 import requests
 from sqlalchemy import create_engine, text
-from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 
 from smoke_layout import (  # noqa: E402  (deploy/ is put on the path just above)
-    ACCOUNT_SID,
-    AUTH_TOKEN,
     FACILITATOR,
     HOST,
+    INBOUND,
     JOIN_CODE,
-    SENDER,
     Layout,
     Processes,
     clean_environment,
@@ -66,10 +63,10 @@ from smoke_layout import (  # noqa: E402  (deploy/ is put on the path just above
     missing_programs,
     partnership_of,
     say,
+    signed_sms,
     wait_until,
 )
 
-INBOUND = "/sms/twilio/inbound"
 TEXTS = (
     "The trucks raise dust on the school road every morning",
     "Water from the river smells since the new pipe",
@@ -148,7 +145,6 @@ class MixedLoad:
         self.args = args
         self.base = layout.public_url
         self.verify = str(layout.ca) if isinstance(layout, Layout) else True
-        self.validator = RequestValidator(AUTH_TOKEN)
         self.stop = threading.Event()
         self.loaded = threading.Event()  # set when the first message is posted
         self.lock = threading.Lock()
@@ -199,18 +195,9 @@ class MixedLoad:
     # -- Twilio ---------------------------------------------------------------------------
 
     def post(self, session: requests.Session, number: str, body: str, sequence: int) -> None:
-        params = {
-            "MessageSid": f"SM{self.tag}{sequence:024x}",
-            "AccountSid": ACCOUNT_SID,
-            "From": number,
-            "To": SENDER,
-            "Body": body,
-            "NumMedia": "0",
-        }
-        headers = {
-            "X-Twilio-Signature": self.validator.compute_signature(self.base + INBOUND, params),
-            "X-Forwarded-Proto": "https",
-        }
+        params, headers = signed_sms(
+            self.base, sid=f"SM{self.tag}{sequence:024x}", number=number, body=body
+        )
         began = time.perf_counter()
         try:
             answer = session.post(self.base + INBOUND, data=params, headers=headers, timeout=60)

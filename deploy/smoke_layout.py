@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
+from twilio.request_validator import RequestValidator
 
 from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 
@@ -53,6 +54,24 @@ APT_NAMES = {"nginx": "nginx", "postgres": "postgresql", "redis": "redis-server"
 
 
 STARTED = time.monotonic()
+
+
+INBOUND = "/sms/twilio/inbound"
+
+
+def signed_sms(base: str, *, sid: str, number: str, body: str) -> tuple[dict, dict]:
+    """The form and headers of an inbound SMS as Twilio posts it through the proxy: signed
+    for the public address with the account's token, forwarded as https."""
+    params = {
+        "MessageSid": sid,
+        "AccountSid": ACCOUNT_SID,
+        "From": number,
+        "To": SENDER,
+        "Body": body,
+        "NumMedia": "0",
+    }
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(base + INBOUND, params)
+    return params, {"X-Twilio-Signature": signature, "X-Forwarded-Proto": "https"}
 
 
 def say(message: str) -> None:
