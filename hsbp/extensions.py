@@ -6,6 +6,7 @@ import contextlib
 import functools
 import logging
 import random
+import sqlite3
 import threading
 import time
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import exc as db_errors
 
 from hsbp import db
+from hsbp.config import ConfigError
 
 login_manager = LoginManager()
 babel = Babel()
@@ -51,11 +53,20 @@ def configure_queue(url: str) -> None:
         filename = url.removeprefix("sqlite:///")
         # The queue holds task arguments (message ids, never texts), private all the same.
         db.private_sqlite_file(filename)
-        queue.storage = SqliteStorage("hsbp", filename=filename)
+        try:
+            queue.storage = SqliteStorage("hsbp", filename=filename)
+        except sqlite3.Error as error:  # opened at once, unlike Redis: say which file
+            raise ConfigError(
+                f"HSBP_QUEUE_URL: cannot open the queue file {filename} ({error}); "
+                "create its folder or point HSBP_QUEUE_URL at Redis."
+            ) from None
     elif scheme in ("redis", "rediss", "unix"):
         queue.storage = RedisStorage("hsbp", url=url)
     else:
-        raise ValueError(f"HSBP_QUEUE_URL: unsupported queue {url!r}")
+        raise ConfigError(
+            "HSBP_QUEUE_URL must be immediate, sqlite:///<file> or redis://<host>:<port>/<db>,"
+            f" not {url!r}."
+        )
 
 
 class Outage:

@@ -5,6 +5,7 @@ import socket
 import pytest
 
 from hsbp import db
+from hsbp.config import ConfigError
 from hsbp.extensions import configure_queue, queue
 from hsbp.mail import OutboundEmail, queue_email
 
@@ -63,3 +64,19 @@ def test_rate_limits_can_live_in_redis(app_with, make):
     form = {"email": "ratelimit-redis@example.org", "password": "wrong password"}
     codes = [client.post("/login", data=form).status_code for _ in range(3)]
     assert codes == [422, 422, 429]
+
+
+def test_a_queue_file_that_cannot_be_opened_is_one_clear_line(tmp_path, restore_queue):
+    filename = tmp_path / "missing" / "queue.sqlite3"
+    with pytest.raises(ConfigError) as refused:
+        configure_queue(f"sqlite:///{filename}")
+    with pytest.raises(ConfigError) as unknown:
+        configure_queue("amqp://127.0.0.1/")
+    assert str(refused.value) == (
+        f"HSBP_QUEUE_URL: cannot open the queue file {filename} (unable to open database"
+        " file); create its folder or point HSBP_QUEUE_URL at Redis."
+    )
+    assert str(unknown.value) == (
+        "HSBP_QUEUE_URL must be immediate, sqlite:///<file> or redis://<host>:<port>/<db>,"
+        " not 'amqp://127.0.0.1/'."
+    )
