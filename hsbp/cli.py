@@ -15,6 +15,7 @@ from hsbp import create_app, db, migrate
 from hsbp.config import ConfigError
 from hsbp.ops.backup_cli import backup_command, restore_command
 from hsbp.ops.check import check_command
+from hsbp.ops.health import start_refusals
 from hsbp.ops.keys import keys_group
 
 
@@ -160,6 +161,10 @@ def worker(workers: int, routers: int) -> None:
     from hsbp.sms.inbound import start_routers
 
     app = _app_from_environment()  # its logs as HSBP_LOG_FORMAT says (hsbp.logs)
+    # Out of reach at the start: one line and exit 1, for the service manager to retry.
+    refusals = start_refusals(app)
+    if refusals:
+        raise click.ClickException("the worker cannot start: " + "; ".join(refusals) + ".")
     start_routers(app, routers)  # daemon threads
     from hsbp.sms.sweeper import OutboundSweeper  # outgoing SMS a fault left behind, every 10 s
 

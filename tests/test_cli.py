@@ -113,3 +113,20 @@ def test_missing_production_settings_are_one_clear_line(monkeypatch, tmp_path):
         "Error: HSBP_SECRET_KEY and HSBP_FIELD_KEY must be set in production "
         "(HSBP_ENV=production).\n"
     )
+
+
+def test_worker_refuses_to_start_without_its_database_schema_or_queue(cli_env, monkeypatch):
+    behind = run("worker")
+    monkeypatch.setenv("HSBP_QUEUE_URL", "redis://:queue-password@127.0.0.1:1/0")
+    assert run("db", "upgrade").exit_code == 0
+    no_queue = run("worker")
+    assert (behind.exit_code, behind.output) == (
+        1,
+        "Error: the worker cannot start: the database schema is behind this hsbp: run"
+        " `hsbp db upgrade`.\n",
+    )
+    assert (no_queue.exit_code, no_queue.output) == (
+        1,
+        "Error: the worker cannot start: cannot reach the task queue at"
+        " redis://:***@127.0.0.1:1/0.\n",
+    )

@@ -14,6 +14,7 @@ import json
 
 from alembic.script import ScriptDirectory
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from hsbp import db, logs, migrate
 from hsbp.extensions import queue
@@ -137,6 +138,26 @@ def _schema(app: Flask) -> tuple[str, str]:
     if current == heads:
         return "ok", "current"
     return "ok", "pending" if current <= known else "newer"
+
+
+def start_refusals(app: Flask) -> list[str]:
+    """Why a worker should not start now, one sentence each (none: it may). It starts only
+    against a reachable database at this code's schema and a reachable queue; outages
+    after the start are ridden out (hsbp.sms.router_loop, hsbp.sms.sweeper)."""
+    database, migrations = _schema(app)
+    url = make_url(app.config["DATABASE_URL"]).render_as_string(hide_password=True)
+    refusals = []
+    if database != "ok":
+        refusals.append(f"cannot reach the database at {url}")
+    elif migrations == "pending":
+        refusals.append("the database schema is behind this hsbp: run `hsbp db upgrade`")
+    elif migrations == "newer":
+        refusals.append("the database schema is newer than this hsbp: install the newer one")
+    if _queue_state() != "ok":
+        queue_url = make_url(app.config["QUEUE_URL"]) if "://" in app.config["QUEUE_URL"] else None
+        where = queue_url.render_as_string(hide_password=True) if queue_url else "HSBP_QUEUE_URL"
+        refusals.append(f"cannot reach the task queue at {where}")
+    return refusals
 
 
 def _queue_state() -> str:
