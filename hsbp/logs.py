@@ -318,8 +318,15 @@ def init_app(app: Flask) -> None:
         # The user Flask-Login already loaded, if any, by its identity: never a query (a
         # rolled-back request has expired the row's attributes, and its session is closed).
         state = inspect(g.get("_login_user"), raiseerr=False)  # None: anonymous
-        if state is not None and state.identity:
+        if state is not None and state.identity and not _public(request.endpoint):
             request.environ[USER_ID] = state.identity[0]
+
+
+def _public(endpoint: str | None) -> bool:
+    """The pages anyone reaches without signing in, such as the public grievance form and
+    consultation (named `public_*` in every feature): a member who happens to be signed in
+    while filing a grievance or answering anonymously must not be named beside it."""
+    return (endpoint or "").rpartition(".")[2].startswith("public_")
 
 
 TASK_OUTCOMES = {

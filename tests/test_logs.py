@@ -190,6 +190,20 @@ def test_request_line_carries_the_signed_in_user_id(client, make, login):
     assert (line["endpoint"], line["user_id"]) == ("auth.account", user.id)
 
 
+def test_request_line_names_no_user_on_a_public_form(client, make, login, session):
+    """A member signed in while filing a grievance from the public form stays unnamed."""
+    from hsbp.grievances import services as grievance_services
+
+    partnership = make.partnership()
+    token = grievance_services.settings_of(session, partnership.id).public_token
+    login(make.user())
+    place = log_scan.mark()
+    assert client.get(f"/g/{token}").status_code == 200
+    [line] = request_lines(log_scan.lines_since(place))
+    assert line["endpoint"] == "grievances.public_form"
+    assert "user_id" not in line
+
+
 def test_request_id_from_the_proxy_is_kept_when_it_is_a_safe_token(client):
     place = log_scan.mark()
     kept = client.get("/healthz", headers={"X-Request-ID": "nginx-4f2a9c1e77b0"})
