@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 
 import click
 from flask import current_app
@@ -245,17 +244,12 @@ main.add_command(check_command)
 def _start_inprocess_worker(app):
     """Run the queue's consumer and the SMS router in threads of this process, so the demo
     needs no worker."""
-    from hsbp.extensions import CONSUMER_OPTIONS, queue
+    from hsbp.extensions import queue, start_consumer
     from hsbp.sms.inbound import Router
 
     if queue.immediate:
         return None, None
-    consumer = queue.create_consumer(workers=2, periodic=True, **CONSUMER_OPTIONS)
-    # The consumer installs its own signal handlers; keep the web server's Ctrl-C working.
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    consumer.start()
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)
+    consumer = start_consumer(workers=2)
     sms_router = Router(app)
     sms_router.start()
     return consumer, sms_router

@@ -228,6 +228,14 @@ class Database:
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal", ".writelock")
 
 
+def shown_url(url: str) -> str:
+    """A database or queue URL fit for a message or a log line: its password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: nothing in it can be shown safely
+        return "(unreadable URL)"
+
+
 def private_sqlite_file(path: str) -> None:
     """Make the SQLite database at `path` readable by its owner only (0600) before anyone
     opens it: SQLite gives its -wal and -shm files the database's own mode, so they are

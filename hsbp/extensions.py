@@ -6,6 +6,7 @@ import contextlib
 import functools
 import logging
 import random
+import signal
 import sqlite3
 import threading
 import time
@@ -67,6 +68,18 @@ def configure_queue(url: str) -> None:
             "HSBP_QUEUE_URL must be immediate, sqlite:///<file> or redis://<host>:<port>/<db>,"
             f" not {url!r}."
         )
+
+
+def start_consumer(*, workers: int, periodic: bool = True):
+    """Run the queue's consumer in threads of this process (the demo, tests). huey installs
+    its own SIGINT and SIGTERM handlers; the process's own (a web server's Ctrl-C) are put
+    back."""
+    consumer = queue.create_consumer(workers=workers, periodic=periodic, **CONSUMER_OPTIONS)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    consumer.start()
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+    return consumer
 
 
 class Outage:

@@ -9,10 +9,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from hsbp.db import make_engine
+from hsbp.db import make_engine, shown_url
 from hsbp.paths import resource_dir
 
 
@@ -81,10 +81,17 @@ def _current_revisions(database_url: str, connection: Connection | None) -> tupl
             raise
         # Only the first line: PostgreSQL's drivers add hints on the lines after it.
         reason = str(error.orig or error).strip().splitlines()[0]
-        where = make_url(database_url).render_as_string(hide_password=True)
+        where = shown_url(database_url)
         raise DatabaseUnreachable(f"cannot reach the database at {where}: {reason}") from error
     finally:
         engine.dispose()
+
+
+def known_revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """This code's head revisions and every revision it knows."""
+    script = _scripts(str(resource_dir("migrations")))
+    known = frozenset(revision.revision for revision in script.walk_revisions())
+    return frozenset(script.get_heads()), known
 
 
 def schema_state(database_url: str, connection: Connection | None = None) -> SchemaState:

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from alembic.script import ScriptDirectory
 from psycopg.conninfo import make_conninfo
 from sqlalchemy import create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from hsbp.migrate import alembic_config
+from hsbp.db import shown_url
 from hsbp.ops.archive import DATABASE_MEMBERS, BackupError
 
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
@@ -48,10 +47,6 @@ def sqlite_file(url: str) -> Path:
     if not name or name == ":memory:" or name.startswith("file:"):
         raise BackupError("HSBP_DATABASE_URL must name an SQLite file to back it up or restore")
     return Path(name)
-
-
-def where(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def libpq(url: str) -> tuple[str, dict[str, str]]:
@@ -109,7 +104,7 @@ def _connect(url: str, **options):
         if error.statement is not None and not error.connection_invalidated:
             raise
         reason = str(error.orig or error).strip().splitlines()[0]
-        raise BackupError(f"cannot reach the database at {where(url)}: {reason}") from None
+        raise BackupError(f"cannot reach the database at {shown_url(url)}: {reason}") from None
     finally:
         engine.dispose()
 
@@ -213,12 +208,6 @@ def _dump_sqlite(url: str, target: Path) -> Snapshot:
         raise BackupError(f"cannot copy the SQLite database {source_path}: {error}") from None
     revision = _revision(counts, lambda: revisions)
     return Snapshot("sqlite", DATABASE_MEMBERS["sqlite"], str(revision), counts)
-
-
-def known_revisions(url: str) -> tuple[set[str], str]:
-    """Every schema revision this code knows, and its head."""
-    script = ScriptDirectory.from_config(alembic_config(url))
-    return {revision.revision for revision in script.walk_revisions()}, script.get_current_head()
 
 
 def refuse_unless_empty(url: str) -> bool:

@@ -9,12 +9,9 @@ costs /healthz nothing and /readyz one small query, one queue call and one folde
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 
-from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy.engine import make_url
 
 from hsbp import db, logs, migrate
 from hsbp.extensions import queue
@@ -104,14 +101,6 @@ def readiness(app: Flask) -> tuple[dict, bool]:
     return report, ready
 
 
-@functools.cache
-def _revisions() -> tuple[frozenset[str], frozenset[str]]:
-    """This code's head revisions and every revision it knows, read once per process."""
-    script = ScriptDirectory.from_config(migrate.alembic_config(""))
-    known = frozenset(revision.revision for revision in script.walk_revisions())
-    return frozenset(script.get_heads()), known
-
-
 def _schema(app: Flask) -> tuple[str, str]:
     """(database, migrations) from one SELECT on a pooled connection. A plain DBAPI cursor:
     no transaction of the app's is begun (on SQLite, none takes the writer lock)."""
@@ -134,7 +123,7 @@ def _schema(app: Flask) -> tuple[str, str]:
             if cursor is not None:
                 cursor.close()
             connection.close()
-    heads, known = _revisions()
+    heads, known = migrate.known_revisions()
     if current == heads:
         return "ok", "current"
     return "ok", "pending" if current <= known else "newer"
@@ -145,7 +134,7 @@ def start_refusals(app: Flask) -> list[str]:
     against a reachable database at this code's schema and a reachable queue; outages
     after the start are ridden out (hsbp.sms.router_loop, hsbp.sms.sweeper)."""
     database, migrations = _schema(app)
-    url = make_url(app.config["DATABASE_URL"]).render_as_string(hide_password=True)
+    url = db.shown_url(app.config["DATABASE_URL"])
     refusals = []
     if database != "ok":
         refusals.append(f"cannot reach the database at {url}")
@@ -154,8 +143,8 @@ def start_refusals(app: Flask) -> list[str]:
     elif migrations == "newer":
         refusals.append("the database schema is newer than this hsbp: install the newer one")
     if _queue_state() != "ok":
-        queue_url = make_url(app.config["QUEUE_URL"]) if "://" in app.config["QUEUE_URL"] else None
-        where = queue_url.render_as_string(hide_password=True) if queue_url else "HSBP_QUEUE_URL"
+        queue_url = app.config["QUEUE_URL"]
+        where = db.shown_url(queue_url) if "://" in queue_url else "HSBP_QUEUE_URL"
         refusals.append(f"cannot reach the task queue at {where}")
     return refusals
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from hsbp import migrate
 from hsbp.ops import dumps
 from hsbp.ops.archive import (
     DATABASE_MEMBERS,
@@ -321,7 +322,8 @@ def _check(manifest: dict, seen: dict, kind: str, url: str) -> tuple[str, str]:
             raise BackupError(f"damaged archive: {name} is missing")
         if members.get(name) != seen[name]:
             raise BackupError(f"damaged archive: {name} does not match its checksum")
-    known, head = dumps.known_revisions(url)
+    heads, known = migrate.known_revisions()
+    head = ", ".join(sorted(heads))
     if revision not in known:
         raise BackupError(
             f"the archive's schema revision {revision} is newer than this hsbp knows (its"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from hsbp import db, migrate
 from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
-from hsbp.extensions import CONSUMER_OPTIONS, configure_queue, queue
+from hsbp.extensions import configure_queue, queue, start_consumer
 from hsbp.fake_twilio import FakeTwilio
 from hsbp.sms import contacts, sending
 from hsbp.sms.models import OutboundMessage
@@ -236,11 +235,7 @@ def test_a_send_meeting_postgresql_down_is_retried_by_the_queue_and_sent_once(
 
 def start_worker(app):
     """A consumer on the Redis queue and the sweeper thread, as `hsbp worker` runs them."""
-    consumer = queue.create_consumer(workers=4, periodic=False, **CONSUMER_OPTIONS)
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    consumer.start()
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)
+    consumer = start_consumer(workers=4, periodic=False)
     sweeper = OutboundSweeper(app)
     sweeper.start()
     return consumer, sweeper
