@@ -9,7 +9,7 @@ from hsbp.actions.models import (
     Reminder,
 )
 from hsbp.audit import AuditEntry
-from hsbp.auth.models import User, UserSession
+from hsbp.auth.models import RecoveryCode, User, UserSession
 from hsbp.community.models import (
     Assembly,
     Ballot,
@@ -119,6 +119,7 @@ __all__ = [
     "PulseScore",
     "PulseTalk",
     "Question",
+    "RecoveryCode",
     "Reminder",
     "Response",
     "ResultsCache",
@@ -135,8 +136,12 @@ __all__ = [
 ]
 
 # Shared governance (issue 16): each part's tables.
+# Data protection (issue 19).
+from hsbp.consent import models as consent_models  # noqa: E402, F401
 from hsbp.consultations import validation_models  # noqa: E402, F401
 from hsbp.monitoring import charter_indicator_models, review_vote_models  # noqa: E402, F401
 from hsbp.notifications import models as notification_models  # noqa: E402, F401
 from hsbp.partnerships import entry_models, profile_models  # noqa: E402, F401
 from hsbp.principles import suggestion_models  # noqa: E402, F401
+from hsbp.privacy import models as privacy_models  # noqa: E402, F401
+from hsbp.retention import models as retention_models  # noqa: E402, F401

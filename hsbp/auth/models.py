@@ -6,10 +6,10 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hsbp.db import Base, UTCDateTime, utcnow
+from hsbp.db import Base, EncryptedString, UTCDateTime, utcnow
 
 EMAIL_MAX = 254
 NAME_MAX = 120
@@ -34,6 +34,15 @@ class User(UserMixin, Base):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (TOTP, RFC 6238): the shared secret, encrypted at rest; confirmed
+    # once the person has typed a code from their app. A secret not yet confirmed is an
+    # enrolment in progress and signs nobody in.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(500))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time step of the last code accepted: a code (or an older one) is never taken twice.
+    totp_last_step: Mapped[int | None]
+    # When a site administrator deactivated the account (None while active).
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The login cookie's id (see UserSession): set on this object when a session starts or
     # a cookie is read (hsbp.auth.sessions). Not a column: the cookie's secret is never stored.
@@ -76,3 +85,22 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When this browser passed the second factor (None: password only, or no second factor).
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person last proved it was them again on this browser (password and code),
+    # as revealing an identity or exporting identities asks.
+    reauthenticated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(Base):
+    """One of the single-use codes that stand in for the authenticator app when it is lost.
+    Only a hash is kept; a code is shown once, when the set is made."""
+
+    __tablename__ = "user_recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -121,6 +121,9 @@ class Grievance(Base):
     # The complainant's rating of the outcome, 1..5, asked by SMS on closing.
     rating: Mapped[int | None]
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the complainant's identity (name, phone, e-mail, contact) was removed, by the
+    # retention schedule after closing or by an erasure.
+    identity_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partner: Mapped[Partner | None] = relationship()
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])

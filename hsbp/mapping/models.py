@@ -154,6 +154,9 @@ class Participant(Base):
     external_ref: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Erased on request: names, phone, e-mail and notes are gone, the display name is a
+    # placeholder; the row stays so counts and anonymous answers still add up.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tags: Mapped[list[GroupTag]] = relationship(
         secondary=participant_tags, order_by=GroupTag.position

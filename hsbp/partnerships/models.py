@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hsbp.auth.models import User
@@ -51,6 +51,8 @@ class Partnership(Base):
     # Languages the partnership's content must be written in; the default is always one.
     locales: Mapped[list[str]] = mapped_column(JSONValue, default=list)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Every member must sign in with a second factor, not only those who see identities.
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -58,6 +58,9 @@ class Contact(Base):
     # simulator may show. A real person's number is never one.
     simulated: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Erased on request: the number and its look-up hash are gone (the hash replaced by a
+    # random value so the unique index holds), the row stays so aggregates still add up.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[ContactMembership]] = relationship(back_populates="contact")
 
@@ -175,6 +178,8 @@ class InboundMessage(Base):
     confidential: Mapped[bool] = mapped_column(default=False)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When retention or an erasure blanked the body (and, for an erasure, the number).
+    body_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     contact: Mapped[Contact | None] = relationship()
 
@@ -240,6 +245,8 @@ class OutboundMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When retention or an erasure blanked the body.
+    body_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     contact: Mapped[Contact] = relationship()
 

@@ -1,0 +1,1 @@
+"""A person's rights over their data: erasure on request, and the export of what is held."""

@@ -1,0 +1,1 @@
+"""Retention: each partnership's schedule of what is removed when, applied nightly."""
