@@ -21,14 +21,17 @@ def create_app(config: dict | None = None) -> Flask:
     Migrations never run here: upgrading the schema is an explicit `hsbp db upgrade`.
     """
     from hsbp import db, extensions, i18n, logs, security, static_files
+    from hsbp.accounts import hooks as accounts_hooks
     from hsbp.actions import needs as action_needs
     from hsbp.actions import setup_step as action_setup
+    from hsbp.auth import two_factor_hooks
     from hsbp.community import ask as community_ask
     from hsbp.community import check_hooks as community_checks
     from hsbp.community import feedback_hooks as community_feedback
     from hsbp.community import talks as community_talks
     from hsbp.community import vote_hooks as community_votes
     from hsbp.config import load_settings
+    from hsbp.consent import hooks as consent_hooks
     from hsbp.consultations import attention as consultation_attention
     from hsbp.consultations import conversation as consultation_sms
     from hsbp.consultations import invitations as consultation_invitations
@@ -53,6 +56,8 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.principles import attention as principle_attention
     from hsbp.principles import needs as principle_needs
     from hsbp.principles import suggestion_hooks as charter_suggestions
+    from hsbp.privacy import hooks as privacy_hooks
+    from hsbp.retention import hooks as retention_hooks
     from hsbp.sms import attention as sms_attention
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
@@ -118,6 +123,12 @@ def create_app(config: dict | None = None) -> Flask:
     review_votes.init_app(app)
     partner_entry.init_app(app)
     notification_hooks.init_app(app)
+    # Data protection (issue 19): the second factor, erasure, consent, retention, accounts.
+    two_factor_hooks.init_app(app)
+    privacy_hooks.init_app(app)
+    consent_hooks.init_app(app)
+    retention_hooks.init_app(app)
+    accounts_hooks.init_app(app)
     # What existing features need of a person, listed by "Needs me" and the notifications.
     for needs in (
         principle_needs,
@@ -165,6 +176,7 @@ TASK_MODULES = (
     "hsbp.monitoring.tasks",
     "hsbp.community.tasks",
     "hsbp.notifications.tasks",
+    "hsbp.retention.tasks",
 )
 
 # Modules that only tell the audit log how their feature's entries read (hsbp.audit_text).
@@ -221,9 +233,11 @@ ROUTE_MODULES = (
 
 
 def _register_blueprints(app: Flask) -> None:
+    from hsbp.accounts.views import bp as accounts_bp
     from hsbp.actions.views import bp as actions_bp
     from hsbp.auth.views import bp as auth_bp
     from hsbp.community.views import bp as community_bp
+    from hsbp.consent.views import bp as consent_bp
     from hsbp.consultations.views import bp as consultations_bp
     from hsbp.extensions import login_manager
     from hsbp.governance.views import bp as governance_bp
@@ -233,6 +247,8 @@ def _register_blueprints(app: Flask) -> None:
     from hsbp.notifications.views import bp as notifications_bp
     from hsbp.partnerships.views import bp as partnerships_bp
     from hsbp.principles.views import bp as principles_bp
+    from hsbp.privacy.views import bp as privacy_bp
+    from hsbp.retention.views import bp as retention_bp
     from hsbp.sms.views import bp as sms_bp
 
     for module in ROUTE_MODULES:
@@ -251,6 +267,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(community_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(governance_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(retention_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(consent_bp)
 
 
 def _register_errors(app: Flask) -> None:

@@ -1,0 +1,7 @@
+"""What consent plugs into the app (SMS handlers, listeners, providers)."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register consent's handlers and listeners with the app."""

@@ -1,0 +1,5 @@
+"""The consent pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("consent", __name__)

@@ -1,0 +1,5 @@
+"""The privacy pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("privacy", __name__)

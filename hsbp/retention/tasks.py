@@ -1,0 +1,1 @@
+"""Retention's periodic work."""

@@ -1,0 +1,5 @@
+"""The retention pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("retention", __name__)
