@@ -177,6 +177,7 @@ TASK_MODULES = (
     "hsbp.community.tasks",
     "hsbp.notifications.tasks",
     "hsbp.retention.tasks",
+    "hsbp.consent.tasks",
 )
 
 # Modules that only tell the audit log how their feature's entries read (hsbp.audit_text).
@@ -229,6 +230,8 @@ ROUTE_MODULES = (
     "hsbp.monitoring.charter_indicator_views",
     "hsbp.consultations.validation_views",
     "hsbp.monitoring.review_vote_views",
+    "hsbp.privacy.erasure_views",
+    "hsbp.privacy.export_views",
 )
 
 

@@ -1,0 +1,1 @@
+"""Consent's periodic work."""

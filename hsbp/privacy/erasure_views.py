@@ -1,0 +1,3 @@
+"""Privacy pages: erasure."""
+
+from hsbp.privacy.views import bp  # noqa: F401
