@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.grievances import needs as grievance_needs
     from hsbp.grievances import officers as grievance_officers
     from hsbp.grievances import sms as grievance_sms
+    from hsbp.grievances import two_factor_rule as grievance_two_factor
     from hsbp.mapping import setup_step as mapping_setup
     from hsbp.monitoring import charter_indicator_hooks as charter_indicators
     from hsbp.monitoring import needs as monitoring_needs
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.monitoring.from_consultation import record_from_consultation
     from hsbp.notifications import hooks as notification_hooks
     from hsbp.ops import health as ops_health
+    from hsbp.partnerships import two_factor_rule as partnership_two_factor
     from hsbp.principles import attention as principle_attention
     from hsbp.principles import needs as principle_needs
     from hsbp.principles import suggestion_hooks as charter_suggestions
@@ -125,6 +127,8 @@ def create_app(config: dict | None = None) -> Flask:
     notification_hooks.init_app(app)
     # Data protection (issue 19): the second factor, erasure, consent, retention, accounts.
     two_factor_hooks.init_app(app)
+    partnership_two_factor.init_app(app)  # facilitators, members of a strict partnership
+    grievance_two_factor.init_app(app)  # grievance officers
     privacy_hooks.init_app(app)
     consent_hooks.init_app(app)
     retention_hooks.init_app(app)

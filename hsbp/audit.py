@@ -256,7 +256,7 @@ def scrub(
         .where(table.c.id == bindparam("entry_id"))
         .values(details=bindparam("new_details", type_=table.c.details.type))
     )
-    with _guard_lifted(session):
+    with guard_lifted(session):
         session.execute(statement, rewritten)
     ids = {row["entry_id"] for row in rewritten}
     for loaded in list(session.identity_map.values()):
@@ -289,7 +289,7 @@ def _holds(value, needle: str) -> bool:
 
 
 @contextlib.contextmanager
-def _guard_lifted(session: Session) -> Iterator[None]:
+def guard_lifted(session: Session) -> Iterator[None]:
     """Let the statements run inside rewrite entries, which the database otherwise refuses.
 
     PostgreSQL: the trigger lets an UPDATE of the details alone through while this

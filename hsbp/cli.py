@@ -16,6 +16,7 @@ from hsbp.ops.backup_cli import backup_command, restore_command
 from hsbp.ops.check import check_command
 from hsbp.ops.health import start_refusals
 from hsbp.ops.keys import keys_group
+from hsbp.retention.cli import retention_group
 
 
 def _app_from_environment():
@@ -182,6 +183,10 @@ def demo(host: str, port: int, reset: bool, no_serve: bool) -> None:
 
     os.environ.setdefault("HSBP_ENV", "development")
     overrides = {"PUBLIC_URL": os.environ.get("HSBP_PUBLIC_URL", f"http://{host}:{port}")}
+    if not os.environ.get("HSBP_TWO_FACTOR_REQUIRED"):
+        # A visitor tries the demo without an authenticator app: the second factor is
+        # offered, not required (HSBP_TWO_FACTOR_REQUIRED=1 shows enrolment on first sign-in).
+        overrides["TWO_FACTOR_REQUIRED"] = False
     fake = None
     if not os.environ.get("HSBP_TWILIO_API_BASE") and not no_serve:
         # SMS in the demo goes to the project's own fake Twilio, in this process.
@@ -239,6 +244,7 @@ main.add_command(keys_group)
 main.add_command(backup_command)
 main.add_command(restore_command)
 main.add_command(check_command)
+main.add_command(retention_group)
 
 
 def _start_inprocess_worker(app):

@@ -168,6 +168,10 @@ def load_settings(instance_path: str | Path, overrides: dict | None = None) -> d
         # one router where many mistype their password on day one.
         "LOGIN_FAILURES_PER_ACCOUNT": _env("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"),
         "LOGIN_FAILURES_PER_ADDRESS": _env("LOGIN_FAILURES_PER_ADDRESS", "100 per 15 minutes"),
+        # Site administrators, facilitators and grievance officers (and every member of a
+        # partnership that asks it) must set up a second factor before anything else. Off
+        # only for the demo, so a visitor can look around without an authenticator app.
+        "TWO_FACTOR_REQUIRED": _flag("TWO_FACTOR_REQUIRED", default=True),
         "MAIL_SERVER": mail_server,
         "MAIL_LOG": mail_log,
         "MAIL_PORT": _number(int, "MAIL_PORT", "587"),

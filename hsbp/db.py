@@ -278,6 +278,9 @@ def make_engine(url: str, *, quick_commit: bool = False, pre_ping: bool = True) 
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # What an UPDATE or DELETE replaces is overwritten with zeros, not left in the
+            # file's free space: an erased person's name or number must not outlive its row.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA synchronous={'NORMAL' if quick_commit else 'FULL'}")
             if quick_commit:

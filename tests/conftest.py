@@ -250,12 +250,15 @@ def make(session) -> Factory:
 
 @pytest.fixture
 def login(client, session):
-    """Sign `user` in on the test client without a password round trip."""
+    """Sign `user` in on the test client without a password round trip: a session that passed
+    the second factor and proved it was them just now, as after signing in with a code."""
 
     def sign_in(user: User, target=client):
         session.flush()
         with target.session_transaction() as cookie_session:
-            cookie_session["_user_id"] = start_session(session, user=user, user_agent="pytest")
+            cookie_session["_user_id"] = start_session(
+                session, user=user, user_agent="pytest", second_factor=True
+            )
             cookie_session["_fresh"] = True
         return target
 

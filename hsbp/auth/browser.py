@@ -3,6 +3,8 @@ together (views call these; hsbp.auth.sessions does the work)."""
 
 from __future__ import annotations
 
+import time
+
 from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 
@@ -13,6 +15,9 @@ from hsbp.i18n import SESSION_KEY
 
 # What survives signing in and out: the language a visitor chose from the menu.
 KEPT = (SESSION_KEY,)
+# A password given, a code owed: kept in the cookie this long (seconds), then asked again.
+PENDING_KEY = "second_factor_pending"
+PENDING_FOR = 5 * 60
 
 
 def _fresh_cookie_session() -> None:
@@ -23,17 +28,52 @@ def _fresh_cookie_session() -> None:
     session.update(kept)
 
 
-def sign_in(user: User, *, remember: bool = False) -> None:
-    """Sign `user` in on this browser with a new server-side session.
+def sign_in(user: User, *, remember: bool = False, second_factor: bool = False) -> None:
+    """Sign `user` in on this browser with a new server-side session (`second_factor`: a
+    code was checked too).
 
     Side effects: a user_sessions row; a new session cookie (and a remember-me cookie if
     asked for).
     """
     _fresh_cookie_session()
     sessions.start_session(
-        db.session(), user=user, user_agent=request.headers.get("User-Agent", "")
+        db.session(),
+        user=user,
+        user_agent=request.headers.get("User-Agent", ""),
+        second_factor=second_factor,
     )
     login_user(user, remember=remember)
+
+
+def await_second_factor(user: User, *, remember: bool, next_url: str | None) -> None:
+    """Remember, for PENDING_FOR, that this browser gave `user`'s password and now owes a
+    code. Nobody is signed in yet: no session starts until both are given.
+
+    Side effect: a new session cookie holding the user's id and the time.
+    """
+    _fresh_cookie_session()
+    session[PENDING_KEY] = {
+        "user": user.id,
+        "at": int(time.time()),
+        "remember": bool(remember),
+        "next": next_url or "",
+    }
+
+
+def pending_second_factor() -> tuple[int, dict] | None:
+    """(user id, what `await_second_factor` kept) while this browser owes a code in time;
+    None otherwise. An expired one is forgotten."""
+    kept = session.get(PENDING_KEY)
+    if not isinstance(kept, dict) or not isinstance(kept.get("user"), int):
+        return None
+    if not 0 <= time.time() - kept.get("at", 0) <= PENDING_FOR:
+        session.pop(PENDING_KEY, None)
+        return None
+    return kept["user"], kept
+
+
+def forget_second_factor() -> None:
+    session.pop(PENDING_KEY, None)
 
 
 def keep_signed_in_after_token_change(user: User) -> None:

@@ -1,4 +1,5 @@
-"""Forms of sign-in, password reset and the account page."""
+"""Forms of sign-in, the second factor, re-authentication, password reset and the account
+page."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,6 +9,9 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from hsbp.auth.models import EMAIL_MAX, NAME_MAX
 from hsbp.auth.services import PASSWORD_MAX
 from hsbp.i18n import UI_LOCALES
+
+# Longer than a code with spaces or dashes typed in it; what is longer is no code.
+CODE_MAX = 20
 
 
 def language_choices(blank_label=None):
@@ -58,3 +62,28 @@ class ProfileForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=language_choices())
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        validators=[DataRequired(), Length(max=CODE_MAX)],
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        description=_l("The 6 digits the app shows once it has the key."),
+        validators=[DataRequired(), Length(max=CODE_MAX)],
+    )
+
+
+class ReauthForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        validators=[DataRequired(), Length(max=CODE_MAX)],
+    )

@@ -47,8 +47,10 @@ class User(UserMixin, Base):
     # The login cookie's id (see UserSession): set on this object when a session starts or
     # a cookie is read (hsbp.auth.sessions). Not a column: the cookie's secret is never stored.
     session_cookie = None
-    # The UserSession this object was signed in or loaded through, if any.
+    # The UserSession this object was signed in or loaded through, if any (its id, and the
+    # row: whether this browser passed the second factor, and when it last proved it).
     current_session_id = None
+    current_session = None
 
     @property
     def is_active(self) -> bool:

@@ -36,21 +36,44 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def start_session(session: Session, *, user: User, user_agent: str = "") -> str:
+def start_session(
+    session: Session, *, user: User, user_agent: str = "", second_factor: bool = False
+) -> str:
     """Open a session for `user` on one browser and return its login cookie's id (also
-    what `user.get_id()` answers from now on).
+    what `user.get_id()` answers from now on). Signing in counts as proving it is them
+    (reauthenticated_at); `second_factor` says a code was checked too.
 
     Side effects: a user_sessions row holding the hash of a new random secret, flushed.
     """
     secret = secrets.token_urlsafe(32)
+    now = utcnow()
     row = UserSession(
-        user_id=user.id, token_hash=_digest(secret), user_agent=user_agent[:USER_AGENT_MAX]
+        user_id=user.id,
+        token_hash=_digest(secret),
+        user_agent=user_agent[:USER_AGENT_MAX],
+        reauthenticated_at=now,
+        second_factor_at=now if second_factor else None,
     )
     session.add(row)
     session.flush()
     user.session_cookie = f"{row.id}:{secret}:{user.session_token}"
-    user.current_session_id = row.id
+    user.current_session_id, user.current_session = row.id, row
     return user.session_cookie
+
+
+def mark_proved(session: Session, *, user: User, second_factor: bool) -> None:
+    """Record on the session `user` is signed in with that its person proved it is them just
+    now (a password, and a code if `second_factor`).
+
+    Side effects: reauthenticated_at (and second_factor_at) on that session.
+    """
+    row = user.current_session
+    if row is None:
+        return
+    now = utcnow()
+    row.reauthenticated_at = now
+    if second_factor:
+        row.second_factor_at = now
 
 
 def renew_cookie(user: User) -> str:
@@ -91,19 +114,19 @@ def user_for_cookie(session: Session, cookie_id: str) -> User | None:
     now = utcnow()
     if now - row.last_seen_at >= LAST_SEEN_EVERY:
         row.last_seen_at = now
-    user.session_cookie, user.current_session_id = cookie_id, row.id
+    user.session_cookie, user.current_session_id, user.current_session = cookie_id, row.id, row
     return user
 
 
-def end_session(session: Session, *, user: User, session_id: int | None) -> None:
+def end_session(session: Session, *, user: User, session_id: int | None) -> bool:
     """Sign one of `user`'s browsers out (another user's session is left alone, so a page
-    listing sessions can offer this for each of them).
+    listing sessions can offer this for each of them). True if an open session was ended.
 
     Side effect: sets ended_at on that session if it is open.
     """
     if session_id is None:
-        return
-    session.execute(
+        return False
+    done = session.execute(
         update(UserSession)
         .where(
             UserSession.id == session_id,
@@ -112,6 +135,25 @@ def end_session(session: Session, *, user: User, session_id: int | None) -> None
         )
         .values(ended_at=utcnow())
     )
+    return done.rowcount == 1
+
+
+def sign_out_device(session: Session, *, user: User, session_id: int) -> bool:
+    """`user` signs one of their other browsers out from the account page; True if it was
+    open. Another user's session is left alone and nothing is recorded.
+
+    Side effects: ended_at on that session, an audit entry naming it by id.
+    """
+    if not end_session(session, user=user, session_id=session_id):
+        return False
+    audit.record(
+        session,
+        actor_id=user.id,
+        action="user.session_end",
+        obj=user,
+        details={"session_id": session_id},
+    )
+    return True
 
 
 def end_other_sessions(session: Session, *, user: User, keep: int | None) -> None:

@@ -4,6 +4,10 @@ Only failures count: a workshop signing in together behind one router is never h
 while guessing one account's password, or many accounts' from one address, is. The counts
 live in the rate limiter's storage (memory on one machine, Redis when scaled out), in a
 moving window, so the wait told is the time until the oldest counted failure drops out.
+
+The password and the second factor are counted apart (`step`): a right password clears that
+account's password failures, never its failed codes, so someone who knows the password cannot
+sign in again and again to keep guessing codes.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from hsbp.auth.services import normalise_email
 from hsbp.extensions import limiter
 
 NAMESPACE = "login-failures"
+# What a failure was at: the password, or the code of the second factor.
+PASSWORD, CODE = "password", "code"
+_NAMESPACES = {PASSWORD: NAMESPACE, CODE: "second-factor-failures"}
 
 
 def _enabled() -> bool:
@@ -48,37 +55,38 @@ def _counters(*, email: str, address: str) -> list[tuple[RateLimitItem, str, str
     ]
 
 
-def wait_seconds(*, email: str, address: str) -> int:
-    """Seconds before a sign-in as `email` from `address` may be tried again; 0 when it may be
-    tried now. Reads the counts, changes nothing."""
+def wait_seconds(*, email: str, address: str, step: str = PASSWORD) -> int:
+    """Seconds before a sign-in as `email` from `address` may be tried again at `step`; 0 when
+    it may be tried now. Reads the counts, changes nothing."""
     if not _enabled():
         return 0
-    strategy, now, wait = _strategy(), time.time(), 0
+    strategy, now, wait, namespace = _strategy(), time.time(), 0, _NAMESPACES[step]
     for item, kind, key in _counters(email=email, address=address):
-        if not strategy.test(item, NAMESPACE, kind, key):
-            reset = strategy.get_window_stats(item, NAMESPACE, kind, key).reset_time
+        if not strategy.test(item, namespace, kind, key):
+            reset = strategy.get_window_stats(item, namespace, kind, key).reset_time
             wait = max(wait, math.ceil(reset - now), 1)
     return wait
 
 
-def record_failure(*, email: str, address: str) -> None:
-    """Count a failed sign-in against the account and the address."""
+def record_failure(*, email: str, address: str, step: str = PASSWORD) -> None:
+    """Count a failed sign-in at `step` against the account and the address."""
     if not _enabled():
         return
     strategy = _strategy()
     for item, kind, key in _counters(email=email, address=address):
-        strategy.hit(item, NAMESPACE, kind, key)
+        strategy.hit(item, _NAMESPACES[step], kind, key)
 
 
-def forget_account_failures(*, email: str) -> None:
-    """After a successful sign-in the account's earlier failures no longer count (typos by
-    its owner); the address's do, or one known account would unlock guessing others."""
+def forget_account_failures(*, email: str, step: str = PASSWORD) -> None:
+    """After a successful sign-in the account's earlier failures at `step` no longer count
+    (typos by its owner); the address's do, or one known account would unlock guessing
+    others."""
     if not _enabled():
         return
     strategy = _strategy()
     for item, kind, key in _counters(email=email, address=""):
         if kind == "account":
-            strategy.clear(item, NAMESPACE, kind, key)
+            strategy.clear(item, _NAMESPACES[step], kind, key)
 
 
 def refusal(wait: int) -> str:

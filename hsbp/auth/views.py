@@ -15,8 +15,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from hsbp import db
-from hsbp.auth import services, sessions, throttle
+from hsbp.auth import services, sessions, throttle, two_factor
 from hsbp.auth.browser import (
+    await_second_factor,
     current_session_id,
     keep_signed_in_after_token_change,
     sign_in,
@@ -62,6 +63,12 @@ def login():
         )
         if user is not None:
             throttle.forget_account_failures(email=form.email.data)
+            if two_factor.is_enrolled(user):
+                # No session yet: the code comes first (hsbp.auth.two_factor_views).
+                await_second_factor(
+                    user, remember=form.remember.data, next_url=request.args.get("next")
+                )
+                return redirect(url_for("auth.login_code"))
             sign_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("partnerships.index")))
         throttle.record_failure(**who)
@@ -151,7 +158,20 @@ def account():
         open_sessions=sessions.open_sessions(db.session(), user=me),
         this_session=current_session_id(),
         describe_browser=sessions.describe_browser,
+        second_factor=_second_factor_state(me),
     )
+
+
+def _second_factor_state(me) -> dict:
+    """What the account page says of the second factor."""
+    session = db.session()
+    enrolled = two_factor.is_enrolled(me)
+    return {
+        "enrolled": enrolled,
+        "since": me.totp_confirmed_at if enrolled else None,
+        "codes_left": two_factor.codes_left(session, user=me) if enrolled else 0,
+        "must_have": two_factor.must_have(session, me),
+    }
 
 
 @bp.post("/account/sign-out-everywhere")

@@ -43,7 +43,7 @@ REVOKED, MEMBER_REMOVED, ROLE_CHANGED, PARTNER_CHANGED = (
 )
 
 
-def _holds_rights():
+def holds_rights():
     """SQL joining a GrievanceOfficer row to the membership that still carries its rights."""
     return and_(
         Membership.partnership_id == GrievanceOfficer.partnership_id,
@@ -74,7 +74,7 @@ def officer_membership(session: Session, *, user_id: int, partnership_id: int):
     or None."""
     return session.scalar(
         select(Membership)
-        .join(GrievanceOfficer, _holds_rights())
+        .join(GrievanceOfficer, holds_rights())
         .where(Membership.partnership_id == partnership_id, Membership.user_id == user_id)
     )
 
@@ -143,7 +143,7 @@ def current_officers(session: Session, *, partnership_id: int) -> list[Officer]:
     """The partnership's grievance officers whose rights hold, by name; two queries."""
     rows = session.execute(
         select(GrievanceOfficer, Membership)
-        .join(Membership, _holds_rights())
+        .join(Membership, holds_rights())
         .join(User, User.id == GrievanceOfficer.user_id)
         .where(GrievanceOfficer.partnership_id == partnership_id)
         .options(selectinload(GrievanceOfficer.user), selectinload(Membership.partner))
@@ -173,7 +173,7 @@ def candidates(session: Session, *, partnership_id: int) -> list[Membership]:
     representatives, and observers without a partner (as independent officers)."""
     named = (
         select(GrievanceOfficer.user_id)
-        .join(Membership, _holds_rights())
+        .join(Membership, holds_rights())
         .where(GrievanceOfficer.partnership_id == partnership_id)
     )
     return list(
@@ -376,7 +376,7 @@ def is_officer_anywhere(session: Session, user_id: int) -> bool:
     return (
         session.scalar(
             select(Membership.id)
-            .join(GrievanceOfficer, _holds_rights())
+            .join(GrievanceOfficer, holds_rights())
             .where(Membership.user_id == user_id)
             .limit(1)
         )

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from hsbp import db
+from hsbp.auth.reauth import fresh_auth_required
 from hsbp.db import utcnow
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.grievances import escalation, officers, queries, services
@@ -293,6 +294,7 @@ def handling(partnership_id: int, grievance_id: int):
 
 @bp.post("/p/<int:partnership_id>/grievances/<int:grievance_id>/identity")
 @partnership_guard(Role.OBSERVER)
+@fresh_auth_required
 def identity(partnership_id: int, grievance_id: int):
     """Who filed it, on this response only: a look is a deliberate, audited act."""
     grievance = grievance_or_404(grievance_id)

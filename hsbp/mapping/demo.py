@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from hsbp.consent import services as consent_services
 from hsbp.mapping import relations, services
 from hsbp.mapping import tags as mapping_tags
 from hsbp.mapping.models import RelationshipKind
@@ -386,6 +387,10 @@ def seed_participants(session: Session, *, partnership, partners: dict, actor, v
                 },
             )
         )
+    for participant in mapped:
+        # The consent the register notes counts as consent to consultations (as the upgrade
+        # to consent per purpose reads it).
+        consent_services.from_register(session, participant=participant)
     for source, target, kind in LINKS:
         relations.add_relationship(
             session,

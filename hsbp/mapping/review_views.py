@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hsbp import db
+from hsbp.auth.reauth import fresh_auth_required
 from hsbp.errors import ServiceError
 from hsbp.mapping import duplicates, services
 from hsbp.mapping.views import _tags, bp, label_of_tag, no_store
@@ -56,6 +57,7 @@ def duplicates_list(partnership_id: int):
 
 @bp.post(f"{BASE}/<int:review_id>/identity")
 @partnership_guard(Role.FACILITATOR, lead=True)
+@fresh_auth_required
 def duplicate_identity(partnership_id: int, review_id: int):
     """The protected candidate's identity beside what was typed: an audited look."""
     review = _review(review_id)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hsbp import db
+from hsbp.auth.reauth import fresh_auth_required
 from hsbp.errors import ServiceError, apply_to_form
 from hsbp.mapping import duplicates, picking, queries, relations, services
 from hsbp.mapping import tags as mapping_tags
@@ -198,6 +199,7 @@ def no_store(response):
 
 @bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/identity")
 @partnership_guard(Role.FACILITATOR, lead=True)
+@fresh_auth_required
 def reveal(partnership_id: int, participant_id: int):
     participant = _get(participant_id)
     if not ConfirmForm().validate_on_submit():
@@ -263,6 +265,7 @@ def edit(partnership_id: int, participant_id: int):
 
 @bp.post("/p/<int:partnership_id>/mapping/<int:participant_id>/edit/identity")
 @partnership_guard(Role.FACILITATOR, lead=True)
+@fresh_auth_required
 def edit_identity(partnership_id: int, participant_id: int):
     """The edit form of a protected participant filled with its identity: a deliberate,
     audited look, as on the participant's page."""

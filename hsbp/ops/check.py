@@ -31,7 +31,8 @@ Outcome = tuple[str, str | None]
 @click.command("check")
 def check_command() -> None:
     """Check that this configuration can run in production: keys, address, database,
-    queue, rate limits, Twilio, mail and the SMS spool. Exit 1 if anything fails."""
+    queue, rate limits, Twilio, mail, the SMS spool and the second factor. Exit 1 if
+    anything fails."""
     from hsbp import create_app
 
     try:
@@ -248,6 +249,16 @@ def check_spool(app: Flask) -> Outcome:
     return what, None
 
 
+def check_two_factor(app: Flask) -> Outcome:
+    what = "second factor required of those who see identities"
+    if app.config.get("TWO_FACTOR_REQUIRED", True):
+        return what, None
+    return what, (
+        "HSBP_TWO_FACTOR_REQUIRED is off: site administrators, facilitators and grievance"
+        " officers sign in with a password alone; unset it or set it to 1"
+    )
+
+
 def _redis_ping(url: str) -> None:
     import redis
 
@@ -271,4 +282,5 @@ CHECKS: tuple[Callable[[Flask], Outcome], ...] = (
     check_twilio,
     check_mail,
     check_spool,
+    check_two_factor,
 )

@@ -157,7 +157,9 @@ def _rotate_row(cipher: FieldCipher, spec: Protected, row, result: TableResult) 
             )
     for lookup in spec.hashes:
         stored, value = row._mapping[lookup.column.name], plain.get(lookup.source.name)
-        if not stored or value is None:  # no hash kept, or its value unreadable (reported)
+        # No hash kept, its value unreadable (reported), or no value: an erased row's hash is
+        # random (hsbp.privacy), and a hash of nothing would find nobody and clash.
+        if not stored or not value:
             continue
         value = lookup.normalise(value) if lookup.normalise else value
         newest = cipher.lookup_hash(value)

@@ -162,6 +162,7 @@ audit_text.FIELD_LABELS.update(
         "default_locale": _l("default language"),
         "locales": _l("languages"),
         "timezone": _l("time zone"),
+        "require_two_factor": _l("second factor for every member"),
         "sector": _l("sector"),
         "description": _l("description"),
         "joined_on": _l("joining date"),

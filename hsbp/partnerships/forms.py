@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     SelectField,
@@ -108,6 +109,16 @@ class PartnershipForm(FlaskForm):
             "default_locale": self.default_locale.data,
             "locales": [*self.locales.data, *extra],
         }
+
+
+class PartnershipSettingsForm(PartnershipForm):
+    """The settings of a partnership that exists: its facilitators may also ask every
+    member to sign in with a second factor."""
+
+    require_two_factor = BooleanField(_l("Every member signs in with a second factor"))
+
+    def service_fields(self) -> dict:
+        return {**super().service_fields(), "require_two_factor": self.require_two_factor.data}
 
 
 class NewPartnershipForm(PartnershipForm):

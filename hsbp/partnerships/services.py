@@ -23,6 +23,7 @@ PARTNERSHIP_FIELDS = [
     "default_locale",
     "locales",
     "timezone",
+    "require_two_factor",
 ]
 PARTNER_FIELDS = ["name", "sector", "description", "joined_on", "left_on"]
 

@@ -40,6 +40,10 @@ HIDDEN_ACTIONS = frozenset(
         "grievance.rate",
         "sms_inbound.handle",
         "sms_inbound.reply",
+        # A consent changed by the person's own SMS dates their JOIN, YES or STOP; facilitators
+        # alone keep consent (hsbp.consent).
+        "consent.grant",
+        "consent.withdraw",
     }
 )
 

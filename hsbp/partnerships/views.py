@@ -18,7 +18,7 @@ from hsbp.monitoring import display as monitoring_display
 from hsbp.monitoring import queries as monitoring_queries
 from hsbp.monitoring.progress import Track
 from hsbp.partnerships import activity, attention, entry, members, profiles, services, setup
-from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipForm
+from hsbp.partnerships.forms import NewPartnershipForm, PartnerForm, PartnershipSettingsForm
 from hsbp.partnerships.guard import partnership_guard
 from hsbp.security import Role, site_admin_required
 from hsbp.views import page_number, render_form
@@ -153,7 +153,7 @@ def dashboard(partnership_id: int):
 @bp.route("/p/<int:partnership_id>/settings", methods=["GET", "POST"])
 @partnership_guard(Role.FACILITATOR)
 def settings(partnership_id: int):
-    form = PartnershipForm(obj=g.partnership)
+    form = PartnershipSettingsForm(obj=g.partnership)
     if request.method == "GET":
         form.populate_extra(g.partnership)
     if form.validate_on_submit():

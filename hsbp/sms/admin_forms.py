@@ -22,6 +22,7 @@ STATUS_LABELS = {
     OutboundStatus.UNDELIVERED: _p("SMS status", "Undelivered"),
     OutboundStatus.FAILED: _p("SMS status", "Failed"),
     OutboundStatus.CANCELLED: _p("SMS status", "Cancelled"),
+    OutboundStatus.WITHHELD: _p("SMS status", "Withheld: no consent"),
 }
 CONSENT_EVENT_LABELS = {
     "join": _p("SMS consent", "Joined"),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from hsbp.db import field_cipher, utcnow
 from hsbp.errors import ServiceError
 from hsbp.phones import e164
+from hsbp.sms.handlers import registry
 from hsbp.sms.models import (
     ConsentEvent,
     Contact,
@@ -78,17 +79,20 @@ def record_consent(
     user_id=None,
     note: str = "",
 ) -> None:
-    session.add(
-        ConsentEvent(
-            contact_id=contact.id,
-            partnership_id=partnership_id,
-            event=event,
-            channel=channel,
-            inbound_id=inbound_id,
-            recorded_by_id=user_id,
-            note=note,
-        )
+    """Add an event to the contact's opt-in history, and tell the registered consent
+    listeners (consent per purpose follows what the person did)."""
+    row = ConsentEvent(
+        contact_id=contact.id,
+        partnership_id=partnership_id,
+        event=event,
+        channel=channel,
+        inbound_id=inbound_id,
+        recorded_by_id=user_id,
+        note=note,
     )
+    session.add(row)
+    for listener in registry().consent_listeners:
+        listener(session, contact=contact, event=row)
 
 
 def opt_out(session: Session, *, contact: Contact, channel: str, inbound_id=None, note="") -> bool:

@@ -66,6 +66,10 @@ def is_confidential_text(text: str) -> bool:
 
 
 Handler = Callable[[Session, Incoming], list[str] | None]
+# (session, contact=, partnership_id=, kind=) -> why a message must not be sent, or None.
+SendCheck = Callable[..., str | None]
+# (session, contact=, event=): told of each consent event the channel records.
+ConsentListener = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,16 @@ class Registry:
     # every message is (a grievance's stage notices).
     confidential_routes: set[str] = field(default_factory=set)
     confidential_kinds: set[str] = field(default_factory=set)
+    # Keywords about the number itself, not one partnership (a request to be erased):
+    # heard from a number that is no contact yet, and before asking which partnership.
+    number_wide: set[str] = field(default_factory=set)
+    # What each outgoing kind is sent for ({kind: purpose}, "" for none: a reply, the join
+    # texts), filled by the feature that keeps consent per purpose; the checks each message
+    # to be sent passes (hsbp.sms.sending.make_outbound), and who hears of consent events
+    # (hsbp.sms.contacts.record_consent).
+    purposes: dict[str, str] = field(default_factory=dict)
+    send_checks: list[SendCheck] = field(default_factory=list)
+    consent_listeners: list[ConsentListener] = field(default_factory=list)
 
     def keyword(
         self,
@@ -111,14 +125,18 @@ class Registry:
         switchable: bool = False,
         label=None,
         follows: str | None = None,
+        number_wide: bool = False,
     ) -> None:
         """Take messages whose first word is one of `words` (any language's). With
         `catalog_words` and `hint`, HELP lists it; with `switchable` (and a `label`), a
-        partnership may switch it off; `follows` names the keyword whose switch it obeys."""
+        partnership may switch it off; `follows` names the keyword whose switch it obeys;
+        `number_wide` keywords are about the number, in no partnership (`number_keyword`)."""
         for word in words:
             self.keywords[fold(word)] = (name, handler)
         if confidential:
             self.confidential_routes.add(name)
+        if number_wide:
+            self.number_wide.add(name)
         self.entries[name] = Keyword(name, catalog_words, hint, switchable, label, follows)
 
     def find(self, word: str, *, off: Collection[str] = ()) -> tuple[str, Handler] | None:
@@ -129,6 +147,13 @@ class Registry:
             return None
         entry = self.entries.get(found[0])
         return None if entry is not None and entry.switch in off else found
+
+    def number_keyword(self, word: str) -> tuple[str, Handler] | None:
+        """The (name, handler) of a number-wide keyword `word` (folded), if it is one: its
+        handler hears the message with no partnership, and a contact of None for a number
+        that is no contact; no partnership may switch it off."""
+        found = self.keywords.get(word)
+        return found if found is not None and found[0] in self.number_wide else None
 
     def switchable(self) -> list[Keyword]:
         """The keywords a partnership may switch off, in the order they were registered."""
@@ -152,6 +177,17 @@ class Registry:
         wrong grievance code) and outgoing kinds."""
         self.confidential_routes.update(routes)
         self.confidential_kinds.update(kinds)
+
+    def withheld(
+        self, session: Session, *, contact: Contact, partnership_id: int | None, kind: str
+    ) -> str | None:
+        """Why a message of `kind` to `contact` must not be sent (the first check that
+        refuses it says), or None when it may go."""
+        for check in self.send_checks:
+            reason = check(session, contact=contact, partnership_id=partnership_id, kind=kind)
+            if reason:
+                return reason
+        return None
 
     def confidential_keyword(self, text: str) -> str | None:
         """The route of the confidential keyword `text` starts with (REPORT ...), if any."""

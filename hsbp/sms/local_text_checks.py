@@ -32,6 +32,7 @@ GROUPS = {
     "hsbp.grievances": _l("Grievances"),
     "hsbp.monitoring": _l("Partnership health and SMS polls"),
     "hsbp.actions": _l("News of actions"),
+    "hsbp.consent": _l("Consent"),
 }
 OTHER_GROUP = _l("Other texts")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -63,6 +64,8 @@ SAMPLES = {
 GROUP_SAMPLES = {
     "hsbp.grievances": {"code": "4827 1936"},
     "hsbp.community": {"status": "in progress"},
+    # One purpose's words, as the renewal question names them (hsbp.consent.sms_texts).
+    "hsbp.consent": {"purposes": "consultation questions"},
 }
 # Placeholders named otherwise than the keyword whose word they show.
 KEYWORD_ALIASES = {"off": "NEWS OFF"}

@@ -28,6 +28,9 @@ class OutboundStatus(enum.StrEnum):
     FAILED = "failed"
     # Never handed to Twilio: the contact had opted out by the time of sending.
     CANCELLED = "cancelled"
+    # Never handed to Twilio: the contact gave no consent to what it is for (its kind's
+    # purpose, hsbp.sms.handlers.Registry.purposes).
+    WITHHELD = "withheld"
 
 
 class MembershipStatus(enum.StrEnum):

@@ -85,6 +85,21 @@ def route(session: Session, message: InboundMessage) -> list[str]:
     if not senders:
         message.route = "unknown_number"  # stored for the record; nobody to answer for
         return []
+    # A keyword about the number itself (a request to be erased) is heard before anything
+    # asks which partnership is meant, and from a number that is no contact yet, so it can
+    # be told so; not from one that sent STOP, which is sent nothing (its message goes to
+    # the inbox, where a facilitator reads it).
+    number_wide = registry().number_keyword(first)
+    if number_wide is not None and not (contact is not None and contact.opted_out):
+        name, handler = number_wide
+        message.route = name
+        heard = Incoming(
+            message=message, contact=contact, partnership_id=None, text=body, locale=locale
+        )
+        replies = handler(session, heard)
+        if replies is not None:
+            return replies
+        message.route = ""
     resolution = routing.resolve(session, contact=contact, senders=senders)
     message.partnership_id = resolution.partnership_id
     if local and resolution.partnership_id not in (None, local.partnership_id):

@@ -55,6 +55,7 @@ STATUS_RANK = {
     OutboundStatus.UNDELIVERED: 3,
     OutboundStatus.FAILED: 3,
     OutboundStatus.CANCELLED: 3,
+    OutboundStatus.WITHHELD: 3,
 }
 # Twilio out of reach: a message waits 2 s, then longer the longer it lasts, 30 s at most.
 TWILIO_OUTAGE = Outage(first=2.0, cap=30.0)
@@ -80,9 +81,22 @@ def make_outbound(
 ) -> OutboundMessage:
     """A message row, its text cleaned of look-alike characters and measured. It is
     confidential when asked, or when its kind is one a feature registered as confidential:
-    shown on no page, and its text blanked once it is sent (or will never be)."""
+    shown on no page, and its text blanked once it is sent (or will never be).
+
+    A message to be sent that a registered check refuses (no consent to what its kind is
+    for) is "withheld": kept as a row for the record, never handed to Twilio, its text
+    blanked when confidential, as a cancelled one's is."""
     text = encoding.normalise(body)
     size = encoding.measure(text)
+    confidential = confidential or kind in registry().confidential_kinds
+    withheld = None
+    if status == OutboundStatus.QUEUED:
+        withheld = registry().withheld(
+            session, contact=contact, partnership_id=partnership_id, kind=kind
+        )
+    if withheld is not None:
+        status = OutboundStatus.WITHHELD
+        text = "" if confidential and not contact.simulated else text
     message = OutboundMessage(
         partnership_id=partnership_id,
         contact_id=contact.id,
@@ -94,7 +108,8 @@ def make_outbound(
         status=status,
         broadcast_id=broadcast_id,
         reply_to_id=reply_to_id,
-        confidential=confidential or kind in registry().confidential_kinds,
+        confidential=confidential,
+        error_message=withheld or "",
     )
     session.add(message)
     session.flush()
@@ -105,6 +120,8 @@ def queue_sms(session: Session, **fields) -> OutboundMessage:
     """Save a message and hand it to the queue once the transaction commits (the fields of
     `make_outbound`; `confidential=True` for a text of a confidential flow)."""
     message = make_outbound(session, **fields)
+    if message.status != OutboundStatus.QUEUED:
+        return message  # withheld: nothing to send
     message_id, sender = message.id, message.sender
     db.after_commit(lambda: hand_over(send_outbound, (message_id, sender)))
     return message

@@ -21,7 +21,13 @@ from hsbp.mapping.models import Participant, Risk
 from hsbp.sms import contexts
 from hsbp.sms.admin_common import PER_PAGE, display_phone
 from hsbp.sms.inbox import ThreadItem, conversation, is_unhandled, unhandled, visible
-from hsbp.sms.models import Contact, ContactMembership, InboundMessage, OutboundMessage
+from hsbp.sms.models import (
+    Contact,
+    ContactMembership,
+    InboundMessage,
+    OutboundMessage,
+    OutboundStatus,
+)
 
 CONFIRMED = "confirmed"
 THREAD_PAGE = 40  # messages of a thread shown at once, the latest first
@@ -150,7 +156,8 @@ def _broadcasts_before(
 ) -> dict[int, OutboundMessage]:
     """{message id: the broadcast it came after}, for messages whose contact last got, of
     what the partnership sent unasked, a broadcast (replies answer the person, so they are
-    passed over). Confidential messages count as never sent. One statement."""
+    passed over). Confidential messages count as never sent, and withheld ones were never
+    sent. One statement."""
     ids = [m.id for m in messages if m.route == "inbox"]
     if not ids:
         return {}
@@ -161,6 +168,7 @@ def _broadcasts_before(
             OutboundMessage.partnership_id == partnership_id,
             OutboundMessage.kind != "reply",
             OutboundMessage.confidential.is_(False),
+            OutboundMessage.status != OutboundStatus.WITHHELD,
             OutboundMessage.created_at <= InboundMessage.received_at,
         )
         .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
@@ -233,7 +241,8 @@ def _annotate(session, *, partnership_id: int, items, shown, locale: str) -> Non
     followed, last_unasked = {}, None
     for item in items:
         if not item.incoming:
-            if item.kind != "reply":
+            # A withheld message never reached the phone: nothing answers it.
+            if item.kind != "reply" and item.status != OutboundStatus.WITHHELD:
                 last_unasked = item
         elif last_unasked is not None and last_unasked.broadcast_id is not None:
             followed[item.id] = last_unasked

@@ -9,6 +9,8 @@ Nothing is removed by this revision: the first nightly retention run applies the
 Consent per purpose starts from what members already agreed to (see _consents_from_before).
 """
 
+from datetime import UTC, datetime, time
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -226,6 +228,85 @@ def upgrade():
         batch_op.add_column(
             sa.Column("deactivated_at", hsbp.db.UTCDateTime(timezone=True), nullable=True)
         )
+
+    _consents_from_before(op.get_bind())
+
+
+# Consent per purpose (part 6): what people agreed to before it existed.
+
+# How the mapping register's consent methods were given (hsbp.consent.rules.METHOD_CHANNELS,
+# copied: a migration keeps the rule of its day); any other was most likely on paper.
+METHOD_CHANNELS = {"written": "paper", "verbal": "verbal", "recorded": "verbal", "sms": "sms"}
+# What joining agreed to (hsbp.consent.rules.JOINING), and news for those who asked for it.
+JOINING = ("consultations", "grievance_follow_up")
+
+
+def _consents_from_before(connection) -> None:
+    """Each confirmed SMS membership gives the joining purposes (news too where the contact
+    asked for news), by SMS, as of its confirmation (or joining); a contact who has sent STOP
+    since has withdrawn them, as of that STOP. Each mapped participant with a consent date
+    gives consultations, by the way the register notes, at noon that day (the same day in
+    every time zone). No consent ends; nothing is written to the audit log, whose entries
+    tell only later changes."""
+    consents = sa.table(
+        "consents",
+        sa.column("partnership_id", sa.Integer),
+        sa.column("contact_id", sa.Integer),
+        sa.column("participant_id", sa.Integer),
+        sa.column("purpose", sa.String),
+        sa.column("granted", sa.Boolean),
+        sa.column("channel", sa.String),
+        sa.column("given_at", hsbp.db.UTCDateTime(timezone=True)),
+        sa.column("updated_at", hsbp.db.UTCDateTime(timezone=True)),
+    )
+    now = datetime.now(UTC)
+    members = connection.execute(
+        sa.text(
+            "SELECT m.partnership_id, m.contact_id, m.wants_updates, c.opted_out,"
+            " COALESCE(m.confirmed_at, m.joined_at) AS since,"
+            " (SELECT MAX(e.created_at) FROM sms_consent_events e"
+            "  WHERE e.contact_id = m.contact_id AND e.event = 'opt_out') AS stopped"
+            " FROM sms_contact_memberships m JOIN sms_contacts c ON c.id = m.contact_id"
+            " WHERE m.status = 'confirmed' ORDER BY m.id"
+        ).columns(
+            since=hsbp.db.UTCDateTime(timezone=True), stopped=hsbp.db.UTCDateTime(timezone=True)
+        )
+    ).all()
+    rows = [
+        {
+            "partnership_id": member.partnership_id,
+            "contact_id": member.contact_id,
+            "participant_id": None,
+            "purpose": purpose,
+            "granted": not member.opted_out,
+            "channel": "sms",
+            "given_at": (member.opted_out and member.stopped) or member.since,
+            "updated_at": now,
+        }
+        for member in members
+        for purpose in (*JOINING, *(("news",) if member.wants_updates else ()))
+    ]
+    participants = connection.execute(
+        sa.text(
+            "SELECT id, partnership_id, consent_on, consent_method FROM mapping_participants"
+            " WHERE consent_on IS NOT NULL ORDER BY id"
+        ).columns(consent_on=sa.Date)
+    ).all()
+    rows += [
+        {
+            "partnership_id": participant.partnership_id,
+            "contact_id": None,
+            "participant_id": participant.id,
+            "purpose": "consultations",
+            "granted": True,
+            "channel": METHOD_CHANNELS.get(participant.consent_method or "", "paper"),
+            "given_at": datetime.combine(participant.consent_on, time(12), tzinfo=UTC),
+            "updated_at": now,
+        }
+        for participant in participants
+    ]
+    for start in range(0, len(rows), 1000):
+        connection.execute(consents.insert(), rows[start : start + 1000])
 
 
 def downgrade():

@@ -79,6 +79,9 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
                 "PUBLIC_URL": "http://127.0.0.1:0",
                 # Several tests sign in from the same address within a minute.
                 "LOGIN_RATE_LIMIT": "1000 per minute",
+                # As in `hsbp demo`: the demo's people sign in without an authenticator app
+                # (test_two_factor switches it on for its own tests).
+                "TWO_FACTOR_REQUIRED": False,
             }
         )
     migrate.upgrade(database_url)

@@ -123,9 +123,9 @@ def people(session, make, partnership, facilitator):
     confirmed but was never asked."""
     consultation = open_consultation(session, partnership, facilitator)
     found = {
-        "es": add_contact(session, partnership, "+573104567801", locale="es"),
-        "en": add_contact(session, partnership, "+573104567802", locale="en"),
-        "fr": add_contact(session, partnership, "+573104567803", locale="fr"),
+        "es": add_contact(session, partnership, "+573104567801", locale="es", news=True),
+        "en": add_contact(session, partnership, "+573104567802", locale="en", news=True),
+        "fr": add_contact(session, partnership, "+573104567803", locale="fr", news=True),
         "invited": add_contact(session, partnership, "+573104567804"),
         "waiting": add_contact(session, partnership, "+573104567805"),
         "stopped": add_contact(session, partnership, "+573104567806", opted_out=True),
@@ -441,7 +441,7 @@ def test_the_participants_of_an_anonymous_consultation_hear_back_without_their_a
     consultation = open_consultation(session, partnership, facilitator, anonymous=True)
     phones = ["+573104567831", "+573104567832"]
     for phone in phones:
-        add_contact(session, partnership, phone, locale="es")
+        add_contact(session, partnership, phone, locale="es", news=True)
     invitations.invite_by_sms(session, actor=facilitator, consultation=consultation)
     for phone in phones:
         sms("1", sender=phone)  # "yes" to the only question: the conversation is complete

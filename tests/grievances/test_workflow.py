@@ -187,6 +187,9 @@ def test_a_grievance_recorded_for_an_sms_contact_sends_them_their_code(
     sms_contacts.configure_sender(
         session, partnership_id=partnership.id, sender="+15005550006", join_code="CAGUAN"
     )
+    # Joined from their phone, as a contact whose grievance is told by SMS must have: so
+    # they consented to its follow-up (hsbp.consent).
+    sms_contacts.join(session, contact=contact, partnership_id=partnership.id, channel="sms")
     grievance = file(channel="in_person", complainant=services.Complainant(contact=contact))
     bodies = session.scalars(
         select(OutboundMessage.body).where(OutboundMessage.contact_id == contact.id)

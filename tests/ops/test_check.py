@@ -205,6 +205,7 @@ def test_check_passes_a_production_configuration(production, fake):
             f"ok   Twilio credentials answer at {fake.url}",
             f"ok   mail server 127.0.0.1:{settings['MAIL_PORT']} answers (STARTTLS, login)",
             f"ok   SMS spool folder {settings['SMS_SPOOL_DIR']} writable",
+            "ok   second factor required of those who see identities",
         ],
     )
 
@@ -244,6 +245,7 @@ def test_check_names_each_bad_value_and_what_to_set(production, tmp_path, fake):
         TWILIO_AUTH_TOKEN="a-wrong-token-0123",
         MAIL_PORT=str(nobody),
         SMS_SPOOL_DIR=str(tmp_path / "a-file" / "spool"),
+        TWO_FACTOR_REQUIRED="0",
     )
     code, lines = check()
     pending = len(list(ScriptDirectory.from_config(alembic_config(empty)).walk_revisions()))
@@ -267,7 +269,12 @@ def test_check_names_each_bad_value_and_what_to_set(production, tmp_path, fake):
     assert lines[8].startswith(f"FAIL mail server 127.0.0.1:{nobody}: no answer (")
     assert lines[8].endswith("): check HSBP_MAIL_SERVER and HSBP_MAIL_PORT")
     assert lines[9].startswith(f"FAIL SMS spool folder {tmp_path}/a-file/spool writable: it is")
-    assert len(lines) == 10
+    assert lines[10] == (
+        "FAIL second factor required of those who see identities: HSBP_TWO_FACTOR_REQUIRED is"
+        " off: site administrators, facilitators and grievance officers sign in with a password"
+        " alone; unset it or set it to 1"
+    )
+    assert len(lines) == 11
     assert "a-wrong-token-0123" not in "\n".join(lines)
 
 

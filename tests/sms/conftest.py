@@ -13,7 +13,7 @@ from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from hsbp.fake_twilio import FakeTwilio
 from hsbp.mapping import services as mapping
 from hsbp.security import Role
-from hsbp.sms import contacts
+from hsbp.sms import contacts, updates
 from hsbp.sms.models import InboundMessage, OutboundMessage
 from tests.mapping.conftest import participant_fields
 
@@ -134,20 +134,35 @@ def page_text(response) -> str:
 
 
 def actions(session, partnership_id) -> list[str]:
+    """The partnership's audit actions, but for the consents its contacts gave by joining
+    (hsbp.consent writes them; tests/consent test them)."""
     return list(
         session.scalars(
             select(AuditEntry.action)
-            .where(AuditEntry.partnership_id == partnership_id)
+            .where(
+                AuditEntry.partnership_id == partnership_id,
+                AuditEntry.action.not_like("consent.%"),
+            )
             .order_by(AuditEntry.id)
         )
     )
 
 
 def add_contact(
-    session, partnership, phone, *, locale="es", participant=None, opted_out=False, pending=False
+    session,
+    partnership,
+    phone,
+    *,
+    locale="es",
+    participant=None,
+    opted_out=False,
+    pending=False,
+    news=False,
 ):
     """A contact of `partnership`: confirmed, as if they had joined from their phone, or
-    `pending` as a facilitator's hand leaves them (not asked yet)."""
+    `pending` as a facilitator's hand leaves them (not asked yet). Joining consents to the
+    partnership's questions; `news`, as if they had sent NEWS too, to its broadcasts and news
+    (hsbp.consent)."""
     contact = contacts.get_or_create_contact(session, phone)
     contact.locale = locale
     record = contacts.add_pending if pending else contacts.join
@@ -159,6 +174,10 @@ def add_contact(
         participant_id=participant.id if participant else None,
         note="agreed in person",
     )
+    if news:
+        updates.set_updates(
+            session, contact=contact, partnership_id=partnership.id, wanted=True, channel="sms"
+        )
     if opted_out:
         contacts.opt_out(session, contact=contact, channel="sms")
     session.flush()

@@ -22,8 +22,9 @@ EN = (EN_LINE * 3).strip()
 
 @pytest.fixture
 def audience(session, demo_partnership, web):
-    """Five contacts: Spanish, English, no language, French (not a partnership language)
-    and one who sent STOP; two linked to participants of the register."""
+    """Five contacts who asked for news: Spanish, English, no language, French (not a
+    partnership language) and one who sent STOP; two linked to participants of the
+    register."""
     actor = web.user
     tags = {t.key: t for t in mapping_tags.group_tags(session, partnership_id=demo_partnership.id)}
     women = map_participant(
@@ -39,14 +40,14 @@ def audience(session, demo_partnership, web):
         session, demo_partnership, actor, name="Tienda", sector="company", locality="Puerto Rico"
     )
     return {
-        "es": add_contact(session, demo_partnership, "+573104567801", participant=women),
+        "es": add_contact(session, demo_partnership, "+573104567801", participant=women, news=True),
         "en": add_contact(
-            session, demo_partnership, "+573104567802", locale="en", participant=trader
+            session, demo_partnership, "+573104567802", locale="en", participant=trader, news=True
         ),
-        "none": add_contact(session, demo_partnership, "+573104567803", locale=None),
-        "fr": add_contact(session, demo_partnership, "+573104567804", locale="fr"),
+        "none": add_contact(session, demo_partnership, "+573104567803", locale=None, news=True),
+        "fr": add_contact(session, demo_partnership, "+573104567804", locale="fr", news=True),
         "stopped": add_contact(
-            session, demo_partnership, "+573104567805", participant=women, opted_out=True
+            session, demo_partnership, "+573104567805", participant=women, opted_out=True, news=True
         ),
         "women_tag": tags["women"],
     }

@@ -13,7 +13,7 @@ from hsbp.config import DEV_TWILIO_SID, DEV_TWILIO_TOKEN
 from hsbp.db import utcnow
 from hsbp.extensions import configure_queue, queue
 from hsbp.fake_twilio import FakeTwilio
-from hsbp.sms import contacts, sending
+from hsbp.sms import contacts, sending, updates
 from hsbp.sms.models import Contact, OutboundMessage
 from tests.sms.conftest import PHONE, SENDER, signed_post
 
@@ -254,6 +254,9 @@ def test_training_page_makes_the_fake_twilio_fail_and_the_broadcast_shows_retrie
     )
     contact = contacts.get_or_create_contact(session, PHONE)
     contacts.join(session, contact=contact, partnership_id=partnership.id, channel="web")
+    updates.set_updates(  # news consent: a broadcast goes to those who asked for news
+        session, contact=contact, partnership_id=partnership.id, wanted=True, channel="sms"
+    )
     response = client.post(f"/p/{partnership.id}/sms/simulator/faults", data={"fault": "429"})
     assert response.status_code == 302
     with twilio_app.test_request_context():

@@ -40,15 +40,18 @@ def test_join_shows_both_replies_then_a_broadcast(web, fake, demo_partnership):
         "< Elija su idioma respondiendo con el numero: 1 Español, 2 English"
     )
 
+    # A broadcast goes to those who asked for news (hsbp.consent).
+    web.post(url, data={"send-phone": DEFAULT, "send-body": "NOTICIAS"})
     web.post(
         f"/p/{demo_partnership.id}/sms/broadcasts/new",
         data={"audience": "all", "body_es": "Reunión el sábado a las 9.", "confirm": "1"},
     )
     thread = bubbles(page_text(web.get(response.location)))
-    assert len(thread) == 4
-    assert thread[3].startswith("< Reunión el sábado a las 9.")
-    assert "Sent · broadcast" in thread[3]
-    assert [m["to"] for m in fake.messages] == [DEFAULT] * 3  # two replies, the broadcast
+    assert len(thread) == 6
+    assert thread[3].startswith("> NOTICIAS")
+    assert thread[5].startswith("< Reunión el sábado a las 9.")
+    assert "Sent · broadcast" in thread[5]
+    assert [m["to"] for m in fake.messages] == [DEFAULT] * 4  # three replies, the broadcast
 
 
 def test_a_national_number_is_read_in_the_partnership_country(web, demo_partnership):

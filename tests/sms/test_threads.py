@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hsbp.consultations import invitations, questions
 from hsbp.consultations import services as consultations
-from hsbp.sms import broadcasts, inbox, threads
+from hsbp.sms import broadcasts, inbox, threads, updates
 from hsbp.sms.models import InboundMessage
 from tests.consultations.conftest import choice, consultation_fields, texts
 from tests.sms.conftest import PHONE, actions, add_contact, page_text
@@ -131,6 +131,9 @@ def test_an_anonymous_consultation_leaves_no_trace_in_the_thread(
 def test_an_answer_to_a_broadcast_names_it_and_links_to_it(
     client, session, write, facilitator, contact, demo_partnership
 ):
+    updates.set_updates(  # a broadcast goes to those who asked for news (hsbp.consent)
+        session, contact=contact, partnership_id=demo_partnership.id, wanted=True, channel="sms"
+    )
     sent = broadcasts.create_broadcast(
         session,
         actor=facilitator,
