@@ -536,7 +536,8 @@ def test_the_vote_page_shows_an_assembly_that_voted_on_it(
         vote=vote,
         partner_id=junta.id,
         witness_partner_id=setup.partners[0].id,
-        held_on=date.today(),
+        # Today where the assembly met: a day ahead of Bogotá's while UTC is past midnight.
+        held_on=datetime.now(setup.partnership.zone).date(),
         place="Escuela de Peñas Blancas",
         present_total=20,
         present={},

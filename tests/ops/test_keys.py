@@ -39,6 +39,7 @@ KEY_B = Fernet.generate_key().decode()
 # Hashes kept in the database that no field key makes: passwords, e-mailed tokens, texts.
 NOT_FIELD_KEY_HASHES = {
     ("users", "password_hash"),
+    ("user_recovery_codes", "code_hash"),
     ("invitations", "token_hash"),
     ("user_sessions", "token_hash"),
     ("notification_unsubscribe_tokens", "token_hash"),
@@ -175,7 +176,12 @@ def test_rotation_of_the_demo_keeps_every_value_and_finds_every_row(app, app_wit
     newest = app_with(FIELD_KEY=KEY_B)
     assert readable(newest) == before_rotation
     with newest.app_context():
-        numbers = db.session().execute(select(Contact.id, Contact.phone)).all()
+        # The demo's erased contact has no number left to find it by.
+        numbers = (
+            db.session()
+            .execute(select(Contact.id, Contact.phone).where(Contact.erased_at.is_(None)))
+            .all()
+        )
         assert [contacts.find_contact(db.session(), n).id for _i, n in numbers] == [
             i for i, _n in numbers
         ]

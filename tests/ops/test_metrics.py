@@ -146,7 +146,7 @@ def test_database_figures_are_read_at_scrape_time(guarded, session, make):
             contact=contact,
             body="hola",
             sender="+15005550006",
-            kind="broadcast",
+            kind="reply",  # a reply needs no consent: every one is made as asked
             partnership_id=partnership.id,
             status=status,
         )
@@ -182,6 +182,7 @@ def test_database_figures_are_read_at_scrape_time(guarded, session, make):
         "undelivered": 2,
         "failed": 2,
         "cancelled": 0,
+        "withheld": 0,
     }
     codes = ("21610", "30003", "none")
     assert [grew("hsbp_sms_failed_messages", error_code=code) for code in codes] == [1, 2, 1]

@@ -41,7 +41,8 @@ def test_the_page_counts_what_goes_and_erasing_removes_it(client, session, partn
     session.expire_all()
     participant = session.get(Participant, person.participant.id)
     assert participant.erased_at is not None
-    assert participant.display_name == f"Erased participant {participant.id}"
+    # In the partnership's language (Spanish here), as its people read the register.
+    assert participant.display_name == f"Participante borrado {participant.id}"
     assert participant.protected_name == "" and participant.phone is None
     contact = session.get(Contact, person.contact.id)
     assert contact.erased_at is not None and contact.phone == ""
@@ -231,7 +232,9 @@ def test_an_open_grievance_loses_who_filed_it_and_keeps_its_case(
     )
     assert erase(client, partnership, "complainant", grievance.id).status_code == 302
     session.expire_all()
-    assert session.get(Grievance, grievance.id).description == "(removed at the person's request)"
+    assert (
+        session.get(Grievance, grievance.id).description == "(eliminado a solicitud de la persona)"
+    )
     assert "Already erased, on" in page_text(
         client.get(erase_url(partnership, "complainant", grievance.id))
     )
@@ -243,7 +246,7 @@ def test_a_closed_grievance_loses_its_words_for_the_placeholder(
     assert erase(client, partnership, "complainant", person.grievance.id).status_code == 302
     session.expire_all()
     grievance = session.get(Grievance, person.grievance.id)
-    assert grievance.description == "(removed at the person's request)"
+    assert grievance.description == "(eliminado a solicitud de la persona)"
     assert {e.note for e in grievance.events} == {""}
     assert session.get(Contact, person.contact.id).phone == PHONE
 
