@@ -17,6 +17,8 @@ def init_app(app: Flask) -> None:
     channel.purposes.update(rules.KIND_PURPOSES)
     if services.withheld_reason not in channel.send_checks:
         channel.send_checks.append(services.withheld_reason)
+    if services.withheld_among not in channel.audience_checks:
+        channel.audience_checks.append(services.withheld_among)
     if services.on_sms_event not in channel.consent_listeners:
         channel.consent_listeners.append(services.on_sms_event)
     channel.conversation("consent_renewal", renewal.handle_message)

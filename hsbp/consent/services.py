@@ -91,6 +91,31 @@ def withheld_reason(
     return f"no consent to {purpose}"
 
 
+def withheld_among(session: Session, *, contact_ids, partnership_id: int, kind: str) -> set[int]:
+    """The SMS channel's audience check: the ids among `contact_ids` a message of `kind`
+    from the partnership would be withheld from (as `withheld_reason` says of each), in one
+    query. Reads only."""
+    purposes = registry().purposes
+    if kind not in purposes:
+        return set(contact_ids)
+    purpose = purposes[kind]
+    if not purpose or not contact_ids:
+        return set()
+    today = utcnow().date()
+    holding = {
+        row.contact_id
+        for row in session.execute(
+            select(Consent.contact_id, Consent.granted, Consent.expires_on).where(
+                Consent.partnership_id == partnership_id,
+                Consent.contact_id.in_(list(contact_ids)),
+                Consent.purpose == purpose,
+            )
+        )
+        if rules.holds(granted=row.granted, expires_on=row.expires_on, today=today)
+    }
+    return set(contact_ids) - holding
+
+
 def change(
     session: Session,
     *,

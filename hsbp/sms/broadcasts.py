@@ -18,6 +18,7 @@ from hsbp.mapping.models import Participant, participant_tags
 from hsbp.partnerships.models import Partnership
 from hsbp.sms import contacts, previews, reserved_words, sending
 from hsbp.sms.admin_common import MAX_BODY, PER_PAGE
+from hsbp.sms.handlers import registry
 from hsbp.sms.models import (
     Broadcast,
     Contact,
@@ -30,6 +31,9 @@ AUDIENCE_KINDS = ("all", "sector", "tag", "locality")
 FINISHED = frozenset(OutboundStatus) - {OutboundStatus.QUEUED, OutboundStatus.SENDING}
 
 ACTION_LABELS.update({"sms_broadcast.create": _l("SMS broadcast sent")})
+
+# What a broadcast is, for the consent its people must have given (news).
+BROADCAST_KIND = "broadcast"
 
 
 def body_field(code: str) -> str:
@@ -145,13 +149,34 @@ def _plan_broadcast(
         missing=[code for code in partnership.locales if code not in bodies],
     )
     recipients = []
-    for contact in audience_contacts(session, partnership_id=partnership.id, audience=audience):
+    audience_rows = audience_contacts(session, partnership_id=partnership.id, audience=audience)
+    # Those who have not agreed to what a broadcast is for are counted apart, not sent to.
+    unconsented = registry().withheld_among(
+        session,
+        contact_ids=[c.id for c in audience_rows if not c.opted_out],
+        partnership_id=partnership.id,
+        kind=BROADCAST_KIND,
+    )
+    for contact in audience_rows:
         if contact.opted_out:
             preview.opted_out += 1
+            continue
+        if contact.id in unconsented:
+            preview.without_consent += 1
             continue
         code = contact.locale if contact.locale in bodies else default
         preview.count(per_language[code], fallback=code != contact.locale)
         recipients.append((contact, code))
+    if not recipients and preview.without_consent:
+        raise ServiceError(
+            _l(
+                "Nobody in this audience can receive messages (%(count)d opted out, "
+                "%(unconsented)d have not agreed to receive news).",
+                count=preview.opted_out,
+                unconsented=preview.without_consent,
+            ),
+            field="audience",
+        )
     if not recipients:
         raise ServiceError(
             _l(
@@ -208,7 +233,7 @@ def create_broadcast(
                 bodies, locale=contact.locale or "", fallback=partnership.default_locale
             ),
             sender=settings.sender,
-            kind="broadcast",
+            kind=BROADCAST_KIND,
             partnership_id=partnership.id,
             broadcast_id=broadcast.id,
         )

@@ -68,6 +68,9 @@ def is_confidential_text(text: str) -> bool:
 Handler = Callable[[Session, Incoming], list[str] | None]
 # (session, contact=, partnership_id=, kind=) -> why a message must not be sent, or None.
 SendCheck = Callable[..., str | None]
+# (session, contact_ids=, partnership_id=, kind=) -> the ids among them a message of that
+# kind must not go to: the send checks' answer for a whole audience, in one query.
+AudienceCheck = Callable[..., set[int]]
 # (session, contact=, event=): told of each consent event the channel records.
 ConsentListener = Callable[..., None]
 
@@ -111,6 +114,7 @@ class Registry:
     # (hsbp.sms.contacts.record_consent).
     purposes: dict[str, str] = field(default_factory=dict)
     send_checks: list[SendCheck] = field(default_factory=list)
+    audience_checks: list[AudienceCheck] = field(default_factory=list)
     consent_listeners: list[ConsentListener] = field(default_factory=list)
 
     def keyword(
@@ -188,6 +192,18 @@ class Registry:
             if reason:
                 return reason
         return None
+
+    def withheld_among(
+        self, session: Session, *, contact_ids: Collection[int], partnership_id: int, kind: str
+    ) -> set[int]:
+        """The ids among `contact_ids` a message of `kind` from the partnership would be
+        withheld from (as `withheld` says of one contact), for an audience at once."""
+        refused: set[int] = set()
+        for check in self.audience_checks:
+            refused |= check(
+                session, contact_ids=contact_ids, partnership_id=partnership_id, kind=kind
+            )
+        return refused
 
     def confidential_keyword(self, text: str) -> str | None:
         """The route of the confidential keyword `text` starts with (REPORT ...), if any."""

@@ -53,6 +53,8 @@ class SmsPreview:
     missing: list[str] = field(default_factory=list)  # the partnership's languages not written
     recipients: int = 0
     opted_out: int | None = 0  # None where people who sent STOP are not counted apart
+    # Left out for want of consent to what the message is for (a broadcast: news).
+    without_consent: int = 0
     segments: int = 0
     # Reserved words the texts ask people to reply with (hsbp.sms.reserved_words).
     reserved: list = field(default_factory=list)

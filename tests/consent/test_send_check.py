@@ -11,7 +11,7 @@ from hsbp.consent.models import Consent
 from hsbp.consultations.conversation import SMS_KIND as CONSULTATION_KIND
 from hsbp.db import utcnow
 from hsbp.grievances.messages import SMS_KIND as GRIEVANCE_KIND
-from hsbp.sms import broadcasts, contacts, send_rows, sending, updates
+from hsbp.sms import contacts, send_rows, sending, updates
 from hsbp.sms.models import Broadcast, OutboundMessage
 from tests.consent.conftest import PHONE
 from tests.sms.conftest import SENDER, add_contact, page_text
@@ -147,14 +147,12 @@ def test_a_broadcast_reaches_only_those_who_consented_to_news(
         session, contact=wants, partnership_id=demo_partnership.id, wanted=True, channel="sms"
     )
     plain = add_contact(session, demo_partnership, "+573104567841", locale="en")
+    form = {"audience": "all", "body_es": "Reunión el sábado", "body_en": "Meeting"}
+    preview = page_text(client.post(f"/p/{demo_partnership.id}/sms/broadcasts/new", data=form))
+    assert "Recipients: 1" in preview
+    assert "Left out because they have not agreed to receive news: 1" in preview
     response = client.post(
-        f"/p/{demo_partnership.id}/sms/broadcasts/new",
-        data={
-            "audience": "all",
-            "body_es": "Reunión el sábado",
-            "body_en": "Meeting",
-            "confirm": "1",
-        },
+        f"/p/{demo_partnership.id}/sms/broadcasts/new", data={**form, "confirm": "1"}
     )
     assert response.status_code == 302
     broadcast = session.scalars(select(Broadcast)).one()
@@ -162,11 +160,22 @@ def test_a_broadcast_reaches_only_those_who_consented_to_news(
     rows = session.scalars(
         select(OutboundMessage).where(OutboundMessage.broadcast_id == broadcast.id)
     ).all()
-    by_contact = {row.contact_id: row.status for row in rows}
-    assert by_contact[plain.id] == "withheld"
-    assert by_contact[wants.id] != "withheld"
-    page = page_text(client.get(response.location))
-    assert "Withheld: no consent 1" in page
+    # The one who has not agreed is counted apart, and no message to them is even made.
+    assert [(row.contact_id, row.status != "withheld") for row in rows] == [(wants.id, True)]
+    assert plain.id not in {row.contact_id for row in rows}
+
+
+def test_a_broadcast_to_nobody_who_agreed_is_refused_with_the_reason(
+    client, session, demo_partnership, facilitator
+):
+    add_contact(session, demo_partnership, "+573104567842", locale="en")
+    response = client.post(
+        f"/p/{demo_partnership.id}/sms/broadcasts/new",
+        data={"audience": "all", "body_es": "Reunión", "body_en": "Meeting", "confirm": "1"},
+    )
+    assert response.status_code == 422
+    assert "1 have not agreed to receive news" in page_text(response)
+    assert session.scalars(select(Broadcast)).all() == []
 
 
 def test_consent_given_again_lets_the_next_message_go(
@@ -191,13 +200,19 @@ def test_a_withheld_broadcast_is_not_what_a_message_answered(
 ):
     sms("JOIN DEMO")
     contact = contacts.find_contact(session, PHONE)
-    broadcasts.create_broadcast(
+    # News of a broadcast's kind made for someone who has not agreed to news (a result's
+    # feedback, say: the broadcast page itself leaves such people out).
+    broadcast = Broadcast(partnership_id=demo_partnership.id, bodies={}, audience={})
+    session.add(broadcast)
+    session.flush()
+    queued(
         session,
-        actor=facilitator,
-        partnership=demo_partnership,
-        bodies={"es": "Reunión el lunes en la escuela"},
-        audience=broadcasts.Audience("all", ""),
-    )
+        contact,
+        demo_partnership,
+        "broadcast",
+        broadcast_id=broadcast.id,
+    ).body = "Reunión el lunes en la escuela"
+    session.flush()
     sms("Allí estaré")
     page = page_text(client.get(f"/p/{demo_partnership.id}/sms/threads/{contact.id}"))
     assert "Reunión el lunes en la escuela" in page  # the facilitator sees it was not sent

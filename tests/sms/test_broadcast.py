@@ -247,7 +247,7 @@ def test_contacts_not_confirmed_are_no_part_of_any_audience(web, session, demo_p
     women = map_participant(
         session, demo_partnership, web.user, name="Mujeres", locality="La Esperanza"
     )
-    add_contact(session, demo_partnership, "+573104567801", participant=women)
+    add_contact(session, demo_partnership, "+573104567801", participant=women, news=True)
     add_contact(session, demo_partnership, "+573104567802", participant=women, pending=True)
     refused = add_contact(
         session, demo_partnership, "+573104567803", participant=women, pending=True
