@@ -21,7 +21,7 @@ HEADING = "Words people should not reply with"
 
 @pytest.fixture
 def url(session, demo_partnership):
-    add_contact(session, demo_partnership, "+573104567801")
+    add_contact(session, demo_partnership, "+573104567801", news=True)
     return f"/p/{demo_partnership.id}/sms/broadcasts/new"
 
 
