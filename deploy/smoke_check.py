@@ -11,9 +11,13 @@ Exit status 0 when everything held, 1 otherwise (with the tails of every log).
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
+import hashlib
+import hmac
 import re
 import signal
+import struct
 import sys
 import threading
 import time
@@ -43,6 +47,15 @@ SETTLE_SECONDS = 3.0  # then this long without a second copy of any of them
 POSTGRES_DOWN_SECONDS = 10.0
 CONCURRENCY = 8
 ERROR_MARKERS = ("Internal Server Error", "Traceback (most recent call last)")
+
+
+def totp(key: str, at: float | None = None) -> str:
+    """The 6-digit code of RFC 6238 (SHA-1, 30 s) for a base32 `key`, as an app shows it."""
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(base64.b32decode(key), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
 
 
 class SmokeFailure(AssertionError):
@@ -168,6 +181,27 @@ class Smoke:
         self.redis_restarted()
         self.nothing_doubled_at_the_end()
 
+    def set_up_second_factor(self, web) -> None:
+        """In production a facilitator must have a second factor: the first page after
+        signing in is its set-up, which takes a code computed here from the key it shows."""
+        landing = web.get(self.base + "/partnerships", timeout=30, allow_redirects=False)
+        if "/account/two-factor" not in landing.headers.get("Location", ""):
+            raise SmokeFailure(f"no second factor asked of a facilitator: {landing.status_code}")
+        page = self.get(web, "/account/two-factor").text
+        key = re.search(r'<code id="totp-secret">([A-Z2-7 ]+)</code>', page)
+        token = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page)
+        if key is None or token is None:
+            raise SmokeFailure("the second factor's set-up page shows no key or no CSRF token")
+        confirmed = web.post(
+            self.base + "/account/two-factor",
+            data={"csrf_token": token.group(1), "code": totp(key.group(1).replace(" ", ""))},
+            headers={"Referer": self.base + "/account/two-factor"},
+            timeout=30,
+            allow_redirects=False,
+        )
+        if confirmed.status_code != 200 or 'class="recovery-codes"' not in confirmed.text:
+            raise SmokeFailure(f"the second factor was not set up: {confirmed.status_code}")
+
     def check_tls_and_pages(self) -> None:
         plain = client().get(
             f"http://127.0.0.1:{self.layout.http_port}/login", timeout=10, allow_redirects=False
@@ -193,6 +227,7 @@ class Smoke:
         cookie = signed_in.headers.get("Set-Cookie", "")
         if "Secure" not in cookie:
             raise SmokeFailure(f"the session cookie is not Secure behind HTTPS: {cookie}")
+        self.set_up_second_factor(web)
         pid = partnership_of(web, self.base)
         pages = [f"/p/{pid}/", f"/p/{pid}/sms", f"/p/{pid}/sms/contacts", f"/p/{pid}/actions"]
         for path in pages:
