@@ -44,6 +44,10 @@ HIDDEN_ACTIONS = frozenset(
         # alone keep consent (hsbp.consent).
         "consent.grant",
         "consent.withdraw",
+        # That someone asked for their data or to be erased, and when: the request is theirs,
+        # seen by the facilitators who answer it (the privacy desk), not by every member.
+        "privacy.erase",
+        "privacy.export",
     }
 )
 
