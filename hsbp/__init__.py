@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     from hsbp.principles import suggestion_hooks as charter_suggestions
     from hsbp.privacy import hooks as privacy_hooks
     from hsbp.retention import hooks as retention_hooks
+    from hsbp.risks import hooks as risk_hooks
     from hsbp.sms import attention as sms_attention
     from hsbp.sms import handlers as sms_handlers
     from hsbp.sms.intake import InboundIntake
@@ -132,6 +133,7 @@ def create_app(config: dict | None = None) -> Flask:
     privacy_hooks.init_app(app)
     consent_hooks.init_app(app)
     retention_hooks.init_app(app)
+    risk_hooks.init_app(app)
     accounts_hooks.init_app(app)
     # What existing features need of a person, listed by "Needs me" and the notifications.
     for needs in (
@@ -236,6 +238,10 @@ ROUTE_MODULES = (
     "hsbp.monitoring.review_vote_views",
     "hsbp.privacy.erasure_views",
     "hsbp.privacy.export_views",
+    "hsbp.risks.context_views",
+    "hsbp.risks.moment_views",
+    "hsbp.risks.incident_views",
+    "hsbp.risks.framework_views",
 )
 
 
@@ -256,6 +262,7 @@ def _register_blueprints(app: Flask) -> None:
     from hsbp.principles.views import bp as principles_bp
     from hsbp.privacy.views import bp as privacy_bp
     from hsbp.retention.views import bp as retention_bp
+    from hsbp.risks.views import bp as risks_bp
     from hsbp.sms.views import bp as sms_bp
 
     for module in ROUTE_MODULES:
@@ -278,6 +285,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(retention_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(consent_bp)
+    app.register_blueprint(risks_bp)
 
 
 def _register_errors(app: Flask) -> None:

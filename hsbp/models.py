@@ -145,3 +145,12 @@ from hsbp.partnerships import entry_models, profile_models  # noqa: E402, F401
 from hsbp.principles import suggestion_models  # noqa: E402, F401
 from hsbp.privacy import models as privacy_models  # noqa: E402, F401
 from hsbp.retention import models as retention_models  # noqa: E402, F401
+
+# Human-rights due diligence (issue 20).
+from hsbp.risks import (  # noqa: E402, F401
+    context_models,
+    framework_models,
+    incident_models,
+    screening_models,
+)
+from hsbp.risks import models as risk_models  # noqa: E402, F401

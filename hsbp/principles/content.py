@@ -42,6 +42,10 @@ DEFAULT_CHECK_RULE = "choose"
 COMMUNITY_MODES = ("informative", "required")
 DEFAULT_COMMUNITY_RULE = {"mode": "informative", "min_answers": 30}
 MIN_ANSWERS_MAX = 1_000_000
+# Who reads the risks and impacts register (hsbp.risks): every member, or the facilitators
+# and the members of partners connected to each risk. Least privilege until partners agree.
+RISK_RULES = ("all_members", "connected")
+DEFAULT_RISK_RULE = "connected"
 TEXT_MAX = 5000
 AMOUNT_MAX_DIGITS = 15
 
@@ -57,6 +61,9 @@ def empty_content() -> dict:
         "action_rule": DEFAULT_ACTION_RULE,
         "check_rule": DEFAULT_CHECK_RULE,
         "community_rule": dict(DEFAULT_COMMUNITY_RULE),
+        "risk_rule": DEFAULT_RISK_RULE,
+        # Partners (ids) told of each incident reported by SMS, besides the facilitators.
+        "incident_partners": [],
         "budget": [],
         "goals": [],
         "indicators": None,
@@ -81,6 +88,8 @@ def normalise(raw: dict, *, locales: list[str], partner_ids: set[int]) -> dict:
         "action_rule": _action_rule(raw.get("action_rule", DEFAULT_ACTION_RULE)),
         "check_rule": _check_rule(raw.get("check_rule", DEFAULT_CHECK_RULE)),
         "community_rule": _community_rule(raw.get("community_rule") or DEFAULT_COMMUNITY_RULE),
+        "risk_rule": _risk_rule(raw.get("risk_rule", DEFAULT_RISK_RULE)),
+        "incident_partners": _incident_partners(raw.get("incident_partners") or [], partner_ids),
         "budget": _budget(raw.get("budget") or [], locales, partner_ids),
         "goals": _goals(raw.get("goals") or [], locales),
         "indicators": _indicators(raw.get("indicators"), locales, partner_ids),
@@ -165,6 +174,31 @@ def check_rule_of(content: dict) -> str:
     """The community check rule of a stored document, the default for one that predates it."""
     rule = (content or {}).get("check_rule")
     return rule if rule in CHECK_RULES else DEFAULT_CHECK_RULE
+
+
+def _risk_rule(rule) -> str:
+    if rule not in RISK_RULES:
+        raise ServiceError(_l("Choose who reads the risks register."), field="risk_rule")
+    return rule
+
+
+def risk_rule_of(content: dict) -> str:
+    """The risk register rule of a stored document, the default for one that predates it."""
+    rule = (content or {}).get("risk_rule")
+    return rule if rule in RISK_RULES else DEFAULT_RISK_RULE
+
+
+def _incident_partners(values: list, partner_ids: set[int]) -> list[int]:
+    chosen = sorted({_int(value, "incident_partners") for value in values})
+    if any(partner_id not in partner_ids for partner_id in chosen):
+        raise ServiceError(_l("Choose a partner of this partnership."), field="incident_partners")
+    return chosen
+
+
+def incident_partners_of(content: dict) -> list[int]:
+    """The partners a stored document names to hear of incidents (none before it existed)."""
+    values = (content or {}).get("incident_partners") or []
+    return [value for value in values if isinstance(value, int)]
 
 
 def _community_rule(raw: dict) -> dict:

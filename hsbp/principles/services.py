@@ -81,6 +81,19 @@ def action_rule(session: Session, *, partnership_id: int) -> str:
     return doc.action_rule_of(version.content) if version else doc.DEFAULT_ACTION_RULE
 
 
+def risk_rule(session: Session, *, partnership_id: int) -> str:
+    """Who reads the risks register (one of content.RISK_RULES), by the charter in force; the
+    default, "connected", until a charter that says otherwise is adopted."""
+    version = in_force(session, partnership_id=partnership_id)
+    return doc.risk_rule_of(version.content) if version else doc.DEFAULT_RISK_RULE
+
+
+def incident_partner_ids(session: Session, *, partnership_id: int) -> list[int]:
+    """The partners the charter in force names to hear of incidents, besides facilitators."""
+    version = in_force(session, partnership_id=partnership_id)
+    return doc.incident_partners_of(version.content) if version else []
+
+
 def answers(
     session: Session, *, partnership_id: int, version_ids: list[int]
 ) -> dict[int, dict[int, Endorsement]]:
