@@ -242,6 +242,10 @@ ROUTE_MODULES = (
     "hsbp.risks.moment_views",
     "hsbp.risks.incident_views",
     "hsbp.risks.framework_views",
+    "hsbp.risks.connection_views",
+    "hsbp.risks.leverage_views",
+    "hsbp.risks.screening_views",
+    "hsbp.risks.tag_views",
 )
 
 

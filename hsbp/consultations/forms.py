@@ -25,10 +25,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from hsbp.consultations.answering import choice_keys
-from hsbp.consultations.models import Channel, Dimension, QuestionKind, Status
+from hsbp.consultations.models import Channel, QuestionKind, Status
 from hsbp.consultations.questions import MAX_CHOICES
 from hsbp.consultations.services import MAX_TEXT
 from hsbp.errors import ServiceError, form_fields
+from hsbp.human_security import DIMENSION_LABELS
 from hsbp.i18n import language_name
 from hsbp.mapping.labels import PARTICIPANT_SECTOR_LABELS
 from hsbp.partnerships.forms import MultiCheckboxField
@@ -37,15 +38,6 @@ STATUS_LABELS = {
     Status.DRAFT: _p("consultation status", "Draft"),
     Status.OPEN: _p("consultation status", "Open"),
     Status.CLOSED: _p("consultation status", "Closed"),
-}
-DIMENSION_LABELS = {
-    Dimension.ECONOMIC: _l("Economic security"),
-    Dimension.FOOD: _l("Food security"),
-    Dimension.HEALTH: _l("Health security"),
-    Dimension.ENVIRONMENTAL: _l("Environmental security"),
-    Dimension.PERSONAL: _l("Personal security"),
-    Dimension.COMMUNITY: _l("Community security"),
-    Dimension.POLITICAL: _l("Political security"),
 }
 CHANNEL_LABELS = {
     Channel.WEB: _l("On the web, for members of the partnership"),

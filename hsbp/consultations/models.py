@@ -17,18 +17,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hsbp.db import Base, EncryptedText, JSONValue, UTCDateTime, utcnow
-
-
-class Dimension(enum.StrEnum):
-    """The seven dimensions of human security (UNDP 1994), as the seed report uses them."""
-
-    ECONOMIC = "economic"
-    FOOD = "food"
-    HEALTH = "health"
-    ENVIRONMENTAL = "environmental"
-    PERSONAL = "personal"
-    COMMUNITY = "community"
-    POLITICAL = "political"
+from hsbp.human_security import Dimension  # noqa: F401  (the consultation's dimensions)
 
 
 class Channel(enum.StrEnum):
