@@ -184,6 +184,7 @@ TASK_MODULES = (
     "hsbp.notifications.tasks",
     "hsbp.retention.tasks",
     "hsbp.consent.tasks",
+    "hsbp.risks.tasks",
 )
 
 # Modules that only tell the audit log how their feature's entries read (hsbp.audit_text).
@@ -246,6 +247,7 @@ ROUTE_MODULES = (
     "hsbp.risks.leverage_views",
     "hsbp.risks.screening_views",
     "hsbp.risks.tag_views",
+    "hsbp.risks.link_views",
 )
 
 

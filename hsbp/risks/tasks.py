@@ -1,0 +1,1 @@
+"""The risks capability's background tasks: key-moment reminders."""
