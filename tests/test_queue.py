@@ -8,6 +8,7 @@ from hsbp import db
 from hsbp.config import ConfigError
 from hsbp.extensions import configure_queue, queue
 from hsbp.mail import OutboundEmail, queue_email
+from tests.redis_dbs import redis_url
 
 
 def redis_reachable() -> bool:
@@ -27,7 +28,7 @@ def restore_queue(app):
 def queue_urls(tmp_path):
     yield f"sqlite:///{tmp_path / 'queue.sqlite3'}"
     if redis_reachable():
-        yield "redis://127.0.0.1:6379/15"
+        yield redis_url(0)
 
 
 def test_email_waits_in_the_queue_until_a_worker_runs_it(
@@ -53,7 +54,7 @@ def test_rate_limits_can_live_in_redis(app_with, make):
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     app = app_with(
         RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/14",
+        RATELIMIT_STORAGE_URI=redis_url(1),
         LOGIN_FAILURES_PER_ACCOUNT="2 per minute",
     )
     from hsbp.extensions import limiter

@@ -24,10 +24,11 @@ from hsbp.extensions import configure_queue
 from hsbp.fake_twilio import FakeTwilio
 from hsbp.migrate import alembic_config
 from tests.conftest import FIELD_KEY
+from tests.redis_dbs import redis_url
 
 SECRET = "s" * 48
 MAIL_USER, MAIL_PASSWORD = "hsbp-mailer", "mail-password-0123"
-REDIS = "redis://127.0.0.1:6379/5"
+REDIS = redis_url(2)
 
 
 def redis_reachable() -> bool:
