@@ -48,6 +48,14 @@ HIDDEN_ACTIONS = frozenset(
         # seen by the facilitators who answer it (the privacy desk), not by every member.
         "privacy.erase",
         "privacy.export",
+        # Who reads a risk depends on the charter's rule and on the risk itself (its
+        # connected partners, who recorded it), which one line of the record cannot check:
+        # the register's entries stay with the facilitators (hsbp.risks.register_activity).
+        "risk.create",
+        "risk.update",
+        "risk.status",
+        "risk.connect",
+        "risk.connection_update",
     }
 )
 
