@@ -8,6 +8,7 @@ from hsbp.risks import (
     framework_hooks,
     incident_hooks,
     leverage_hooks,
+    link_hooks,
     register_hooks,
     screening_hooks,
 )
@@ -22,5 +23,6 @@ def init_app(app: Flask) -> None:
         incident_hooks,
         framework_hooks,
         screening_hooks,
+        link_hooks,
     ):
         part.init_app(app)

@@ -14,6 +14,47 @@ from hsbp.errors import ServiceError
 from hsbp.risks.models import LinkKind, Risk, RiskLink
 
 ACTION_ROLES = ("mitigation", "remediation")
+ROLE_LABELS = {
+    "mitigation": _l("mitigation"),
+    "remediation": _l("remediation"),
+}
+
+# The details key naming the linked row by id, per kind, so the shared record reads it by its
+# label (hsbp.risks.link_activity registers these keys). A grievance gets none: its code is
+# seen by those who may see the grievance, not by every reader of the record.
+REFERENCE_KEYS = {
+    LinkKind.ACTION: "action_id",
+    LinkKind.INDICATOR: "linked_indicator_id",
+    LinkKind.INCIDENT: "linked_incident_id",
+    LinkKind.OUTCOME_ITEM: "linked_outcome_id",
+    LinkKind.PULSE_GAP: "linked_round_id",
+}
+
+
+def audit_action(verb: str, kind: str, role: str = "") -> str:
+    """The audit action of linking ("link") or unlinking ("unlink") a row of `kind`: one per
+    kind, and per role for an action, so each reads as its own sentence ("risk.link_mitigation",
+    "risk.unlink_grievance")."""
+    return f"risk.{verb}_{role if kind == LinkKind.ACTION and role else kind}"
+
+
+# Every audit action of this module, for the shared record's rules.
+AUDIT_ACTIONS = tuple(
+    audit_action(verb, kind, role)
+    for verb in ("link", "unlink")
+    for kind, role in [
+        *((kind, "") for kind in LinkKind if kind is not LinkKind.ACTION),
+        *((LinkKind.ACTION, role) for role in ACTION_ROLES),
+    ]
+)
+
+
+def _details(kind: str, target_id: int, key: str, role: str) -> dict:
+    details = {"kind": str(kind), "target_id": target_id, "key": key, "role": role}
+    reference = REFERENCE_KEYS.get(kind)
+    if reference:
+        details[reference] = target_id
+    return details
 
 
 def add_link(
@@ -29,7 +70,8 @@ def add_link(
     """Link `risk` to row `target_id` of `kind` (a LinkKind), once: linking again returns the
     link already there. The caller has checked that the target belongs to the risk's
     partnership (each kind lives in its own feature). Audited. Raises ServiceError for an
-    unknown kind or, for an action, a role other than mitigation or remediation."""
+    unknown kind or, for an action, a role other than mitigation or remediation, or another
+    role than the one it is linked with already."""
     try:
         kind = LinkKind(kind)
     except ValueError:
@@ -47,6 +89,16 @@ def add_link(
         )
     )
     if existing is not None:
+        if existing.role != role:
+            # One role per action and risk: saying it mitigates what it was linked to remedy
+            # is a change to make on purpose (remove, then link again), not by a second click.
+            raise ServiceError(
+                _l(
+                    "This action is already linked to the risk as %(role)s.",
+                    role=ROLE_LABELS.get(existing.role, existing.role),
+                ),
+                field="role",
+            )
         return existing
     link = RiskLink(
         partnership_id=risk.partnership_id,
@@ -62,24 +114,25 @@ def add_link(
     audit.record(
         session,
         actor_id=actor_id,
-        action="risk.link",
+        action=audit_action("link", kind, role),
         obj=risk,
         partnership_id=risk.partnership_id,
-        details={"kind": str(kind), "target_id": target_id, "key": key, "role": role},
+        details=_details(kind, target_id, key, role),
     )
     return link
 
 
 def remove_link(session: Session, *, link: RiskLink, actor_id: int | None) -> None:
     """Remove one link (audited); the rows on both sides stay."""
-    details = {"kind": link.kind, "target_id": link.target_id, "key": link.key}
+    details = _details(link.kind, link.target_id, link.key, link.role)
+    action = audit_action("unlink", link.kind, link.role)
     risk = session.get(Risk, link.risk_id)
     session.delete(link)
     session.flush()
     audit.record(
         session,
         actor_id=actor_id,
-        action="risk.unlink",
+        action=action,
         obj=risk,
         partnership_id=risk.partnership_id,
         details=details,
