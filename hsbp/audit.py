@@ -8,7 +8,19 @@ from datetime import datetime
 from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, and_, bindparam, event, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    and_,
+    bindparam,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from hsbp.db import Base, JSONValue, UTCDateTime, utcnow
@@ -124,19 +136,20 @@ def entries_for_partnership(
     partnership_id: int,
     page: int = 1,
     per_page: int = 50,
-    hidden_actions: Collection[str] = (),
+    shown: ColumnElement[bool] | None = None,
     actor_id: int | None = None,
     families: Collection[str] = (),
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> tuple[list[AuditEntry], int]:
-    """One page of a partnership's log, newest first, and the total count; entries of
-    `hidden_actions` are left out of both (the record members other than facilitators read).
+    """One page of a partnership's log, newest first, and the total count; when `shown` is
+    given, entries not matching it are left out of both (the record members other than
+    facilitators read).
     Narrowed, when given, to one actor, to actions of `families` ("charter" holds
     "charter.endorse"), and to entries written from `since` and before `until`."""
     scope = [AuditEntry.partnership_id == partnership_id]
-    if hidden_actions:
-        scope.append(AuditEntry.action.not_in(sorted(hidden_actions)))
+    if shown is not None:
+        scope.append(shown)
     if actor_id is not None:
         scope.append(AuditEntry.actor_id == actor_id)
     if families:

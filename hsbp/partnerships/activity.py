@@ -70,7 +70,7 @@ def choices(session: Session, *, partnership_id: int, full: bool) -> Choices:
     in entries left out for them."""
     scope = [audit.AuditEntry.partnership_id == partnership_id]
     if not full:
-        scope.append(audit.AuditEntry.action.not_in(sorted(shared_record.HIDDEN_ACTIONS)))
+        scope.append(shared_record.shown_clause())
     people = session.execute(
         select(User.id, User.name)
         .where(User.id.in_(select(audit.AuditEntry.actor_id).where(*scope)))

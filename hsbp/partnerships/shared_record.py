@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import and_, not_
 from sqlalchemy.orm import Session
 
 from hsbp import audit
@@ -48,16 +49,33 @@ HIDDEN_ACTIONS = frozenset(
         # seen by the facilitators who answer it (the privacy desk), not by every member.
         "privacy.erase",
         "privacy.export",
-        # Who reads a risk depends on the charter's rule and on the risk itself (its
-        # connected partners, who recorded it), which one line of the record cannot check:
-        # the register's entries stay with the facilitators (hsbp.risks.register_activity).
-        "risk.create",
-        "risk.update",
-        "risk.status",
-        "risk.connect",
-        "risk.connection_update",
     }
 )
+
+# Whole families left out, as HIDDEN_ACTIONS are. Who reads a risk depends on the charter's
+# rule and on the risk itself (its connected partners, who recorded it), and a partner's
+# connection, leverage, escalation and key moments are its own due diligence: one line of the
+# record cannot check either, so these stay with the facilitators (hsbp.risks.permissions).
+# Incidents follow grievance confidentiality: their time may be that of someone's SMS.
+HIDDEN_FAMILIES = (
+    "risk.",
+    "risk_connection.",
+    "risk_escalation.",
+    "risk_disengagement.",
+    "key_moment.",
+    "incident.",
+)
+
+
+def shown_clause():
+    """A WHERE clause on audit entries: those the shared record shows (all but HIDDEN_ACTIONS
+    and HIDDEN_FAMILIES)."""
+    entry = audit.AuditEntry
+    return and_(
+        entry.action.not_in(sorted(HIDDEN_ACTIONS)),
+        *(not_(entry.action.startswith(family, autoescape=True)) for family in HIDDEN_FAMILIES),
+    )
+
 
 # Whole families ("participant.") or single actions shown as their label alone.
 LABEL_ONLY = (
@@ -193,7 +211,7 @@ def entries(
         partnership_id=partnership_id,
         page=page,
         per_page=per_page,
-        hidden_actions=HIDDEN_ACTIONS,
+        shown=shown_clause(),
         **narrowed,
     )
     return [shared(entry) for entry in rows], total

@@ -3,7 +3,7 @@
 A risk is named by its number and title in the reader's language, and opened from the log by
 facilitators only: who else may read a risk depends on the charter's rule and on the risk
 (hsbp.risks.permissions), which one log line cannot check, so members other than facilitators
-do not see these entries at all (hsbp.partnerships.shared_record.HIDDEN_ACTIONS)."""
+do not see these entries at all (hsbp.partnerships.shared_record.HIDDEN_FAMILIES)."""
 
 from __future__ import annotations
 
