@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from hsbp.actions import checks, queries
+from hsbp.actions import checks, extras, queries
 from hsbp.actions.forms import STATUS_LABELS
 from hsbp.actions.models import Contribution
 from hsbp.i18n import translated
@@ -47,14 +47,15 @@ SEPARATOR = "; "
 def export_rows(
     session: Session, *, partnership: Partnership, locale: str, today: date
 ) -> Iterator[list]:
-    """The header, then one row per action by id. Queries: a fixed handful, whatever the
-    number of actions."""
+    """The header, then one row per action by id, with the columns other features add
+    (hsbp.actions.extras). Queries: a fixed handful, whatever the number of actions."""
     fallback = partnership.default_locale
     goals = checks.goals(session, partnership_id=partnership.id)
     latest = queries.last_updates(session, partnership_id=partnership.id)
+    added = extras.columns(session, partnership_id=partnership.id)
     zone = partnership.zone
     yes, no = str(_l("Yes")), str(_l("No"))
-    yield [str(label) for label in HEADER]
+    yield [str(label) for label in HEADER] + [str(h) for more in added for h in more.headings]
     for action in queries.actions_for_export(session, partnership_id=partnership.id):
         updated = latest.get(action.id)
         yield [
@@ -79,6 +80,11 @@ def export_rows(
             SEPARATOR.join(str(d.id) for d in action.depends_on),
             yes if action.is_overdue(today) else no,
             updated.astimezone(zone).date() if updated else "",
+            *(
+                value
+                for more in added
+                for value in more.values.get(action.id, ("",) * len(more.headings))
+            ),
         ]
 
 

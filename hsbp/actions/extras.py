@@ -1,6 +1,7 @@
 """What other features show on the checklist's pages without the checklist importing them: a
-section of an action's page, and notes said of actions (beside each action on the public page
-and in the progress report; a flagged note puts the action on the dashboard).
+section of an action's page, notes said of actions (beside each action on the public page
+and in the progress report; a flagged note puts the action on the dashboard), and columns of
+the CSV/XLSX export.
 
 Features that build on the checklist (the community's checks of done actions) register here
 in create_app(); the checklist only asks. Providers read in a fixed number of queries, so the
@@ -21,12 +22,16 @@ from hsbp.partnerships.models import Membership
 
 SECTIONS_KEY = "hsbp.actions.page_sections"
 NOTES_KEY = "hsbp.actions.notes"
+COLUMNS_KEY = "hsbp.actions.export_columns"
 
 # section(session, action=, membership=) -> the template's context, or None to show nothing.
 SectionContext = Callable[..., dict | None]
 # provider(session, partnership_id=, public=) -> {action id: note}; `public` for the page
 # anyone with the link reads (only what may be public).
 NoteProvider = Callable[..., dict[int, "Note"]]
+# provider(session, partnership_id=) -> the columns it adds to the export, or None when it has
+# nothing to say of this partnership's actions (no empty columns then).
+ColumnProvider = Callable[..., "Columns | None"]
 
 
 @dataclass(frozen=True)
@@ -90,3 +95,29 @@ def flagged(session: Session, *, partnership_id: int) -> list[tuple[Action, list
         .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
     )
     return [(action, texts[action.id]) for action in rows]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Columns added to the export: their headings (in the reader's language) and each
+    action's values, one per heading; an action missing from `values` gets empty cells."""
+
+    headings: tuple[str, ...]
+    values: dict[int, tuple]
+
+
+def add_columns(app: Flask, provider: ColumnProvider) -> None:
+    """Add the columns `provider` gives to the checklist's export, after its own."""
+    providers = app.extensions.setdefault(COLUMNS_KEY, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def columns(session: Session, *, partnership_id: int) -> list[Columns]:
+    """The columns of every provider with something to say, in the order they registered."""
+    found = []
+    for provider in current_app.extensions.get(COLUMNS_KEY, ()):
+        given = provider(session, partnership_id=partnership_id)
+        if given is not None:
+            found.append(given)
+    return found

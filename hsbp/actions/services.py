@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hsbp import audit
-from hsbp.actions import checks, permissions
+from hsbp.actions import checks, permissions, start_checks
 from hsbp.actions.models import (
     NEEDS_REASON,
     Action,
@@ -63,7 +63,8 @@ def create_action(
     session: Session, *, actor: User, membership: Membership, partnership: Partnership, fields
 ) -> Action:
     """A new action from `fields` (see `_checked`). Raises ServiceError (with the form field)
-    when a rule refuses it. Side effects: the action, its first update, an audit entry, and
+    when a rule refuses it, StartRefused when a start check (hsbp.actions.start_checks)
+    refuses it added as in progress. Side effects: the action, its first update, an audit entry, and
     what the `on_done` listeners do when it is added as done."""
     if not permissions.may_create(membership):
         raise ServiceError(_l("Only facilitators and partner representatives add actions."))
@@ -73,6 +74,14 @@ def create_action(
         raise ServiceError(
             _l("You can add actions led by your own organisation only."), field="lead_partner_id"
         )
+    start_checks.check_start(
+        session,
+        partnership_id=partnership.id,
+        action=None,
+        status_from="",
+        status_to=values["status"],
+        localities=values["localities"],
+    )
     action = Action(partnership_id=partnership.id, created_by_id=actor.id)
     session.add(action)
     _apply(session, action, values)
@@ -120,6 +129,14 @@ def update_action(
             _l("Only a facilitator can hand the lead to another partner."),
             field="lead_partner_id",
         )
+    start_checks.check_start(
+        session,
+        partnership_id=partnership.id,
+        action=action,
+        status_from=action.status,
+        status_to=values["status"],
+        localities=values["localities"],
+    )
     before = audit.snapshot(action, AUDITED)
     status, progress = action.status, action.progress
     _apply(session, action, values)
@@ -173,6 +190,14 @@ def report_progress(
     checks.check_status(action, status, reason, [d for d in action.depends_on])
     if (status, progress) == (action.status, action.progress) and not comment:
         raise ServiceError(_l("Change the status or the progress, or write a comment."))
+    start_checks.check_start(
+        session,
+        partnership_id=action.partnership_id,
+        action=action,
+        status_from=action.status,
+        status_to=status,
+        localities=action.localities or [],
+    )
     old = (action.status, action.progress)
     _set_status(action, status, progress, reason)
     update = _record_update(

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from hsbp import db
-from hsbp.actions import checks, extras, permissions, queries, sdg, services
+from hsbp.actions import checks, extras, permissions, queries, sdg, services, start_checks
 from hsbp.actions.forms import (
     STATUS_LABELS,
     FilterForm,
@@ -200,6 +200,7 @@ def new(partnership_id: int):
     if not permissions.may_create(g.membership):
         abort(403)
     form = _action_form()
+    refusal = None
     if form.validate_on_submit():
         try:
             action = services.create_action(
@@ -211,12 +212,13 @@ def new(partnership_id: int):
             )
         except ServiceError as error:
             apply_error(form, error)
+            refusal = _start_refusal(error)
         else:
             flash(_("The action is on the checklist."), "success")
             return redirect(
                 url_for("actions.detail", partnership_id=partnership_id, action_id=action.id)
             )
-    return render_form("actions/form.html", form, form=form, action=None)
+    return render_form("actions/form.html", form, form=form, action=None, start_refusal=refusal)
 
 
 @bp.route("/p/<int:partnership_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -230,6 +232,7 @@ def edit(partnership_id: int, action_id: int):
         refused = str(services.not_allowed_message(rule))
         return render_template("actions/form.html", form=None, action=action, refused=refused), 403
     form = _action_form(action)
+    refusal = None
     if form.validate_on_submit():
         try:
             services.update_action(
@@ -242,18 +245,28 @@ def edit(partnership_id: int, action_id: int):
             )
         except ServiceError as error:
             apply_error(form, error)
+            refusal = _start_refusal(error)
         else:
             flash(_("The action is saved."), "success")
             return redirect(
                 url_for("actions.detail", partnership_id=partnership_id, action_id=action_id)
             )
-    return render_form("actions/form.html", form, form=form, action=action)
+    return render_form("actions/form.html", form, form=form, action=action, start_refusal=refusal)
 
 
 # An action's page and its progress
 
 
-def _detail_page(action: Action, failed: ProgressForm | None = None):
+def _start_refusal(error: ServiceError) -> start_checks.Refusal | None:
+    """What a start check said, for the page to link to where it is put right."""
+    return error.refusal if isinstance(error, start_checks.StartRefused) else None
+
+
+def _detail_page(
+    action: Action,
+    failed: ProgressForm | None = None,
+    refusal: start_checks.Refusal | None = None,
+):
     session = db.session()
     rule = services.charter_rule(session, action.partnership_id)
     dependents = session.scalars(
@@ -292,6 +305,7 @@ def _detail_page(action: Action, failed: ProgressForm | None = None):
         is_facilitator=g.membership.role == Role.FACILITATOR,
         today=local_today(),
         sections=extras.sections(session, action=action, membership=g.membership),
+        start_refusal=refusal,
     )
 
 
@@ -306,6 +320,7 @@ def detail(partnership_id: int, action_id: int):
 def progress(partnership_id: int, action_id: int):
     action = action_or_404(action_id)
     form = ProgressForm()
+    refusal = None
     if form.validate_on_submit():
         try:
             services.report_progress(
@@ -320,9 +335,10 @@ def progress(partnership_id: int, action_id: int):
             )
         except ServiceError as error:
             apply_error(form, error)
+            refusal = _start_refusal(error)
         else:
             flash(_("The progress is reported."), "success")
             return redirect(
                 url_for("actions.detail", partnership_id=partnership_id, action_id=action_id)
             )
-    return _detail_page(action, failed=form)
+    return _detail_page(action, failed=form, refusal=refusal)

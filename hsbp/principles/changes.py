@@ -19,7 +19,9 @@ from hsbp.principles.content import (
     action_rule_of,
     check_rule_of,
     community_rule_of,
+    incident_partners_of,
     indicators_of,
+    risk_rule_of,
 )
 from hsbp.principles.indicator_labels import (
     INDICATOR_DIRECTION_LABELS,
@@ -37,9 +39,12 @@ from hsbp.principles.labels import (
     COMMUNITY_MODE_LABELS,
     COMMUNITY_RULE_FIELD_LABELS,
     GOAL_FIELD_LABELS,
+    INCIDENT_PARTNERS_FIELD_LABEL,
     KIND_LABELS,
     PRINCIPLE_LABELS,
     PROTOCOL_LABELS,
+    RISK_RULE_FIELD_LABEL,
+    RISK_RULE_LABELS,
     RULE_FIELD_LABELS,
     RULE_LABELS,
 )
@@ -74,6 +79,10 @@ def flatten(content: dict) -> dict[tuple, object]:
     if community["mode"] == "required":
         # Informative, the number of answers decides nothing: comparing it would be noise.
         out[("community_rule", "min_answers")] = community["min_answers"]
+    out[("risk_rule",)] = risk_rule_of(content)
+    if told := incident_partners_of(content):
+        # One value, the partners told: naming none is the absence of the leaf.
+        out[("incident_partners",)] = tuple(told)
     for line in content.get("budget") or []:
         for code, text in line["description"].items():
             out[("budget", line["key"], "description", code)] = text
@@ -125,6 +134,8 @@ _SECTIONS = (
     "action_rule",
     "check_rule",
     "community_rule",
+    "risk_rule",
+    "incident_partners",
     "budget",
     "goals",
     "indicators",
@@ -247,6 +258,10 @@ def _label(path: tuple, numbers: dict, titles: dict, partner_names: dict) -> str
         parts = [CHECK_RULE_FIELD_LABEL]
     elif section == "community_rule":
         parts = [COMMUNITY_RULE_FIELD_LABELS[path[1]]]
+    elif section == "risk_rule":
+        parts = [RISK_RULE_FIELD_LABEL]
+    elif section == "incident_partners":
+        parts = [INCIDENT_PARTNERS_FIELD_LABEL]
     elif section == "budget":
         parts = [_("Budget line %(number)d", number=numbers[path[1]])]
         parts.append(BUDGET_FIELD_LABELS[path[2]])
@@ -277,6 +292,10 @@ def _shown(path: tuple, value, partner_names: dict) -> str | None:
         return str(ACTION_RULE_LABELS[value])
     if name == "check_rule":
         return str(CHECK_RULE_LABELS[value])
+    if name == "risk_rule":
+        return str(RISK_RULE_LABELS[value])
+    if name == "incident_partners":
+        return ", ".join(partner_names.get(p, f"#{p}") for p in value)
     if path[0] == "community_rule":
         return str(COMMUNITY_MODE_LABELS[value]) if name == "mode" else format_decimal(value)
     if name == "due":

@@ -88,3 +88,23 @@ GOAL_FIELD_LABELS = {
     "target": _l("Target"),
     "due": _l("Due date"),
 }
+RISK_RULE_FIELD_LABEL = _l("Who reads the risks register")
+RISK_RULE_LABELS = {
+    "all_members": _l("All members"),
+    "connected": _l("Facilitators and the partners connected to each risk"),
+}
+RISK_RULE_HINTS = {
+    "all_members": _l("Every member of the partnership, observers included, reads every risk."),
+    "connected": _l(
+        "Facilitators read every risk; a partner's members read the risks their organisation "
+        "is connected to, and those they recorded."
+    ),
+}
+RISK_RULE_NOTE = _l(
+    "Whatever the rule, a partner's own connection to a risk and its leverage are read only by "
+    "that partner's members and the facilitators."
+)
+INCIDENT_PARTNERS_FIELD_LABEL = _l("Partners told of each incident reported by SMS")
+INCIDENT_PARTNERS_HINT = _l(
+    "The facilitators are always told. The partners chosen here are told too, with the place."
+)

@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from hsbp.i18n import language_name
+from hsbp.partnerships.forms import MultiCheckboxField
 from hsbp.principles.content import (
     LIFTS,
     MIN_ANSWERS_MAX,
@@ -32,6 +33,8 @@ from hsbp.principles.content import (
     action_rule_of,
     check_rule_of,
     community_rule_of,
+    incident_partners_of,
+    risk_rule_of,
 )
 from hsbp.principles.labels import (
     ACTION_RULE_FIELD_LABEL,
@@ -43,9 +46,14 @@ from hsbp.principles.labels import (
     COMMUNITY_MODE_LABELS,
     COMMUNITY_RULE_FIELD_LABELS,
     GOAL_FIELD_LABELS,
+    INCIDENT_PARTNERS_FIELD_LABEL,
+    INCIDENT_PARTNERS_HINT,
     KIND_LABELS,
     PRINCIPLE_LABELS,
     PROTOCOL_LABELS,
+    RISK_RULE_FIELD_LABEL,
+    RISK_RULE_LABELS,
+    RISK_RULE_NOTE,
     RULE_FIELD_LABELS,
     RULE_LABELS,
 )
@@ -166,6 +174,32 @@ def _actions(_locales, _partners, _content) -> type[SectionForm]:
     return ActionsForm
 
 
+def _risks(_locales, partners, _content) -> type[SectionForm]:
+    class RisksForm(SectionForm):
+        # Unknown rules and partners are refused by the service, with its message, beside
+        # the field: the choices here only draw the form.
+        risk_rule = RadioField(
+            RISK_RULE_FIELD_LABEL,
+            choices=list(RISK_RULE_LABELS.items()),
+            validate_choice=False,
+            description=RISK_RULE_NOTE,
+        )
+        incident_partners = MultiCheckboxField(
+            INCIDENT_PARTNERS_FIELD_LABEL,
+            choices=[(str(p.id), p.name) for p in partners],
+            validate_choice=False,
+            description=INCIDENT_PARTNERS_HINT,
+        )
+
+        def content(self) -> dict:
+            return {
+                "risk_rule": self.risk_rule.data,
+                "incident_partners": list(self.incident_partners.data or []),
+            }
+
+    return RisksForm
+
+
 def _roles(locales, partners, _content) -> type[SectionForm]:
     texts = _texts_form(locales, 2)
     fields = {f"p{p.id}": FormField(texts, p.name) for p in partners}
@@ -250,6 +284,7 @@ _BUILDERS = {
     "protocols": _protocols,
     "decisions": _decisions,
     "actions": _actions,
+    "risks": _risks,
     "roles": _roles,
     "budget": _budget,
     "goals": _goals,
@@ -269,6 +304,8 @@ def _form_data(content: dict) -> dict:
         **(content.get("decision_rule") or {}),
         "action_rule": action_rule_of(content),
         "check_rule": check_rule_of(content),
+        "risk_rule": risk_rule_of(content),
+        "incident_partners": [str(p) for p in incident_partners_of(content)],
         "community_mode": community["mode"],
         "community_min_answers": community["min_answers"],
         "budget": content.get("budget") or [],
@@ -283,6 +320,7 @@ def section_form(section: str, *, partnership, partners, content: dict) -> Secti
     build = _BUILDERS[section]
     named = {role["partner_id"] for role in content.get("roles") or []}
     named |= {line["partner_id"] for line in content.get("budget") or []}
+    named |= set(incident_partners_of(content))
     shown = [p for p in partners if p.is_current or p.id in named]
     # Keys of other sections in `data` are ignored: the form has no field of theirs.
     return build(partnership.locales, shown, content)(data=_form_data(content))

@@ -28,6 +28,7 @@ SECTIONS = (
     Section("protocols", _l("Management protocols"), ("protocols",)),
     Section("decisions", _l("Decision rules"), ("decision_rule", "community_rule")),
     Section("actions", _l("Joint actions"), ("action_rule", "check_rule")),
+    Section("risks", _l("Risks and incidents"), ("risk_rule", "incident_partners")),
     Section("roles", _l("Roles and responsibilities"), ("roles",)),
     Section("budget", _l("Budget"), ("budget",)),
     Section("goals", _l("Goals"), ("goals",)),

@@ -75,6 +75,7 @@ def test_states_say_empty_partial_missing_languages_and_filled():
         "protocols": ("missing", 1, 4, ["en"]),
         "decisions": ("filled", 1, 1, []),
         "actions": ("filled", 1, 1, []),
+        "risks": ("filled", 1, 1, []),
         "roles": ("empty", 0, 2, []),
         "budget": ("missing", 1, None, ["en"]),
         "goals": ("missing", 1, None, ["en"]),
