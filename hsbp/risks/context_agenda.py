@@ -1,5 +1,7 @@
-"""The review agenda's question on the context: does the validated assessment still hold
-(or, before one is validated, that there is none), put to every review (hsbp.monitoring.agenda)."""
+"""The review agenda's question on the context: does the validated assessment still hold (or,
+while the first one is being written, that none is validated yet), put to every review of a
+partnership that has started one (hsbp.monitoring.agenda). A partnership that never opened
+the context page gets no item: its agenda stays its own."""
 
 from __future__ import annotations
 
@@ -21,14 +23,20 @@ KIND = "context_holds"  # the agenda item's kind
 def context_items(
     session: Session, *, partnership: Partnership, today: date, now: datetime
 ) -> list[AgendaItem]:
-    """One item, in one query: the validated version's number and the local date it was
-    validated on, or no parameters when none is validated yet."""
-    row = session.execute(
-        select(ContextAssessment.number, ContextAssessment.validated_at).where(
+    """At most one item, in one query: the validated version's number and the local date it
+    was validated on, or no parameters when a version is being written but none is validated
+    yet; nothing when no version exists."""
+    rows = session.execute(
+        select(
+            ContextAssessment.status, ContextAssessment.number, ContextAssessment.validated_at
+        ).where(
             ContextAssessment.partnership_id == partnership.id,
-            ContextAssessment.status == ContextStatus.VALIDATED,
+            ContextAssessment.status != ContextStatus.SUPERSEDED,
         )
-    ).first()
+    ).all()
+    if not rows:
+        return []
+    row = next((r for r in rows if r.status == ContextStatus.VALIDATED), None)
     params = {}
     if row is not None:
         on = row.validated_at.astimezone(partnership.zone).date()

@@ -43,6 +43,9 @@ def context_items(session, partnership):
 def test_every_agenda_asks_whether_the_validated_context_still_holds(
     session, client, login, partnership, facilitator, company_rep
 ):
+    # A partnership that has not started a context assessment gets no item.
+    assert context_items(session, partnership) == []
+    version = proposed(session, partnership, facilitator)
     assert context_items(session, partnership) == [
         {
             "kind": "context_holds",
@@ -51,7 +54,6 @@ def test_every_agenda_asks_whether_the_validated_context_still_holds(
             "link": {"endpoint": "risks.context", "args": {}},
         }
     ]
-    version = proposed(session, partnership, facilitator)
     # Validated late on 3 May in Bogotá: already 4 May in UTC; the agenda says the local day.
     context.answer(session, actor=company_rep, version=version, stance="confirm")
     version.validated_at = datetime(2026, 5, 4, 2, 30, tzinfo=UTC)
@@ -80,6 +82,7 @@ def test_every_agenda_asks_whether_the_validated_context_still_holds(
 def test_before_any_validation_the_agenda_says_there_is_none(
     session, client, login, partnership, facilitator
 ):
+    context.start_draft(session, actor=facilitator, partnership=partnership, copy_validated=False)
     review = reviews.schedule_review(
         session,
         actor=facilitator,
