@@ -32,6 +32,7 @@ from hsbp.monitoring.pulse_models import PulseComment, PulseResponse, PulseTalk
 from hsbp.monitoring.pulse_models import TalkState as PulseTalkState
 from hsbp.privacy.erasure_common import BLANK, Tally, erased_hash, filled, removed_text, without
 from hsbp.privacy.erasure_grievances import erase_grievance, grievances_of_contact
+from hsbp.privacy.registry import parts as registered_parts
 from hsbp.sms.models import (
     ConsentEvent,
     Contact,
@@ -91,6 +92,8 @@ def erase_contact_rows(session: Session, scope: ContactScope, tally: Tally) -> N
         session, contact=scope.contact, partnership_id=scope.partnership_id
     ):
         erase_grievance(session, grievance, tally=tally, searched=scope.searched)
+    for part in registered_parts():
+        part.erase(session, scope, tally)
 
 
 def _move(scope: ContactScope) -> dict:

@@ -21,6 +21,7 @@ from hsbp.privacy import erasure_record as record
 from hsbp.privacy.erasure import contact_scope
 from hsbp.privacy.erasure_common import Tally, erased_hash, needles, phone_forms
 from hsbp.privacy.models import Erasure, Grounds, SubjectKind
+from hsbp.privacy.registry import parts as registered_parts
 from hsbp.sms.models import (
     ConsentEvent,
     Contact,
@@ -89,6 +90,7 @@ def partnerships_holding(session: Session, contact: Contact) -> list[int]:
             PollReply,
         )
     ]
+    queries.extend(part.partnerships(cid) for part in registered_parts())
     queries.append(
         here.where(
             Consultation.id.in_(

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from hsbp.i18n import isolated, language_name
 from hsbp.privacy import export_labels as L
+from hsbp.privacy import registry
 from hsbp.privacy.export_layout import Section, Table, at_time, named, on_day, shown, yes_no
 from hsbp.sms.admin_common import display_phone
 
@@ -30,6 +31,7 @@ def sections(data: dict) -> list[Section]:
         _checks(data),
         _pulses(data),
         _polls(data),
+        *(part.section(data.get(part.key) or []) for part in registry.parts()),
         _mapping(data),
         _purposes(data),
         _retention(data),

@@ -9,6 +9,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
 from hsbp.privacy.models import Grounds, SubjectKind
+from hsbp.privacy.registry import removed_label
 
 GROUND_LABELS = {
     Grounds.PERSONS_REQUEST: _l("The person asked for it"),
@@ -51,7 +52,7 @@ def removed_rows(counts: dict[str, int]) -> list[tuple[object, int]]:
     """(label, count) of an erasure's counts, in the order of REMOVED_LABELS."""
     order = {key: n for n, key in enumerate(REMOVED_LABELS)}
     return [
-        (REMOVED_LABELS.get(key, key.replace("_", " ")), n)
+        (REMOVED_LABELS.get(key) or removed_label(key) or key.replace("_", " "), n)
         for key, n in sorted(counts.items(), key=lambda item: order.get(item[0], len(order)))
         if n
     ]

@@ -28,7 +28,7 @@ from hsbp.audit_text import says
 from hsbp.auth.models import User
 from hsbp.grievances import officers
 from hsbp.partnerships.models import Membership, Partnership
-from hsbp.privacy import subject_mapping
+from hsbp.privacy import registry, subject_mapping
 from hsbp.privacy import subject_parts as parts
 from hsbp.privacy.export_labels import NOTES
 from hsbp.privacy.holdings import Subject
@@ -119,6 +119,8 @@ def build(
         "checks": parts.checks(reader),
         "pulses": parts.pulses(reader),
         "poll_replies": parts.poll_replies(reader),
+        # What features privacy does not import hold (hsbp.privacy.registry).
+        **{part.key: part.export(reader) for part in registry.parts()},
         "mapping_record": subject_mapping.mapping_record(reader),
         "retention": _retention(session, partnership.id),
         "erasure": {"sms_keyword": "DELETE", "sms_number": settings.sender if settings else None},

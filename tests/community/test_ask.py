@@ -29,10 +29,11 @@ from tests.sms.conftest import sms as sms
 OTHER = "+573104567822"
 ESPERANZA, POZOS, BAJO = "Vereda La Esperanza", "Vereda Los Pozos", "Bajo Caguan"
 HELP_EN = [
-    "1/2 INFO: who we are. ACTIONS [place]: our commitments. CHARTER: our charter. "
+    "1/3 INFO: who we are. ACTIONS [place]: our commitments. CHARTER: our charter. "
     "RESULTS: what people said. REPORT and what happened: a grievance.",
-    "2/2 STATUS and your code: its stage. NEWS: news of our work. JOIN and a code: join or "
-    "switch. YES: accept an invite. LANG: language. STOP: stop all.",
+    "2/3 STATUS and your code: its stage. ALERT and what is happening: an early warning. "
+    "NEWS: news of our work.",
+    "3/3 JOIN and a code: join or switch. YES: accept an invite. LANG: language. STOP: stop all.",
 ]
 
 
@@ -112,9 +113,9 @@ def test_help_leaves_out_the_keywords_switched_off(session, sms, world, member):
     switch_off(session, world.partnership, "ask_charter", "ask_results", "ask_info")
     assert sms("help").replies == [
         "1/2 ACTIONS [place]: our commitments. REPORT and what happened: a grievance. STATUS "
-        "and your code: its stage. NEWS: news of our work.",
-        "2/2 JOIN and a code: join or switch. YES: accept an invite. LANG: language. STOP: "
-        "stop all.",
+        "and your code: its stage. ALERT and what is happening: an early warning.",
+        "2/2 NEWS: news of our work. JOIN and a code: join or switch. YES: accept an invite. "
+        "LANG: language. STOP: stop all.",
     ]
 
 
@@ -160,7 +161,7 @@ def test_info_names_the_partnership_its_facilitators_and_the_keywords_on(
     assert sms("info").replies == [
         "1/2 Caguán is facilitated by Lucia Hernandez.",
         "2/2 Write to this number: the facilitators read every message. You can send: "
-        "ACTIONS, CHARTER, REPORT, STATUS, NEWS, HELP.",
+        "ACTIONS, CHARTER, REPORT, STATUS, ALERT, NEWS, HELP.",
     ]
     assert last_inbound(session).route == "ask_info"
 

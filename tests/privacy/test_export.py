@@ -53,6 +53,7 @@ TOP_KEYS = [
     "checks",
     "pulses",
     "poll_replies",
+    "incidents",  # registered by risks (hsbp.privacy.registry)
     "mapping_record",
     "retention",
     "erasure",

@@ -69,5 +69,5 @@ def test_the_webhook_stores_and_the_router_thread_routes_in_order(live_app):
     with live_app.app_context():
         replies = db.session().scalars(select(OutboundMessage.status)).all()
         db.finish(commit=False)
-    # joined, help (the partnership's keywords, in two parts), received: handed to the queue
-    assert replies == ["queued"] * 4
+    # joined, help (the partnership's keywords, in three parts), received: handed to the queue
+    assert replies == ["queued"] * 5
