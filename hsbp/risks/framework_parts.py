@@ -73,6 +73,9 @@ LABELS = {
     "in_english": _l("(in English)"),
 }
 
+# The kinds of item a reference lists, as ReferenceLine names them.
+KINDS = ("goals", "actions", "indicators", "risks")
+
 RISK_STATUS_LABELS = {
     RiskStatus.OPEN: _p("risk status", "Open"),
     RiskStatus.ADDRESSED: _p("risk status", "Addressed"),
@@ -153,15 +156,20 @@ class ReferenceLine:
     actions: list[ActionLine] = field(default_factory=list)
     indicators: list[IndicatorLine] = field(default_factory=list)
     risks: list[RiskLine] = field(default_factory=list)
-    grievances_linked: int = 0
+    # Every item of each kind under the reference ({"risks": 240}), listed or not: a page
+    # lists the first few of each.
+    totals: dict[str, int] = field(default_factory=dict)
+    grievances_linked: int = 0  # linked to any of its risks, listed or not
     # Under a grievance mechanism's reference, once the partnership has received grievances.
     shows_grievances: bool = False
 
     @property
     def has_something(self) -> bool:
-        return bool(
-            self.goals or self.actions or self.indicators or self.risks or self.shows_grievances
-        )
+        return any(self.totals.values()) or self.shows_grievances
+
+    def more(self, kind: str) -> int:
+        """How many items of `kind` ("risks", ...) are left off the list."""
+        return max(self.totals.get(kind, 0) - len(getattr(self, kind)), 0)
 
 
 @dataclass
@@ -178,6 +186,9 @@ class FrameworkReport:
     as_of: str
     everything: bool  # every reference, or only those with something tagged
     labels: dict
+    limit: int | None = None  # the most items of each kind a reference lists; None: all
+    # Distinct items tagged in the framework, by kind ({"risks": 4000}), listed or not.
+    tagged: dict[str, int] = field(default_factory=dict)
     references: list[ReferenceLine] = field(default_factory=list)
     grievances: GrievanceFigures | None = None
     heading: str = ""
@@ -188,6 +199,11 @@ class FrameworkReport:
         if self.everything:
             return self.references
         return [line for line in self.references if line.has_something]
+
+    @property
+    def cut(self) -> bool:
+        """Whether some reference lists fewer items than it has."""
+        return any(line.more(kind) for line in self.references for kind in KINDS)
 
 
 class Words:

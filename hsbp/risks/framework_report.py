@@ -3,7 +3,9 @@ about it (the goals, actions, indicators and risks tagged with it, and grievance
 so each partner reports once, against whichever framework asks.
 
 Read in a fixed number of queries whatever the number of tags, risks, actions or
-indicators (framework_items reads the items; the grievance figures are the dashboard's).
+indicators (framework_items reads the items; the grievance figures are the dashboard's). The
+page asks for the first few items of each kind under each reference, the files for all; the
+counts are of all in both.
 Risks follow the register's visibility rule for the reader; grievances appear as counts
 only. Every text is resolved here, so the PDF builder needs no request.
 """
@@ -29,14 +31,15 @@ from hsbp.risks import frameworks, salience
 from hsbp.risks.framework_items import SDG
 from hsbp.risks.framework_models import FrameworkTag
 from hsbp.risks.framework_parts import (
+    KINDS,
     LABELS,
     RISK_STATUS_LABELS,
     FrameworkReport,
-    GoalLine,
     GrievanceFigures,
     ReferenceLine,
     Words,
 )
+from hsbp.risks.framework_scope import Scope
 from hsbp.risks.responses import CONNECTION_LABELS
 
 
@@ -74,10 +77,13 @@ def gather(
     now: datetime,
     partner: Partner | None = None,
     everything: bool = False,
+    limit: int | None = None,
 ) -> FrameworkReport:
     """The report of framework `key` (KeyError if unknown) for the reader `membership`, in
     `locale`, as it stands at `now`; narrowed to what `partner` leads, reports or is
-    connected to when given; every reference when `everything`, else those with something."""
+    connected to when given; every reference when `everything`, else those with something;
+    at most `limit` items of each kind under each reference (the most salient risks, the
+    most pressing actions), every one when None."""
     framework = frameworks.framework(key)
     reader = Reader(partnership, locale)
     today = now.astimezone(partnership.zone).date()
@@ -107,13 +113,23 @@ def gather(
             as_of=labels["as_of"] % {"date": reader.day(today)},
             everything=everything,
             labels=labels,
+            limit=limit,
         )
         lines = _reference_lines(key, locale)
-        scope = items.Scope(session, partnership.id, key, partner.id if partner else None)
-        items.goals(scope, lines, words)
-        items.actions(scope, lines, words, today)
-        items.indicators(scope, lines, words)
-        items.risks(scope, lines, words, membership)
+        scope = Scope(
+            session,
+            partnership.id,
+            key,
+            partner.id if partner else None,
+            codes=list(lines),
+            limit=limit,
+        )
+        report.tagged = {
+            "goals": items.goals(scope, lines, words),
+            "actions": items.actions(scope, lines, words, today),
+            "indicators": items.indicators(scope, lines, words),
+            "risks": items.risks(scope, lines, words, membership),
+        }
         report.references = list(lines.values())
         if any(ref.grievance_mechanism for ref in framework.references):
             report.grievances = _grievance_figures(session, partnership, reader, now)
@@ -163,21 +179,9 @@ def _titles(report: FrameworkReport, words: Words) -> None:
         }
     else:
         report.heading = labels["heading"] % {"framework": name}
-    answered = [line for line in report.references if line.has_something]
-
-    def distinct(kind: str) -> str:
-        items = {_identity(item) for line in answered for item in getattr(line, kind)}
-        return words.number(len(items))
-
+    answered = sum(1 for line in report.references if line.has_something)
     report.summary = labels["summary"] % {
-        "answered": words.number(len(answered)),
+        "answered": words.number(answered),
         "total": words.number(len(report.references)),
-        "goals": distinct("goals"),
-        "actions": distinct("actions"),
-        "indicators": distinct("indicators"),
-        "risks": distinct("risks"),
+        **{kind: words.number(report.tagged[kind]) for kind in KINDS},
     }
-
-
-def _identity(item) -> str | int:
-    return item.key if isinstance(item, GoalLine) else item.id

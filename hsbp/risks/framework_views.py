@@ -21,6 +21,10 @@ from hsbp.risks.views import bp
 from hsbp.security import Role
 
 BASE = "/p/<int:partnership_id>/frameworks"
+# The page lists this many items of each kind under a reference, with how many more there
+# are: a framework's page stays light on a slow link however large the register; the
+# downloads are files to keep and list every item.
+PAGE_ITEMS = 10
 
 
 def _choices(locale: str) -> list[tuple[str, str]]:
@@ -44,7 +48,7 @@ def _asked(session, locale: str):
     return form, key, partner, bool(form.everything.data)
 
 
-def _gather(session, key: str, partner, everything: bool, locale: str):
+def _gather(session, key: str, partner, everything: bool, locale: str, limit=None):
     return reports.gather(
         session,
         partnership=g.partnership,
@@ -54,6 +58,7 @@ def _gather(session, key: str, partner, everything: bool, locale: str):
         now=utcnow(),
         partner=partner,
         everything=everything,
+        limit=limit,
     )
 
 
@@ -81,7 +86,7 @@ def framework_report(partnership_id: int):
             unknown=request.args.get("framework", "")[:40],
             frameworks_list=_choices(locale),
         ), 404
-    report = _gather(session, key, partner, everything, locale)
+    report = _gather(session, key, partner, everything, locale, limit=PAGE_ITEMS)
     return render_template(
         "risks/framework.html",
         form=form,
