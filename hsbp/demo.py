@@ -27,6 +27,7 @@ from hsbp.principles.demo import seed_charter
 from hsbp.principles.suggestion_demo import seed_suggestions
 from hsbp.privacy.demo import seed_erased_contact
 from hsbp.retention.demo import seed as seed_retention
+from hsbp.risks.demo import seed as seed_risks
 from hsbp.security import Role
 from hsbp.sms.demo import seed_sms
 from hsbp.sms.models import Contact
@@ -265,6 +266,7 @@ def seed_if_empty(session: Session) -> bool:
     seed_profiles(session, partnership=caguan, facilitator=facilitator)
     seed_retention(session, partnership=caguan, facilitator=facilitator)
     seed_erased_contact(session, partnership=caguan, facilitator=facilitator)
+    seed_risks(session, partnership=caguan, facilitator=facilitator)
     session.flush()
     # The demo's people are fictional: their numbers are the phone simulator's to act as.
     for contact in session.scalars(select(Contact).where(Contact.id > contacts_before)):

@@ -207,6 +207,13 @@ def _content(partners: dict[str, Partner]) -> dict:
         "decision_rule": RULE,
         # Lead and supporting partners both carry out the joint actions, so both update them.
         "action_rule": "owners",
+        # A risk is read by the partners connected to it (a company's due diligence is its
+        # own); the municipality and the women's organisation hear of incidents, as the
+        # assembly chose the ones people trust with an early warning.
+        "risk_rule": "connected",
+        "incident_partners": [
+            partners[name].id for name in (ALCALDIA, MUJERES) if name in partners
+        ],
         "budget": [
             {
                 "description": description,

@@ -1,6 +1,6 @@
-"""How the audit log tells the framework tags and the exports of the report by framework
-(hsbp.audit_text): the subject is named by the features that own it (an action, an
-indicator, a risk, a version of the charter), the references by their codes in the details."""
+"""How the audit log tells the framework tags (hsbp.audit_text): the subject is named by the
+features that own it (an action, an indicator, a risk, a version of the charter), the
+references by their codes in the details."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ audit.ACTION_LABELS.update(
     {
         "framework.tag": _l("Framework references changed"),
         "framework.tag_goal": _l("Framework references of a charter goal changed"),
-        "framework.export": _l("Report by framework exported"),
     }
 )
 audit_text.SENTENCES.update(
@@ -21,9 +20,6 @@ audit_text.SENTENCES.update(
         "framework.tag": says(_l("%(actor)s changed the framework references of %(object)s.")),
         "framework.tag_goal": says(
             _l("%(actor)s changed the framework references of a goal of %(object)s.")
-        ),
-        "framework.export": says(
-            _l("%(actor)s exported the report by framework %(framework)s as %(format)s.")
         ),
     }
 )

@@ -1,6 +1,6 @@
 """The report by framework as files: one flat spreadsheet (a row per item under each
-reference, so it can be filtered and pivoted), a self-contained HTML page, and the names and
-audit entries of each download."""
+reference, so it can be filtered and pivoted), a self-contained HTML page, and the name of
+each download."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy.orm import Session
-
-from hsbp import audit
 from hsbp.partnerships.models import Partnership
 from hsbp.risks.framework_parts import FrameworkReport, ReferenceLine
 
@@ -107,28 +104,3 @@ def filename(partnership: Partnership, key: str, fmt: str, today: date) -> str:
     number when the name has no Latin letter), the framework and the day."""
     name = slug(partnership.name) or f"partnership-{partnership.id}"
     return f"framework-report-{name}-{key}-{today.isoformat()}.{fmt}"
-
-
-def record_export(
-    session: Session,
-    *,
-    actor_id: int,
-    partnership: Partnership,
-    key: str,
-    fmt: str,
-    locale: str,
-    partner_id: int | None,
-) -> audit.AuditEntry:
-    """Side effect: an audit entry of the export (the partnership's data leaving the app),
-    naming the framework, the format, the language and the partner it was narrowed to."""
-    details = {"framework": key, "format": fmt.upper(), "language": locale}
-    if partner_id is not None:
-        details["partner_id"] = partner_id
-    return audit.record(
-        session,
-        actor_id=actor_id,
-        action="framework.export",
-        obj=partnership,
-        partnership_id=partnership.id,
-        details=details,
-    )

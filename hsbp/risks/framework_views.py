@@ -1,13 +1,13 @@
 """The report by framework: for a chosen framework, each reference with what the partnership
 did about it, as a page and as HTML, PDF and XLSX downloads. Every member reads it
 (observers too); risks follow the register's rule for the reader, grievances are counts.
-Nothing here changes data, except that each download is written to the audit log."""
+Nothing here changes data. The downloads are not audited: they hold the partnership's shared
+work and counts, no one's identity, and reading the app writes nothing to the log."""
 
 from __future__ import annotations
 
 from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import force_locale, get_locale
-from flask_login import current_user
 
 from hsbp import db, spreadsheets
 from hsbp.db import utcnow
@@ -104,15 +104,6 @@ def _export(fmt: str, locale: str) -> Response:
     report = _gather(session, key, partner, everything, locale)
     today = utcnow().astimezone(g.partnership.zone).date()
     name = framework_export.filename(g.partnership, key, fmt, today)
-    framework_export.record_export(
-        session,
-        actor_id=current_user.id,
-        partnership=g.partnership,
-        key=key,
-        fmt=fmt,
-        locale=locale,
-        partner_id=partner.id if partner else None,
-    )
     if fmt == "xlsx":
         return spreadsheets.download(
             list(framework_export.rows(report)), "xlsx", sheet=key, filename=name

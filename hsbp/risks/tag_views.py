@@ -88,7 +88,7 @@ def tags(partnership_id: int, kind: str, key: str):
                     partnership_id=partnership_id,
                     kind=kind,
                     key=key,
-                    references=[*form.references.data, *typed],
+                    references=[*(form.references.data or []), *typed],
                     actor_id=current_user.id,
                     membership=g.membership,
                 )
