@@ -91,7 +91,7 @@ def test_the_reminder_goes_once_to_the_partner_and_facilitators_listing_the_risk
         f"  {link(partnership, '/key-moments')}\n\n" + FOOTER,
     )
     _to, subject, body = sent[0]  # Fabiola reads Spanish
-    assert subject == "Key moment on 30 sept 2026: “Renewal of the haulage contract”"
+    assert subject == "Momento clave el 30 sept 2026: «Renewal of the haulage contract»"
     assert body.startswith("Hola, Fabiola:\n\n")
     assert "· R-2 “Desplazamiento”" in body
     assert "· R-1 “Conflicto por el agua”" in body
