@@ -190,6 +190,7 @@ def _context(session: Session, partnership: Partnership, people, partners, now) 
     )
     context.propose(session, actor=facilitator, partnership=partnership, version=second)
     for key, stance, comment in (
+        ("company", "confirm", ""),
         ("official", "confirm", CONFIRM_V2),
         ("leader", "comment", COMMENT_V2),
     ):

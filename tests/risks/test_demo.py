@@ -98,7 +98,7 @@ def test_the_demo_register_context_and_leverage(session, caguan):
         .group_by(ContextResponse.assessment_id, ContextResponse.stance)
     ).all()
     assert sorted(stances) == sorted(
-        [(first.id, "confirm", partners), (second.id, "confirm", 1), (second.id, "comment", 1)]
+        [(first.id, "confirm", partners), (second.id, "confirm", 2), (second.id, "comment", 1)]
     )
     assert {t["dimension"] for t in first.content["threats"]} == {
         "economic", "food", "health", "environmental", "personal", "community", "political",
