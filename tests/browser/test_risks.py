@@ -135,6 +135,15 @@ def record_the_context(page, pid: int) -> None:
         assert line in listed, listed
 
 
+def confirm_the_context(page, pid: int) -> None:
+    """The company's representative confirms the proposed context for its partner."""
+    open_risks(page, pid)
+    risks_menu(page, "Context")
+    page.get_by_role("radio", name="Confirm", exact=True).check()
+    click_to(page, page.get_by_role("button", name="Send the answer"))
+    assert re.search(r"^1 of \d+ partners have confirmed", page.locator("main").inner_text(), re.M)
+
+
 def record_the_risk(page, pid: int) -> tuple[int, str]:
     """The company's representative records the risk; its number and the page's address."""
     open_risks(page, pid)
@@ -366,6 +375,7 @@ def test_due_diligence_from_the_context_to_the_report_by_framework(browser, page
         company = context.new_page()
         sign_in(company, COMPANY)
         choose_language(company, "en")
+        confirm_the_context(company, pid)
         number, risk_url = record_the_risk(company, pid)
         record_the_connection(company, number)
         link_the_mitigation(company, number, risk_url)
